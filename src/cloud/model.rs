@@ -1,0 +1,394 @@
+//! Wire types of the ClickHouse Cloud API, named as in `openapi-subset.json`.
+//!
+//! Every struct tolerates unknown fields (the live spec keeps growing) and every field the
+//! spec does not mark `required` is optional. Enums whose value set grows over time
+//! (service and ClickPipe states) are open: an unknown string is kept, not rejected.
+//! The simulator serializes these same types, and a schema test checks its output
+//! against the spec, so client and simulator cannot drift apart silently.
+
+use serde::{Deserialize, Serialize};
+
+/// `{status, requestId, result}` around every successful answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope<T> {
+    /// The spec types it `number`: accept `200` and `200.0` alike.
+    #[serde(default, deserialize_with = "lenient_status")]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+    pub result: T,
+}
+
+/// `{status, error, requestId}` on every failure. Field order varies in practice: parse by name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    #[serde(default, deserialize_with = "lenient_status")]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>, D::Error> {
+    let v: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(v.and_then(|v| v.as_f64()).map(|f| f as u16))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoscalingMode {
+    Vertical,
+    Horizontal,
+}
+
+/// `Service`: only `autoscalingMode` and `currentScaling` are required by the spec.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Service {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<ServiceState>,
+    /// Deprecated; absent for organizations on the current pricing plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    pub autoscaling_mode: AutoscalingMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_warehouse_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_primary: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_readonly: Option<bool>,
+    pub current_scaling: CurrentScaling,
+}
+
+/// What is applied now (may differ from the baseline while a schedule entry is active).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentScaling {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_max_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_idle_scaling: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_idle_timeout_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_entry_id: Option<String>,
+}
+
+/// `ServiceReplicaScalingPatchRequest`: absolute values, send only what changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaScalingPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    /// The request schema types it `number`; we always send a whole number of minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<u32>,
+}
+
+impl ReplicaScalingPatch {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `ClickPipesCdcScaling` (GET result, PATCH body and PATCH result share the shape).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CdcScaling {
+    pub replica_cpu_millicores: u32,
+    pub replica_memory_gb: u32,
+}
+
+impl CdcScaling {
+    /// Memory is always 4 GB per core.
+    pub fn from_cores(cores: u32) -> Self {
+        Self {
+            replica_cpu_millicores: cores * 1000,
+            replica_memory_gb: cores * 4,
+        }
+    }
+
+    pub fn cores(&self) -> u32 {
+        self.replica_cpu_millicores / 1000
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StateCommand {
+    Start,
+    Stop,
+    Awake,
+}
+
+/// `ServiceStatePatchRequest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatePatch {
+    pub command: StateCommand,
+}
+
+/// Declares an open string enum: known values get variants, unknown ones are kept verbatim.
+macro_rules! open_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($variant,)+
+            Other(String),
+        }
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $text,)+
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                match s.as_str() {
+                    $($text => Self::$variant,)+
+                    _ => Self::Other(s),
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.as_str().to_owned()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+open_enum!(
+    /// `Service.state`.
+    ServiceState {
+        Starting => "starting",
+        Stopping => "stopping",
+        Terminating => "terminating",
+        Softdeleting => "softdeleting",
+        Awaking => "awaking",
+        PartiallyRunning => "partially_running",
+        Provisioning => "provisioning",
+        Running => "running",
+        Stopped => "stopped",
+        Terminated => "terminated",
+        Softdeleted => "softdeleted",
+        Degraded => "degraded",
+        Failed => "failed",
+        Idle => "idle",
+    }
+);
+
+open_enum!(
+    /// `ClickPipe.state` (TitleCase on the wire).
+    PipeState {
+        Unknown => "Unknown",
+        Provisioning => "Provisioning",
+        Running => "Running",
+        Degraded => "Degraded",
+        Stopping => "Stopping",
+        Stopped => "Stopped",
+        Failed => "Failed",
+        Completed => "Completed",
+        InternalError => "InternalError",
+        Setup => "Setup",
+        Snapshot => "Snapshot",
+        Paused => "Paused",
+        Pausing => "Pausing",
+        Modifying => "Modifying",
+        Resync => "Resync",
+    }
+);
+
+impl PipeState {
+    /// Initial load or resync work in progress: the CDC pool must stay scaled up.
+    pub fn is_loading(&self) -> bool {
+        matches!(
+            self,
+            Self::Provisioning | Self::Setup | Self::Snapshot | Self::Resync
+        )
+    }
+
+    /// States a human should look at before anything scales down automatically.
+    pub fn needs_attention(&self) -> bool {
+        matches!(
+            self,
+            Self::Failed | Self::InternalError | Self::Degraded | Self::Unknown | Self::Other(_)
+        )
+    }
+}
+
+/// `ClickPipe`, reduced to what scaling decisions need; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClickPipe {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<PipeState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ClickPipeSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// Exactly one member is set; the others may be absent or `null`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClickPipeSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_storage: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinesis: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pubsub: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<DbSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql: Option<DbSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bigquery: Option<DbSource>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mongodb: Option<DbSource>,
+}
+
+/// The parts of a database source that matter here; host, tables etc. are ignored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DbSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DbSourceSettings>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DbSourceSettings {
+    /// `cdc` (snapshot then CDC), `snapshot` (one-off) or `cdc_only`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_mode: Option<String>,
+}
+
+impl ClickPipe {
+    /// DB ClickPipes share the service's CDC compute pool; streaming pipes do not.
+    pub fn is_db_pipe(&self) -> bool {
+        self.source.as_ref().is_some_and(|s| {
+            s.postgres.is_some() || s.mysql.is_some() || s.bigquery.is_some() || s.mongodb.is_some()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_parses_by_name_in_any_order_and_float_status() {
+        let b: ErrorBody = serde_json::from_str(
+            r#"{"requestId":"r-1","error":"FAILED_DEPENDENCY: idle","status":424.0}"#,
+        )
+        .unwrap();
+        assert_eq!(b.status, Some(424));
+        assert_eq!(b.request_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn unknown_states_are_kept() {
+        let s: PipeState = serde_json::from_str(r#""Hibernating""#).unwrap();
+        assert_eq!(s, PipeState::Other("Hibernating".into()));
+        assert!(s.needs_attention());
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""Hibernating""#);
+        let s: ServiceState = serde_json::from_str(r#""partially_running""#).unwrap();
+        assert_eq!(s, ServiceState::PartiallyRunning);
+    }
+
+    #[test]
+    fn db_pipe_detection_ignores_null_members() {
+        let p: ClickPipe = serde_json::from_str(
+            r#"{"id":"p","name":"k","state":"Running","source":{"kafka":{"topics":"t"},"postgres":null}}"#,
+        )
+        .unwrap();
+        assert!(!p.is_db_pipe());
+        let p: ClickPipe = serde_json::from_str(
+            r#"{"id":"p","name":"pg","state":"Snapshot","source":{"postgres":{"host":"h","settings":{"replicationMode":"cdc"}},"kafka":null}}"#,
+        )
+        .unwrap();
+        assert!(p.is_db_pipe());
+        assert!(p.state.unwrap().is_loading());
+    }
+}

@@ -1,0 +1,32 @@
+//! clickscale: scale ClickHouse Cloud (DB ClickPipes CDC compute, replicas and memory bounds,
+//! automatic idling) from Discord or a terminal, and follow each change until the API confirms it.
+//!
+//! # Layout
+//!
+//! Arrows point one way: `commands -> discord | console -> ops -> scaling + cloud`.
+//!
+//! - [`config`]: defaults -> TOML file -> environment; secrets as [`secrecy::SecretString`];
+//!   service aliases and chat policy.
+//! - [`cloud`]: transport only. Typed ClickHouse Cloud API client, wire DTOs and the
+//!   `{status, requestId, result}` envelope, [`cloud::CloudError`], one rate limiter per key,
+//!   retries with backoff.
+//! - [`scaling`]: domain rules without I/O. Raw chat input -> validated request; current vs
+//!   target -> [`scaling::Plan`] with a risk class.
+//! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
+//!   watch -> settle. It talks to chat through the [`ops::ChatSurface`] trait.
+//! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
+//! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
+//! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
+//! - [`commands`] (top-level `commands/`): one file per slash command, thin: parse -> engine -> reply.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations, rust_2018_idioms)]
+
+pub mod cloud;
+#[path = "../commands/mod.rs"]
+pub mod commands;
+pub mod config;
+pub mod console;
+pub mod discord;
+pub mod ops;
+pub mod scaling;
+pub mod sim;

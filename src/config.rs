@@ -1,1 +1,379 @@
-//! (to be written)
+//! Configuration: embedded defaults -> TOML file (`--config`) -> environment, the environment winning.
+//!
+//! The well-known variables (`DISCORD_TOKEN`, `CLICKHOUSE_ORG_ID`, `CLICKHOUSE_KEY_ID`,
+//! `CLICKHOUSE_KEY_SECRET`, `CLICKHOUSE_API_URL`) map onto their keys; any other key can be set
+//! as `CLICKSCALE_<SECTION>__<KEY>` (e.g. `CLICKSCALE_TIMINGS__POLL_INTERVAL=5s`).
+//! Secrets are [`SecretString`]s: they never show in `Debug` output or error messages.
+
+use std::{path::Path, time::Duration};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use crate::scaling::Limits;
+
+pub const DEFAULT_API_URL: &str = "https://api.clickhouse.cloud";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub discord: DiscordConfig,
+    pub cloud: CloudConfig,
+    pub limits: LimitsConfig,
+    pub timings: Timings,
+    pub risk: RiskConfig,
+    /// Friendly names for services, shown in autocomplete and accepted wherever a service is named.
+    pub services: Vec<ServiceAlias>,
+    pub policy: Policy,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+    /// Register commands in this guild only (instant); global registration when absent.
+    pub guild_id: Option<u64>,
+    /// Send Discord REST traffic through this proxy (twilight-http-proxy style); tests point it at a fake.
+    pub proxy_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CloudConfig {
+    pub api_url: String,
+    pub org_id: String,
+    pub key_id: String,
+    #[serde(skip_serializing)]
+    pub key_secret: Option<SecretString>,
+    /// The API allows 10 requests per 10 s per key; the client never exceeds this budget.
+    pub rate_limit_requests: u32,
+    #[serde(with = "humantime_serde")]
+    pub rate_limit_period: Duration,
+    #[serde(with = "humantime_serde")]
+    pub connect_timeout: Duration,
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// Offer the organization's services (not just configured aliases) in autocomplete.
+    pub autocomplete_org_services: bool,
+}
+
+impl Default for CloudConfig {
+    fn default() -> Self {
+        Self {
+            api_url: DEFAULT_API_URL.into(),
+            org_id: String::new(),
+            key_id: String::new(),
+            key_secret: None,
+            rate_limit_requests: 10,
+            rate_limit_period: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            autocomplete_org_services: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Docs say 1-24 cores, the API spec allows 32.
+    pub cdc_max_cores: u32,
+    /// The organization's per-replica memory cap when known (120 GB non-paid, 356 GB paid).
+    pub memory_cap_gb: Option<u32>,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            cdc_max_cores: 24,
+            memory_cap_gb: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Timings {
+    /// How often a watched service is polled (one poll stream per service, shared by its watchers).
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
+    /// Give up watching after this long and report what was last seen.
+    #[serde(with = "humantime_serde")]
+    pub watch_deadline: Duration,
+    /// Confirm / Cancel buttons expire after this long.
+    #[serde(with = "humantime_serde")]
+    pub confirm_timeout: Duration,
+    /// The window CDC scaling usually takes (docs: 3-5 minutes).
+    #[serde(with = "humantime_serde")]
+    pub cdc_expected_min: Duration,
+    #[serde(with = "humantime_serde")]
+    pub cdc_expected_max: Duration,
+    /// The window replica / idle changes usually take to show in the API.
+    #[serde(with = "humantime_serde")]
+    pub service_expected_max: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(10),
+            watch_deadline: Duration::from_secs(20 * 60),
+            confirm_timeout: Duration::from_secs(5 * 60),
+            cdc_expected_min: Duration::from_secs(3 * 60),
+            cdc_expected_max: Duration::from_secs(5 * 60),
+            service_expected_max: Duration::from_secs(2 * 60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RiskConfig {
+    /// Ask for confirmation when a change multiplies cost by more than this.
+    pub cost_up_confirm_factor: f64,
+}
+
+impl Default for RiskConfig {
+    fn default() -> Self {
+        Self {
+            cost_up_confirm_factor: 2.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceAlias {
+    pub alias: String,
+    /// The service's UUID in ClickHouse Cloud.
+    pub id: String,
+    /// Idling drops connections and pauses refreshable materialized views and S3Queue:
+    /// enabling it on a customer-facing service always needs a confirmation.
+    pub customer_facing: bool,
+}
+
+/// Who may do what, where. With no rules at all, everyone may run every command (demo mode);
+/// as soon as one rule exists, anything no rule allows is denied.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    pub rules: Vec<PolicyRule>,
+    /// Roles whose members may press Confirm on someone else's operation. The requester may
+    /// always confirm their own, if a rule still allows them to run the command.
+    pub confirmer_roles: Vec<String>,
+}
+
+/// One allow rule. `"*"` matches anything; an empty list matches nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyRule {
+    /// Command names without the slash: `cdc-scale`, `replicas`, `idle`.
+    pub commands: Vec<String>,
+    /// Service aliases or ids.
+    pub services: Vec<String>,
+    /// Discord role ids (or names on the console).
+    pub roles: Vec<String>,
+    /// Discord channel ids.
+    pub channels: Vec<String>,
+}
+
+fn matches(list: &[String], value: &str) -> bool {
+    list.iter().any(|x| x == "*" || x == value)
+}
+
+impl PolicyRule {
+    fn allows(&self, command: &str, service: &[&str], roles: &[String], channel: &str) -> bool {
+        matches(&self.commands, command)
+            && service.iter().any(|s| matches(&self.services, s))
+            && (self.roles.iter().any(|r| r == "*") || roles.iter().any(|r| self.roles.contains(r)))
+            && matches(&self.channels, channel)
+    }
+}
+
+impl Policy {
+    /// `service` holds every name the service is known by (alias, id), so rules may use either.
+    pub fn allows(&self, command: &str, service: &[&str], roles: &[String], channel: &str) -> bool {
+        self.rules.is_empty()
+            || self
+                .rules
+                .iter()
+                .any(|r| r.allows(command, service, roles, channel))
+    }
+
+    pub fn may_confirm(&self, roles: &[String]) -> bool {
+        self.rules.is_empty()
+            || self
+                .confirmer_roles
+                .iter()
+                .any(|c| c == "*" || roles.contains(c))
+    }
+}
+
+impl Config {
+    /// Defaults, then `file` (if any), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+            fig = fig.merge(Toml::file(path));
+        }
+        Self::from_figment(fig.merge(Self::env()))
+    }
+
+    fn env() -> Figment {
+        Figment::new()
+            .merge(Env::prefixed("CLICKSCALE_").split("__").ignore(&[
+                "config",
+                "log",
+                "database_url",
+                "http_addr",
+            ]))
+            .merge(Env::raw().only(&["DISCORD_TOKEN"]).map(|_| "discord.token".into()))
+            .merge(
+                Env::raw()
+                    .only(&[
+                        "CLICKHOUSE_ORG_ID",
+                        "CLICKHOUSE_KEY_ID",
+                        "CLICKHOUSE_KEY_SECRET",
+                        "CLICKHOUSE_API_URL",
+                    ])
+                    .map(|k| {
+                        let key = k.as_str().trim_start_matches("clickhouse_");
+                        format!("cloud.{key}").into()
+                    }),
+            )
+    }
+
+    fn from_figment(fig: Figment) -> anyhow::Result<Self> {
+        let config: Config = fig
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks that need more than types: the bounds, the aliases, the timings.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.limits()?;
+        let t = &self.timings;
+        anyhow::ensure!(
+            !t.poll_interval.is_zero(),
+            "timings.poll_interval must be greater than zero"
+        );
+        anyhow::ensure!(
+            t.cdc_expected_min <= t.cdc_expected_max,
+            "timings.cdc_expected_min must not exceed timings.cdc_expected_max"
+        );
+        anyhow::ensure!(
+            self.cloud.rate_limit_requests > 0 && !self.cloud.rate_limit_period.is_zero(),
+            "cloud.rate_limit_requests and cloud.rate_limit_period must be greater than zero"
+        );
+        anyhow::ensure!(
+            self.risk.cost_up_confirm_factor >= 1.0,
+            "risk.cost_up_confirm_factor must be at least 1.0"
+        );
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.services {
+            anyhow::ensure!(!s.alias.is_empty(), "a [[services]] entry has an empty alias");
+            anyhow::ensure!(!s.id.is_empty(), "service alias {:?} has no id", s.alias);
+            anyhow::ensure!(
+                seen.insert(s.alias.to_lowercase()),
+                "service alias {:?} is defined twice",
+                s.alias
+            );
+        }
+        Ok(())
+    }
+
+    pub fn limits(&self) -> anyhow::Result<Limits> {
+        Limits::new(self.limits.cdc_max_cores, self.limits.memory_cap_gb)
+            .map_err(|e| anyhow::anyhow!("[limits]: {e}"))
+    }
+
+    /// The alias entry for a name (alias, case-insensitive) or a service id.
+    pub fn service_alias(&self, name_or_id: &str) -> Option<&ServiceAlias> {
+        self.services
+            .iter()
+            .find(|s| s.alias.eq_ignore_ascii_case(name_or_id) || s.id == name_or_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn file_then_env_with_env_winning_and_secret_redacted() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "c.toml",
+                r#"
+                [cloud]
+                org_id = "from-file"
+                key_id = "file-key"
+                [timings]
+                poll_interval = "3s"
+                [[services]]
+                alias = "prod"
+                id = "1111"
+                customer_facing = true
+                "#,
+            )?;
+            jail.set_env("CLICKHOUSE_ORG_ID", "from-env");
+            jail.set_env("CLICKHOUSE_KEY_SECRET", "hunter2-secret");
+            jail.set_env("CLICKSCALE_LIMITS__CDC_MAX_CORES", "32");
+            let c = Config::load(Some(Path::new("c.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.cloud.org_id, "from-env");
+            assert_eq!(c.cloud.key_id, "file-key");
+            assert_eq!(c.timings.poll_interval, Duration::from_secs(3));
+            assert_eq!(c.limits.cdc_max_cores, 32);
+            assert_eq!(
+                c.cloud.key_secret.as_ref().unwrap().expose_secret(),
+                "hunter2-secret"
+            );
+            assert!(!format!("{c:?}").contains("hunter2"));
+            assert!(c.service_alias("PROD").unwrap().customer_facing);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("c.toml", "[limits]\ncdc_max_cores = 40\n")?;
+            let err = Config::load(Some(Path::new("c.toml"))).unwrap_err().to_string();
+            assert!(err.contains("32"), "{err}");
+            jail.create_file("d.toml", "[timings]\npoll_intervall = \"3s\"\n")?;
+            let err = Config::load(Some(Path::new("d.toml"))).unwrap_err().to_string();
+            assert!(err.contains("poll_intervall"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn policy_denies_what_no_rule_allows() {
+        let p = Policy {
+            rules: vec![PolicyRule {
+                commands: vec!["replicas".into()],
+                services: vec!["staging".into()],
+                roles: vec!["ops".into()],
+                channels: vec!["*".into()],
+            }],
+            confirmer_roles: vec!["lead".into()],
+        };
+        let ops = vec!["ops".to_string()];
+        assert!(p.allows("replicas", &["staging", "uuid"], &ops, "c1"));
+        assert!(!p.allows("cdc-scale", &["staging"], &ops, "c1"));
+        assert!(!p.allows("replicas", &["prod"], &ops, "c1"));
+        assert!(!p.allows("replicas", &["staging"], &["dev".to_string()], "c1"));
+        assert!(!p.may_confirm(&ops));
+        assert!(p.may_confirm(&["lead".to_string()]));
+        assert!(Policy::default().allows("idle", &["x"], &[], "c"));
+    }
+}

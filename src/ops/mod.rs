@@ -1,1 +1,16 @@
-//! (to be written)
+//! The operation engine, free of chat and HTTP types.
+//!
+//! submit -> (confirm) -> apply -> watch -> settle. [`Engine::prepare`] checks policy and
+//! input, reads the current configuration and builds the plan before anything is sent;
+//! [`Engine::launch`] runs the rest in the background and reports through a [`ChatSurface`].
+pub mod engine;
+pub mod request;
+pub mod surface;
+pub mod text;
+pub mod watch;
+
+pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, Phase};
+pub use request::{
+    CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef, Submission,
+};
+pub use surface::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};

@@ -1,0 +1,82 @@
+//! The narrow interface between the engine and a chat surface (Discord, console).
+//!
+//! The engine decides what to say and when; a surface only knows how to show it. Handles are
+//! plain strings so that a durable store can keep them and a restarted process can post into
+//! the same message and thread again.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+/// Who asked for (or clicked on) something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// Stable id (Discord user id, or the console user's name).
+    pub id: String,
+    /// Display name for messages.
+    pub name: String,
+    /// Role ids (Discord) or names (console) used by the policy.
+    pub roles: Vec<String>,
+}
+
+/// Where a request came from; the status message goes there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub guild: Option<String>,
+    pub channel: String,
+    /// BCP 47 locale of the interaction (`en-US`, `ru`, `zh-CN`).
+    pub locale: String,
+}
+
+/// A status message the surface posted, as the surface identifies it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MessageRef {
+    pub channel: String,
+    pub message: String,
+}
+
+/// A thread opened on a status message.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThreadRef(pub String);
+
+impl fmt::Display for ThreadRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The answer to a confirmation request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Confirmed(Actor),
+    Cancelled(Actor),
+    /// Nobody allowed to decide clicked before the buttons expired.
+    Expired,
+}
+
+/// Decides whether a clicker may press a button; `Err` carries the reason shown to them privately.
+pub type ClickGuard = Arc<dyn Fn(&Actor) -> Result<(), String> + Send + Sync>;
+
+/// What the engine needs from a chat surface. Errors are the surface's own (network, gone
+/// channel); the engine logs them and goes on, since it cannot report a broken chat in that chat.
+#[async_trait]
+pub trait ChatSurface: Send + Sync + 'static {
+    /// Post the public status message of an operation.
+    async fn post_status(&self, origin: &Origin, text: &str) -> anyhow::Result<MessageRef>;
+    /// Replace the text of a status message (and remove any buttons on it).
+    async fn edit_status(&self, message: &MessageRef, text: &str) -> anyhow::Result<()>;
+    /// Open a thread on a status message for the follow-ups.
+    async fn open_thread(&self, message: &MessageRef, name: &str) -> anyhow::Result<ThreadRef>;
+    /// Post a follow-up in a thread.
+    async fn post_in_thread(&self, thread: &ThreadRef, text: &str) -> anyhow::Result<()>;
+    /// Put Confirm / Cancel buttons on the status message and wait for an allowed click or the
+    /// timeout. Clicks that `guard` rejects are answered privately and do not end the wait.
+    async fn confirm(
+        &self,
+        message: &MessageRef,
+        prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision>;
+}

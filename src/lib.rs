@@ -5,6 +5,7 @@
 //!
 //! Arrows point one way: `commands -> discord | console -> ops -> scaling + cloud`.
 //!
+//! - [`check`]: `clickscale check`, config and API-key diagnostics with read-only calls.
 //! - [`config`]: defaults -> TOML file -> environment; secrets as [`secrecy::SecretString`];
 //!   service aliases and chat policy.
 //! - [`cloud`]: transport only. Typed ClickHouse Cloud API client, wire DTOs and the
@@ -21,6 +22,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 
+pub mod check;
 pub mod cloud;
 #[path = "../commands/mod.rs"]
 pub mod commands;

@@ -1,0 +1,150 @@
+//! `clickscale check`: validate the configuration and what the API key may do, with read-only
+//! calls only, and say precisely what is wrong.
+
+use std::fmt::Write as _;
+
+use crate::{
+    cloud::CloudClient,
+    config::Config,
+};
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub ok: bool,
+    pub what: String,
+}
+
+impl Finding {
+    fn ok(what: impl Into<String>) -> Self {
+        Self {
+            ok: true,
+            what: what.into(),
+        }
+    }
+    fn bad(what: impl Into<String>) -> Self {
+        Self {
+            ok: false,
+            what: what.into(),
+        }
+    }
+}
+
+/// Checks that need no network: required settings are present.
+pub fn check_settings(config: &Config, need_discord: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut need = |present: bool, name: &str, hint: &str| {
+        out.push(if present {
+            Finding::ok(format!("{name} is set"))
+        } else {
+            Finding::bad(format!("{name} is missing: {hint}"))
+        });
+    };
+    need(
+        !config.cloud.org_id.is_empty(),
+        "CLICKHOUSE_ORG_ID (cloud.org_id)",
+        "the organization id from the Cloud console's Organization settings",
+    );
+    need(
+        !config.cloud.key_id.is_empty(),
+        "CLICKHOUSE_KEY_ID (cloud.key_id)",
+        "create an API key under Organization > API keys",
+    );
+    need(
+        config.cloud.key_secret.is_some(),
+        "CLICKHOUSE_KEY_SECRET",
+        "shown once when the API key is created; set it in the environment, not the file",
+    );
+    if need_discord {
+        need(
+            config.discord.token.is_some(),
+            "DISCORD_TOKEN",
+            "the bot token from the Discord developer portal (Bot > Reset Token)",
+        );
+    }
+    out
+}
+
+/// Read-only calls that prove the key works and holds the permissions the bot needs.
+pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match cloud.list_organizations().await {
+        Ok(orgs) if orgs.iter().any(|o| o.id == config.cloud.org_id) => {
+            out.push(Finding::ok(format!(
+                "API key accepted; organization {} found",
+                config.cloud.org_id
+            )))
+        }
+        Ok(orgs) => {
+            let ids: Vec<_> = orgs.iter().map(|o| o.id.as_str()).collect();
+            out.push(Finding::bad(format!(
+                "the API key belongs to organization(s) {} but CLICKHOUSE_ORG_ID is {}",
+                ids.join(", "),
+                config.cloud.org_id
+            )));
+            return out;
+        }
+        Err(e) => {
+            out.push(Finding::bad(format!("listing organizations failed: {}", e.user_message())));
+            return out;
+        }
+    }
+    let services = match cloud.list_services().await {
+        Ok(s) => {
+            out.push(Finding::ok(format!("{} service(s) visible to the key", s.len())));
+            s
+        }
+        Err(e) => {
+            out.push(Finding::bad(format!("listing services failed: {}", e.user_message())));
+            return out;
+        }
+    };
+    for alias in &config.services {
+        let Some(service) = services.iter().find(|s| s.id == alias.id) else {
+            out.push(Finding::bad(format!(
+                "alias {:?} points at service {}, which the key cannot see (wrong id, or the key's role does not cover it)",
+                alias.alias, alias.id
+            )));
+            continue;
+        };
+        match cloud.get_service(&service.id).await {
+            Ok(_) => out.push(Finding::ok(format!(
+                "alias {:?} -> {} ({}) readable",
+                alias.alias, service.name, service.id
+            ))),
+            Err(e) => out.push(Finding::bad(format!("alias {:?}: {}", alias.alias, e.user_message()))),
+        }
+        out.push(match cloud.list_clickpipes(&service.id).await {
+            Ok(p) => Finding::ok(format!(
+                "alias {:?}: ClickPipes readable ({} DB pipe(s))",
+                alias.alias,
+                p.iter().filter(|p| p.is_db_pipe()).count()
+            )),
+            Err(e) if e.is_idle() => Finding::ok(format!(
+                "alias {:?}: service is idle; ClickPipes access will be checked when it runs",
+                alias.alias
+            )),
+            Err(e) => Finding::bad(format!("alias {:?}: {}", alias.alias, e.user_message())),
+        });
+    }
+    out
+}
+
+/// The report as printed, and whether everything passed.
+pub fn render(findings: &[Finding]) -> (String, bool) {
+    let mut s = String::new();
+    for f in findings {
+        let _ = writeln!(s, "{} {}", if f.ok { "ok  " } else { "FAIL" }, f.what);
+    }
+    let ok = findings.iter().all(|f| f.ok);
+    let _ = writeln!(
+        s,
+        "{}",
+        if ok {
+            "All checks passed. The bot also needs control-plane:service:manage-scaling-config and manage-clickpipes to change anything; check cannot test those without writing."
+        } else {
+            "Some checks failed; see the FAIL lines above."
+        }
+    );
+    (s, ok)
+}

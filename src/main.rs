@@ -1,7 +1,8 @@
 //! The `clickscale` binary: parse the command line, set up tracing, run one surface until shutdown.
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
+use clickscale::config::Config;
 
 #[derive(Debug, Parser)]
 #[command(name = "clickscale", version, about = "Scale ClickHouse Cloud from Discord or a terminal")]
@@ -18,8 +19,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the Discord bot.
+    Run(clickscale::discord::RunArgs),
+    /// Use the same commands in a terminal (`--sim` needs no accounts at all).
+    Console(clickscale::console::ConsoleArgs),
     /// Run the ClickHouse Cloud API simulator.
     Sim(clickscale::sim::SimArgs),
+    /// Validate the configuration and the API key's access with read-only calls.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Also require the Discord token (for `run`).
+    #[arg(long)]
+    discord: bool,
 }
 
 fn init_tracing(json: bool) {
@@ -35,10 +49,26 @@ fn init_tracing(json: bool) {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
+    let config = || Config::load(cli.config.as_deref());
     match cli.command {
-        Command::Sim(args) => clickscale::sim::run(args).await,
+        Command::Run(args) => clickscale::discord::run(config()?, args).await.map(|()| ExitCode::SUCCESS),
+        Command::Console(args) => clickscale::console::run(config()?, args).await,
+        Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Check(args) => check(config()?, args).await,
     }
+}
+
+async fn check(config: Config, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    use clickscale::check;
+    let mut findings = check::check_settings(&config, args.discord);
+    if findings.iter().all(|f| f.ok) {
+        let cloud = clickscale::cloud::CloudClient::new(config.cloud_settings()?)?;
+        findings.extend(check::check_access(&config, &cloud).await);
+    }
+    let (report, ok) = check::render(&findings);
+    print!("{report}");
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -17,7 +17,6 @@ COPY --from=build /src/target/release/clickscale /usr/local/bin/clickscale
 COPY clickscale.example.toml /etc/clickscale/clickscale.example.toml
 USER clickscale
 WORKDIR /var/lib/clickscale
-ENV CLICKSCALE_CONFIG=/etc/clickscale/clickscale.toml
 # tini forwards SIGTERM to clickscale, which stops its shards and exits cleanly.
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/clickscale"]
 CMD ["run"]

@@ -14,7 +14,10 @@ use figment::{
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::scaling::Limits;
+use crate::{
+    cloud::{CloudSettings, RateLimit, RetryPolicy},
+    scaling::Limits,
+};
 
 pub const DEFAULT_API_URL: &str = "https://api.clickhouse.cloud";
 
@@ -288,6 +291,36 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// Settings for the Cloud API client; fails when the key or organization is missing.
+    pub fn cloud_settings(&self) -> anyhow::Result<CloudSettings> {
+        let c = &self.cloud;
+        anyhow::ensure!(
+            !c.org_id.is_empty(),
+            "CLICKHOUSE_ORG_ID (cloud.org_id) is not set"
+        );
+        anyhow::ensure!(
+            !c.key_id.is_empty(),
+            "CLICKHOUSE_KEY_ID (cloud.key_id) is not set"
+        );
+        let key_secret = c
+            .key_secret
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("CLICKHOUSE_KEY_SECRET is not set"))?;
+        Ok(CloudSettings {
+            base_url: c.api_url.clone(),
+            org_id: c.org_id.clone(),
+            key_id: c.key_id.clone(),
+            key_secret,
+            connect_timeout: c.connect_timeout,
+            request_timeout: c.request_timeout,
+            rate_limit: RateLimit {
+                requests: c.rate_limit_requests,
+                per: c.rate_limit_period,
+            },
+            retry: RetryPolicy::default(),
+        })
     }
 
     pub fn limits(&self) -> anyhow::Result<Limits> {

@@ -1,2 +1,14 @@
 //! Transport to the ClickHouse Cloud API: typed client, wire types, errors.
+//!
+//! - [`client`]: [`CloudClient`], built from [`CloudSettings`]; one rate limiter per key.
+//! - [`error`]: [`CloudError`] / [`ApiError`] and the user-facing messages.
+//! - [`model`]: wire DTOs, shared with the simulator.
+//! - `retry`: [`RetryPolicy`] (when and how long to back off).
+pub mod client;
+pub mod error;
 pub mod model;
+mod retry;
+
+pub use client::*;
+pub use error::*;
+pub use retry::RetryPolicy;

@@ -37,6 +37,18 @@ fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>,
     Ok(v.and_then(|v| v.as_f64()).map(|f| f as u16))
 }
 
+/// A JSON number that must be a whole, non-negative `u32` (`8` or `8.0`, not `8.5`).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let f = f64::deserialize(d)?;
+    if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) {
+        Ok(f as u32)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number, got {f}"
+        )))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
@@ -153,6 +165,8 @@ impl ReplicaScalingPatch {
 #[serde(rename_all = "camelCase")]
 pub struct CdcScaling {
     pub replica_cpu_millicores: u32,
+    /// The spec types it `number`: accept `8` and `8.0` alike (always a whole number of GB).
+    #[serde(deserialize_with = "whole_number")]
     pub replica_memory_gb: u32,
 }
 
@@ -365,6 +379,21 @@ mod tests {
         .unwrap();
         assert_eq!(b.status, Some(424));
         assert_eq!(b.request_id.as_deref(), Some("r-1"));
+    }
+
+    #[test]
+    fn cdc_memory_accepts_whole_floats_only() {
+        let c: CdcScaling =
+            serde_json::from_str(r#"{"replicaCpuMillicores":2000,"replicaMemoryGb":8.0}"#).unwrap();
+        assert_eq!(c, CdcScaling::from_cores(2));
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"replicaCpuMillicores":2000,"replicaMemoryGb":8}"#
+        );
+        assert!(serde_json::from_str::<CdcScaling>(
+            r#"{"replicaCpuMillicores":2000,"replicaMemoryGb":8.5}"#
+        )
+        .is_err());
     }
 
     #[test]

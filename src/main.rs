@@ -4,11 +4,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "clickscale",
-    version,
-    about = "Scale ClickHouse Cloud from Discord or a terminal"
-)]
+#[command(name = "clickscale", version, about = "Scale ClickHouse Cloud from Discord or a terminal")]
 struct Cli {
     /// TOML config file (environment variables win over it).
     #[arg(long, global = true, env = "CLICKSCALE_CONFIG")]
@@ -28,12 +24,9 @@ enum Command {
 
 fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

@@ -281,6 +281,22 @@ async fn interactions_no_client_would_send_are_refused_before_reaching_the_bot()
             other => panic!("expected a refusal containing {expected:?}, got {other:?}"),
         }
     }
+    // A raw dispatch serenity could not parse would be dropped silently (here an integer
+    // option sent as a string); the fake refuses it and says why.
+    let bad = json!({
+        "id": "1500000000000000004", "application_id": fake.app_id(), "type": 2,
+        "token": "tok-bad", "version": 1, "locale": "en-US", "entitlements": [],
+        "attachment_size_limit": 8388608, "channel_id": fake.channel_id(),
+        "data": {"id": "1", "name": "replicas", "type": 1,
+                 "options": [{"name": "count", "type": 4, "value": "6"}]},
+    });
+    match fake.send_dispatch("INTERACTION_CREATE", bad).await {
+        Err(InjectError::WouldBeDropped(why)) => {
+            assert!(why.contains("unknown event"), "{why}");
+            assert!(why.contains("invalid type: string \"6\""), "{why}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     assert_eq!(fake.call_count(), calls_before, "nothing reached the bot");
     assert_eq!(fake.gateway_stats().dispatches, dispatches_before);
 
@@ -483,4 +499,97 @@ async fn heartbeats_are_acked_and_a_reconnect_resumes_the_session() {
     // Still the first session: no second IDENTIFY, so ACKs kept the shard healthy.
     assert_eq!(fake.gateway_stats().identifies, 1);
     fake.assert_clean();
+}
+
+/// The Discord error code inside a failed serenity HTTP call.
+fn discord_code(error: &serenity::Error) -> Option<isize> {
+    match error {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.error.code)
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rest_answers_parse_in_serenity_and_refusals_are_reported() {
+    let (fake, _bot) = fake_with_bot(FakeConfig::default()).await;
+    let app: u64 = fake.app_id().parse().expect("app id");
+    let guild: u64 = fake.guild_id().parse().expect("guild id");
+    // The test's own client, for calls the smoke bot never makes.
+    let http = serenity::HttpBuilder::new("fake-token")
+        .proxy(fake.proxy_url())
+        .ratelimiter_disabled(true)
+        .application_id(serenity::ApplicationId::new(app))
+        .build();
+    let channel = serenity::ChannelId::new(fake.channel_id().parse().expect("channel id"));
+
+    match http.get_channel(channel).await.expect("GET channel") {
+        serenity::Channel::Guild(general) => {
+            assert_eq!(general.kind, serenity::ChannelType::Text);
+        }
+        other => panic!("expected a guild channel, got {other:?}"),
+    }
+
+    // No collector waits on a /ping reply, so the bot ignores this click and the test
+    // answers it: a type 6 deferred update, then an ephemeral followup.
+    let ping = fake.slash("ping").send().await;
+    fake.wait_for_callback(&ping, WAIT).await;
+    let pong = fake.original_message(&ping).expect("pong message");
+    let click = fake.click(&pong.id, "stray").unchecked().send().await;
+    let click_id = serenity::InteractionId::new(click.id.parse().expect("interaction id"));
+    http.create_interaction_response(click_id, &click.token, &json!({"type": 6}), vec![])
+        .await
+        .expect("type 6 accepted");
+    assert_eq!(fake.callbacks_for(&click)[0].kind, 6);
+    assert_eq!(
+        fake.original_message(&click).map(|m| m.id),
+        Some(pong.id.clone()),
+        "after a type 6, @original is the clicked message"
+    );
+    let only_you = json!({"content": "only you", "flags": 64});
+    let followup = http
+        .create_followup_message(&click.token, &only_you, vec![])
+        .await
+        .expect("followup");
+    assert!(followup
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL)));
+    assert!(fake.followups_for(&click)[0].is_ephemeral());
+    let twice = http
+        .create_interaction_response(click_id, &click.token, &json!({"type": 6}), vec![])
+        .await
+        .expect_err("a second answer is refused");
+    assert_eq!(discord_code(&twice), Some(40060));
+    assert!(fake.problems().is_empty(), "{:?}", fake.problems());
+
+    // Refusals come back in Discord's error shape, which serenity parses.
+    let empty = channel.say(&http, "").await.expect_err("empty message");
+    assert_eq!(discord_code(&empty), Some(50006));
+    let nowhere = serenity::ChannelId::new(42).say(&http, "hi").await;
+    assert_eq!(
+        discord_code(&nowhere.expect_err("unknown channel")),
+        Some(10003)
+    );
+    assert!(fake.unknown_calls().is_empty());
+    http.get_guild(serenity::GuildId::new(guild))
+        .await
+        .expect_err("the fake has no guild route");
+    assert_eq!(
+        summaries(&fake.unknown_calls()),
+        [format!("GET /guilds/{guild}")]
+    );
+
+    // The empty message (a bot bug) and the unknown route are problems; the 404 for an
+    // unknown channel and the double answer are ordinary Discord answers.
+    let problems = fake.problems();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].contains("Cannot send an empty message"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].contains("unknown REST call: GET /api/v10/guilds/"),
+        "{problems:#?}"
+    );
 }

@@ -8,7 +8,7 @@ use clickscale::cloud::model::{
 };
 use clickscale::scaling::{
     cdc_target, idle_patch, matches_target, parse_duration, plan, replica_patch, Current,
-    IdleInput, Limits, ReplicaInput, Risk, RiskPolicy, RuleError, Target,
+    IdleInput, Limits, Origin, ReplicaInput, Risk, RiskPolicy, RuleError, Target,
 };
 use proptest::prelude::*;
 
@@ -116,6 +116,15 @@ fn assert_helpful(e: &RuleError) {
     }
     assert!(mentions_range(&msg), "no allowed range in {msg:?}");
     let got = match e {
+        RuleError::Memory {
+            got,
+            origin: Origin::Current,
+            ..
+        } => {
+            // A filled-in current value: named as the service's, not as received.
+            assert!(msg.contains(&format!("is {got} GB")), "{msg}");
+            None
+        }
         RuleError::Cores { got, .. }
         | RuleError::Replicas { got, .. }
         | RuleError::Memory { got, .. }
@@ -351,6 +360,9 @@ fn target_equals_current(p: &ReplicaScalingPatch, s: &Service) -> bool {
 // ---- properties ----
 
 proptest! {
+    // The input space is large and cheap to test: more cases than the default 256.
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
     #[test]
     fn cdc_accepts_exactly_whole_cores_within_the_limit(cores in any_int(), l in limits()) {
         match cdc_target(cores, &l) {

@@ -487,55 +487,58 @@ fn service_matches(p: &ReplicaScalingPatch, s: &Service) -> bool {
         return false;
     }
     let cs = &s.current_scaling;
-    let in_force = cs.active_entry_id.is_none();
-    // The configured value (or, when absent, the one in force) must equal the target; the
-    // one in force must too, unless a schedule entry overrides it.
-    let agrees = |want: Option<f64>, configured: Option<f64>, effective: Option<f64>| -> bool {
-        let Some(want) = want else { return true };
-        let configured_ok = match configured {
-            Some(c) => same(c, want),
-            None => effective.is_some_and(|e| in_force && same(e, want)),
-        };
-        configured_ok && (!in_force || effective.map_or(true, |e| same(e, want)))
+    let a = Agreement {
+        in_force: cs.active_entry_id.is_none(),
     };
     let f = |v: Option<u32>| v.map(f64::from);
-    let b = |v: Option<bool>| v.map(|v| if v { 1.0 } else { 0.0 });
-    let mode = |v: Option<AutoscalingMode>| v.map(|m| f64::from(m == AutoscalingMode::Horizontal));
-    agrees(
-        mode(p.autoscaling_mode),
-        mode(Some(s.autoscaling_mode)),
-        mode(cs.effective_autoscaling_mode),
-    ) && agrees(
-        f(p.num_replicas),
-        f(s.num_replicas),
-        f(cs.effective_min_replicas),
-    ) && agrees(
-        f(p.num_replicas),
-        f(s.num_replicas),
-        f(cs.effective_max_replicas),
-    ) && agrees(
-        f(p.min_replicas),
-        f(s.min_replicas),
-        f(cs.effective_min_replicas),
-    ) && agrees(
-        f(p.max_replicas),
-        f(s.max_replicas),
-        f(cs.effective_max_replicas),
-    ) && agrees(
-        f(p.min_replica_memory_gb),
-        s.min_replica_memory_gb.or(s.replica_memory_gb),
-        cs.effective_min_replica_memory_gb,
-    ) && agrees(
-        f(p.max_replica_memory_gb),
-        s.max_replica_memory_gb.or(s.replica_memory_gb),
-        cs.effective_max_replica_memory_gb,
-    ) && agrees(
-        b(p.idle_scaling),
-        b(s.idle_scaling),
-        b(cs.effective_idle_scaling),
-    ) && agrees(
-        f(p.idle_timeout_minutes),
-        s.idle_timeout_minutes,
-        f(cs.effective_idle_timeout_minutes),
-    )
+    a.agrees(
+        p.autoscaling_mode,
+        Some(s.autoscaling_mode),
+        cs.effective_autoscaling_mode,
+    ) && a.agrees(p.num_replicas, s.num_replicas, cs.effective_min_replicas)
+        && a.agrees(p.num_replicas, s.num_replicas, cs.effective_max_replicas)
+        && a.agrees(p.min_replicas, s.min_replicas, cs.effective_min_replicas)
+        && a.agrees(p.max_replicas, s.max_replicas, cs.effective_max_replicas)
+        && a.agrees(
+            f(p.min_replica_memory_gb),
+            s.min_replica_memory_gb.or(s.replica_memory_gb),
+            cs.effective_min_replica_memory_gb,
+        )
+        && a.agrees(
+            f(p.max_replica_memory_gb),
+            s.max_replica_memory_gb.or(s.replica_memory_gb),
+            cs.effective_max_replica_memory_gb,
+        )
+        && a.agrees(p.idle_scaling, s.idle_scaling, cs.effective_idle_scaling)
+        && a.agrees(
+            f(p.idle_timeout_minutes),
+            s.idle_timeout_minutes,
+            f(cs.effective_idle_timeout_minutes),
+        )
+}
+
+/// Compares one patched field with what the service reports.
+struct Agreement {
+    /// No schedule entry is active, so `currentScaling.effective*` shows the base configuration.
+    in_force: bool,
+}
+
+impl Agreement {
+    /// The configured value (or, when absent, the one in force) equals the target, and so does
+    /// the one in force when reported, unless a schedule entry overrides it. Values are whole
+    /// numbers, exact in `f64`, so `==` is exact here.
+    fn agrees<T: PartialEq>(
+        &self,
+        want: Option<T>,
+        configured: Option<T>,
+        effective: Option<T>,
+    ) -> bool {
+        let Some(want) = want else { return true };
+        let effective = effective.filter(|_| self.in_force);
+        let configured_ok = match &configured {
+            Some(c) => *c == want,
+            None => effective.as_ref() == Some(&want),
+        };
+        configured_ok && effective.map_or(true, |e| e == want)
+    }
 }

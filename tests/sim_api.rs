@@ -52,7 +52,8 @@ async fn admin(config: SimConfig) -> (SimHandle, CloudClient) {
 }
 
 fn api_status(e: &CloudError) -> u16 {
-    e.status().unwrap_or_else(|| panic!("expected an API error, got {e:?}"))
+    e.status()
+        .unwrap_or_else(|| panic!("expected an API error, got {e:?}"))
 }
 
 #[tokio::test]
@@ -73,7 +74,10 @@ async fn every_read_endpoint_decodes() {
     let pipes = c.list_clickpipes(ids::INGEST_CDC).await.unwrap();
     assert_eq!(pipes.len(), 3);
     assert!(pipes.iter().all(|p| p.is_db_pipe()));
-    let one = c.get_clickpipe(ids::INGEST_CDC, ids::PIPE_ORDERS).await.unwrap();
+    let one = c
+        .get_clickpipe(ids::INGEST_CDC, ids::PIPE_ORDERS)
+        .await
+        .unwrap();
     assert_eq!(one.name, "pg_orders");
     assert_eq!(one.state, Some(PipeState::Provisioning));
 }
@@ -93,9 +97,18 @@ async fn patches_return_at_once_and_show_after_convergence() {
         num_replicas: Some(5),
         ..Default::default()
     };
-    let applied = c.patch_replica_scaling(ids::ANALYTICS_PROD, &patch).await.unwrap();
+    let applied = c
+        .patch_replica_scaling(ids::ANALYTICS_PROD, &patch)
+        .await
+        .unwrap();
     assert_eq!(applied.result.num_replicas, Some(5));
-    assert_eq!(c.get_service(ids::ANALYTICS_PROD).await.unwrap().num_replicas, Some(3));
+    assert_eq!(
+        c.get_service(ids::ANALYTICS_PROD)
+            .await
+            .unwrap()
+            .num_replicas,
+        Some(3)
+    );
 
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(c.get_cdc_scaling(ids::INGEST_CDC).await.unwrap().cores(), 8);
@@ -111,11 +124,18 @@ async fn bad_request_keeps_code_message_and_request_id() {
         num_replicas: Some(25),
         ..Default::default()
     };
-    let e = c.patch_replica_scaling(ids::ANALYTICS_PROD, &patch).await.unwrap_err();
+    let e = c
+        .patch_replica_scaling(ids::ANALYTICS_PROD, &patch)
+        .await
+        .unwrap_err();
     assert_eq!(api_status(&e), 400);
     assert_eq!(e.code(), Some("BAD_REQUEST"));
     assert!(e.request_id().is_some());
-    assert!(e.user_message().contains("between 1 and 20"), "{}", e.user_message());
+    assert!(
+        e.user_message().contains("between 1 and 20"),
+        "{}",
+        e.user_message()
+    );
 }
 
 #[tokio::test]
@@ -139,16 +159,31 @@ async fn unauthorized_forbidden_not_found() {
         .await
         .unwrap_err();
     assert_eq!(api_status(&e), 403);
-    assert!(e.user_message().contains("manage-scaling-config"), "{}", e.user_message());
+    assert!(
+        e.user_message().contains("manage-scaling-config"),
+        "{}",
+        e.user_message()
+    );
     let e = dev.get_cdc_scaling(ids::INGEST_CDC).await.unwrap_err();
     assert_eq!(api_status(&e), 403);
-    assert!(e.user_message().contains("manage-clickpipes"), "{}", e.user_message());
+    assert!(
+        e.user_message().contains("manage-clickpipes"),
+        "{}",
+        e.user_message()
+    );
 
-    let e = c.get_service("00000000-0000-0000-0000-000000000000").await.unwrap_err();
+    let e = c
+        .get_service("00000000-0000-0000-0000-000000000000")
+        .await
+        .unwrap_err();
     assert_eq!(api_status(&e), 404);
     let e = c.get_cdc_scaling(ids::ANALYTICS_PROD).await.unwrap_err();
     assert_eq!(api_status(&e), 404);
-    assert!(e.user_message().to_lowercase().contains("clickpipe"), "{}", e.user_message());
+    assert!(
+        e.user_message().to_lowercase().contains("clickpipe"),
+        "{}",
+        e.user_message()
+    );
 }
 
 #[tokio::test]
@@ -179,8 +214,15 @@ async fn rate_limit_429_carries_reset_and_the_client_waits_it_out() {
         c.get_service(ids::ANALYTICS_PROD).await.unwrap();
     }
     assert!(started.elapsed() >= Duration::from_millis(250));
-    let limited: Vec<_> = sim.requests().into_iter().filter(|r| r.status == 429).collect();
-    assert!(!limited.is_empty(), "the simulator should have limited the burst");
+    let limited: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.status == 429)
+        .collect();
+    assert!(
+        !limited.is_empty(),
+        "the simulator should have limited the burst"
+    );
     assert!(c.stats().retries >= 1);
 
     // The raw answer carries the header and the documented body.
@@ -197,7 +239,11 @@ async fn rate_limit_429_carries_reset_and_the_client_waits_it_out() {
     }
     let last = last.unwrap();
     assert_eq!(last.status(), 429);
-    let reset: f64 = last.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+    let reset: f64 = last.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(reset > 0.0 && reset <= 0.3, "{reset}");
     let body: Value = last.json().await.unwrap();
     assert_eq!(body["error"], "TOO_MANY_REQUESTS");
@@ -221,7 +267,11 @@ async fn server_errors_are_retried_then_succeed_or_give_up() {
     .await;
     let e = c.get_service(ids::ANALYTICS_PROD).await.unwrap_err();
     assert_eq!(api_status(&e), 500);
-    assert!(e.user_message().contains("3 attempts"), "{}", e.user_message());
+    assert!(
+        e.user_message().contains("3 attempts"),
+        "{}",
+        e.user_message()
+    );
 }
 
 #[tokio::test]
@@ -245,7 +295,10 @@ async fn dropped_connections_are_retried() {
     })
     .await;
     let e = c.list_services().await.unwrap_err();
-    assert!(e.status().is_none(), "a dropped connection has no status: {e:?}");
+    assert!(
+        e.status().is_none(),
+        "a dropped connection has no status: {e:?}"
+    );
     assert!(c.stats().retries >= 2);
     sim.set_faults(Faults {
         drop_rate: 0.3,
@@ -263,7 +316,9 @@ async fn dropped_connections_are_retried() {
 /// The schema a spec operation declares for one status (undeclared statuses use the 400 shape).
 fn response_schema(spec: &Value, path: &str, method: &str, status: u16) -> Value {
     let responses = &spec["paths"][path][method]["responses"];
-    let declared = responses.get(status.to_string()).unwrap_or(&responses["400"]);
+    let declared = responses
+        .get(status.to_string())
+        .unwrap_or(&responses["400"]);
     let mut schema = declared["content"]["application/json"]["schema"].clone();
     // `#/components/...` refs resolve against the schema's own root: carry the components along.
     schema["components"] = spec["components"].clone();
@@ -282,21 +337,123 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
     let base = format!("{}/v1/organizations/{DEMO_ORG_ID}", sim.base_url());
     let p = "/v1/organizations/{organizationId}/services";
     let cases: Vec<(&str, String, &str, Option<Value>, &str, u16)> = vec![
-        ("get", format!("{base}/services"), p, None, DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/{}", ids::ANALYTICS_PROD), "/v1/organizations/{organizationId}/services/{serviceId}", None, DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/nope"), "/v1/organizations/{organizationId}/services/{serviceId}", None, DEMO_ADMIN_KEY, 404),
+        (
+            "get",
+            format!("{base}/services"),
+            p,
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/nope"),
+            "/v1/organizations/{organizationId}/services/{serviceId}",
+            None,
+            DEMO_ADMIN_KEY,
+            404,
+        ),
         ("get", format!("{base}/services"), p, None, "nobody", 401),
-        ("patch", format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD), "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling", Some(json!({"numReplicas": 4, "minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 32})), DEMO_ADMIN_KEY, 200),
-        ("patch", format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD), "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling", Some(json!({"numReplicas": 0})), DEMO_ADMIN_KEY, 400),
-        ("patch", format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD), "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling", Some(json!({"numReplicas": 4})), DEMO_DEV_KEY, 403),
-        ("patch", format!("{base}/services/{}/state", ids::ETL_IDLE), "/v1/organizations/{organizationId}/services/{serviceId}/state", Some(json!({"command": "awake"})), DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling", None, DEMO_ADMIN_KEY, 200),
-        ("patch", format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling", Some(json!({"replicaCpuMillicores": 4000, "replicaMemoryGb": 16})), DEMO_ADMIN_KEY, 200),
-        ("patch", format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling", Some(json!({"replicaCpuMillicores": 4500, "replicaMemoryGb": 18})), DEMO_ADMIN_KEY, 400),
-        ("get", format!("{base}/services/{}/clickpipes", ids::INGEST_CDC), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes", None, DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/{}/clickpipes/{}", ids::INGEST_CDC, ids::PIPE_ORDERS), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes/{clickPipeId}", None, DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/{}/clickpipes", ids::REPORTING_HIGHMEM), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes", None, DEMO_ADMIN_KEY, 200),
-        ("get", format!("{base}/services/{}/clickpipesCdcScaling", ids::ETL_IDLE), "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling", None, DEMO_ADMIN_KEY, 200),
+        (
+            "patch",
+            format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling",
+            Some(json!({"numReplicas": 4, "minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 32})),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling",
+            Some(json!({"numReplicas": 0})),
+            DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling",
+            Some(json!({"numReplicas": 4})),
+            DEMO_DEV_KEY,
+            403,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/state", ids::ETL_IDLE),
+            "/v1/organizations/{organizationId}/services/{serviceId}/state",
+            Some(json!({"command": "awake"})),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+            Some(json!({"replicaCpuMillicores": 4000, "replicaMemoryGb": 16})),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+            Some(json!({"replicaCpuMillicores": 4500, "replicaMemoryGb": 18})),
+            DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/clickpipes", ids::INGEST_CDC),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!(
+                "{base}/services/{}/clickpipes/{}",
+                ids::INGEST_CDC,
+                ids::PIPE_ORDERS
+            ),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes/{clickPipeId}",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/clickpipes", ids::REPORTING_HIGHMEM),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/clickpipesCdcScaling", ids::ETL_IDLE),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
     ];
     let http = reqwest::Client::new();
     for (method, url, spec_path, body, key, want) in cases {
@@ -317,24 +474,49 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
         let instance: Value = serde_json::from_str(&text).unwrap();
         let schema = response_schema(&spec, spec_path, method, status);
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{method} {url} ({status}) breaks the spec: {errors:?}\n{text}");
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {url} ({status}) breaks the spec: {errors:?}\n{text}"
+        );
         if status >= 400 {
             assert!(instance["error"].as_str().is_some_and(|e| !e.is_empty()));
         }
     }
     // A 429 also has the error shape.
-    let limited = sim::spawn(SimConfig { rate_limit: 1, ..fast() }, Fixture::default()).await.unwrap();
-    let url = format!("{}/v1/organizations/{DEMO_ORG_ID}/services", limited.base_url());
+    let limited = sim::spawn(
+        SimConfig {
+            rate_limit: 1,
+            ..fast()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let url = format!(
+        "{}/v1/organizations/{DEMO_ORG_ID}/services",
+        limited.base_url()
+    );
     let mut last = None;
     for _ in 0..2 {
-        last = Some(http.get(&url).basic_auth(DEMO_ADMIN_KEY, Some(DEMO_SECRET)).send().await.unwrap());
+        last = Some(
+            http.get(&url)
+                .basic_auth(DEMO_ADMIN_KEY, Some(DEMO_SECRET))
+                .send()
+                .await
+                .unwrap(),
+        );
     }
     let last = last.unwrap();
     assert_eq!(last.status(), 429);
     let instance: Value = last.json().await.unwrap();
     let schema = response_schema(&spec, p, "get", 429);
-    assert!(jsonschema::validator_for(&schema).unwrap().is_valid(&instance));
+    assert!(jsonschema::validator_for(&schema)
+        .unwrap()
+        .is_valid(&instance));
 }
 
 #[tokio::test]
@@ -367,7 +549,10 @@ async fn the_binary_serves_prints_its_address_and_round_trips_its_fixture() {
         .expect("the simulator printed its address")
         .unwrap()
         .unwrap();
-    let url = first.strip_prefix("listening on ").expect(&first).to_owned();
+    let url = first
+        .strip_prefix("listening on ")
+        .expect(&first)
+        .to_owned();
     let services: Value = reqwest::Client::new()
         .get(format!("{url}/v1/organizations/{DEMO_ORG_ID}/services"))
         .basic_auth(DEMO_ADMIN_KEY, Some(DEMO_SECRET))

@@ -348,6 +348,9 @@ pub struct ClickPipeSource {
 pub struct DbSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<DbSourceSettings>,
+    /// Connection details (host, port, tables…): kept verbatim, never interpreted.
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -332,10 +332,20 @@ fn render_pipe(p: &SimPipe, elapsed: Duration) -> ClickPipe {
             .map(|s| s.state.clone())
             .unwrap_or(PipeState::Provisioning)
     });
+    // What the spec requires of each source; the values are placeholders.
+    let details = match p.fixture.source {
+        PipeSource::Mongodb => serde_json::json!({
+            "uri": "mongodb://db.example.com:27017", "readPreference": "secondaryPreferred"
+        }),
+        _ => serde_json::json!({
+            "host": "db.example.com", "port": 5432, "database": "app", "tableMappings": []
+        }),
+    };
     let db = Some(DbSource {
         settings: Some(DbSourceSettings {
             replication_mode: p.fixture.replication_mode.clone(),
         }),
+        details: details.as_object().cloned().unwrap_or_default(),
     });
     let mut source = ClickPipeSource::default();
     match p.fixture.source {

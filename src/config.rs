@@ -348,6 +348,8 @@ impl Config {
 }
 
 #[cfg(test)]
+// figment's Jail fixes the closure's error type; it is large but only lives in tests.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
     use secrecy::ExposeSecret;

@@ -325,6 +325,9 @@ fn response_schema(spec: &Value, path: &str, method: &str, status: u16) -> Value
     schema
 }
 
+/// (method, url, spec path, body, key id, expected status)
+type Case<'a> = (&'a str, String, &'a str, Option<Value>, &'a str, u16);
+
 #[tokio::test]
 async fn every_simulator_answer_matches_the_spec_schemas() {
     let spec: Value =
@@ -336,7 +339,7 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
     let sim = sim::spawn(config, Fixture::default()).await.unwrap();
     let base = format!("{}/v1/organizations/{DEMO_ORG_ID}", sim.base_url());
     let p = "/v1/organizations/{organizationId}/services";
-    let cases: Vec<(&str, String, &str, Option<Value>, &str, u16)> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "get",
             format!("{base}/services"),

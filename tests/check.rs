@@ -30,7 +30,8 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-#[tokio::test]
+// Multi-threaded: the blocking child-process calls below leave a worker free to run the simulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn check_reports_each_problem_precisely() {
     let sim = sim::spawn(SimConfig::default(), Fixture::default())
         .await
@@ -45,18 +46,7 @@ async fn check_reports_each_problem_precisely() {
         ids::INGEST_CDC
     );
 
-    let (api2, good2) = (api.clone(), good.clone());
-    let ok = tokio::task::spawn_blocking(move || {
-        check(
-            &api2,
-            DEMO_ORG_ID,
-            DEMO_ADMIN_KEY,
-            Some(DEMO_SECRET),
-            &good2,
-        )
-    })
-    .await
-    .unwrap();
+    let ok = check(&api, DEMO_ORG_ID, DEMO_ADMIN_KEY, Some(DEMO_SECRET), &good);
     assert!(ok.status.success(), "{}", stdout(&ok));
     assert!(
         stdout(&ok).contains("ok   alias \"cdc\": ClickPipes readable (3 DB pipe(s))"),
@@ -64,28 +54,18 @@ async fn check_reports_each_problem_precisely() {
         stdout(&ok)
     );
 
-    let (api2, aliases2) = (api.clone(), aliases.clone());
-    let bad_alias = tokio::task::spawn_blocking(move || {
-        check(
-            &api2,
-            DEMO_ORG_ID,
-            DEMO_ADMIN_KEY,
-            Some(DEMO_SECRET),
-            &aliases2,
-        )
-    })
-    .await
-    .unwrap();
+    let bad_alias = check(
+        &api,
+        DEMO_ORG_ID,
+        DEMO_ADMIN_KEY,
+        Some(DEMO_SECRET),
+        &aliases,
+    );
     assert_eq!(bad_alias.status.code(), Some(1));
     assert!(stdout(&bad_alias)
         .contains("FAIL alias \"gone\" points at service 00000000-0000-0000-0000-000000000000"));
 
-    let (api2, good2) = (api.clone(), good.clone());
-    let dev = tokio::task::spawn_blocking(move || {
-        check(&api2, DEMO_ORG_ID, DEMO_DEV_KEY, Some(DEMO_SECRET), &good2)
-    })
-    .await
-    .unwrap();
+    let dev = check(&api, DEMO_ORG_ID, DEMO_DEV_KEY, Some(DEMO_SECRET), &good);
     assert_eq!(dev.status.code(), Some(1));
     assert!(
         stdout(&dev).contains("manage-clickpipes"),
@@ -93,18 +73,13 @@ async fn check_reports_each_problem_precisely() {
         stdout(&dev)
     );
 
-    let (api2, good2) = (api.clone(), good.clone());
-    let wrong_secret = tokio::task::spawn_blocking(move || {
-        check(
-            &api2,
-            DEMO_ORG_ID,
-            DEMO_ADMIN_KEY,
-            Some("not-the-secret"),
-            &good2,
-        )
-    })
-    .await
-    .unwrap();
+    let wrong_secret = check(
+        &api,
+        DEMO_ORG_ID,
+        DEMO_ADMIN_KEY,
+        Some("not-the-secret"),
+        &good,
+    );
     assert_eq!(wrong_secret.status.code(), Some(1));
     let all = format!(
         "{}{}",
@@ -114,12 +89,7 @@ async fn check_reports_each_problem_precisely() {
     assert!(all.contains("FAIL listing organizations failed"), "{all}");
     assert!(!all.contains("not-the-secret"), "the secret leaked: {all}");
 
-    let (api2, good2) = (api.clone(), good.clone());
-    let missing = tokio::task::spawn_blocking(move || {
-        check(&api2, DEMO_ORG_ID, DEMO_ADMIN_KEY, None, &good2)
-    })
-    .await
-    .unwrap();
+    let missing = check(&api, DEMO_ORG_ID, DEMO_ADMIN_KEY, None, &good);
     assert_eq!(missing.status.code(), Some(1));
     assert!(
         stdout(&missing).contains("FAIL CLICKHOUSE_KEY_SECRET is missing"),

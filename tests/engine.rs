@@ -11,8 +11,8 @@ use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::{Config, ServiceAlias},
     ops::{
-        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Outcome, Phase,
-        Rejection, ScaleRequest, Submission, ThreadRef,
+        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, Rejection,
+        ScaleRequest, Submission, ThreadRef,
     },
     scaling::{IdleInput, ReplicaInput},
     sim::{
@@ -159,6 +159,17 @@ fn submission(service: &str, request: ScaleRequest, who: Actor) -> Submission {
     }
 }
 
+impl Harness {
+    async fn prepare(
+        &self,
+        service: &str,
+        request: ScaleRequest,
+        who: Actor,
+    ) -> Result<clickscale::ops::Prepared, Rejection> {
+        self.engine.prepare(submission(service, request, who)).await
+    }
+}
+
 fn patches(sim: &SimHandle) -> usize {
     sim.requests()
         .iter()
@@ -170,12 +181,11 @@ fn patches(sim: &SimHandle) -> usize {
 async fn cdc_scale_up_is_confirmed_once_the_api_shows_it() {
     let h = harness(fast_sim(), |_| {}).await;
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 3 },
             actor("ann", &[]),
-        ))
+        )
         .await
         .unwrap();
     assert!(!p.plan.needs_confirmation(), "{:?}", p.plan);
@@ -227,20 +237,18 @@ async fn rejections_send_nothing() {
     ];
     for (service, request, expected) in cases {
         let err = h
-            .engine
-            .prepare(submission(service, request, actor("bob", &["dev"])))
+            .prepare(service, request, actor("bob", &["dev"]))
             .await
             .unwrap_err();
         assert!(err.to_string().contains(expected), "{err}");
     }
     // Allowed by role; a basic-tier service still refuses by rule, before any PATCH.
     let err = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "prod",
             ScaleRequest::Replicas(ReplicaInput::default()),
             actor("ops-ann", &["ops"]),
-        ))
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Rejection::Invalid(_)), "{err}");
@@ -251,15 +259,14 @@ async fn rejections_send_nothing() {
 async fn no_op_is_detected() {
     let h = harness(fast_sim(), |_| {}).await;
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "analytics-prod",
             ScaleRequest::Replicas(ReplicaInput {
                 count: Some(3),
                 ..Default::default()
             }),
             actor("ann", &[]),
-        ))
+        )
         .await
         .unwrap();
     assert!(p.is_noop());
@@ -284,15 +291,14 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
         (actor("lea", &["ops", "lead"]), true),
     ]);
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "prod",
             ScaleRequest::Replicas(ReplicaInput {
                 count: Some(2),
                 ..Default::default()
             }),
             actor("ann", &["ops"]),
-        ))
+        )
         .await
         .unwrap();
     assert!(p.plan.needs_confirmation());
@@ -315,15 +321,14 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
         .push((actor("ann", &["ops"]), false));
     let before = patches(&h.sim);
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "prod",
             ScaleRequest::Replicas(ReplicaInput {
                 count: Some(1),
                 ..Default::default()
             }),
             actor("ann", &["ops"]),
-        ))
+        )
         .await
         .unwrap();
     let mut op = h.engine.launch(p, h.surface.clone());
@@ -343,23 +348,21 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
     )
     .await;
     let first = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 3 },
             actor("ann", &[]),
-        ))
+        )
         .await
         .unwrap();
     let mut a = h.engine.launch(first, h.surface.clone());
     a.reached(Phase::Watching).await;
     let second = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 4 },
             actor("bob", &[]),
-        ))
+        )
         .await
         .unwrap();
     assert_eq!(second.supersedes, Some(a.id));
@@ -391,12 +394,11 @@ async fn the_deadline_reports_what_was_last_seen() {
     )
     .await;
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 3 },
             actor("ann", &[]),
-        ))
+        )
         .await
         .unwrap();
     let mut op = h.engine.launch(p, h.surface.clone());
@@ -412,15 +414,14 @@ async fn the_deadline_reports_what_was_last_seen() {
 async fn api_errors_at_apply_time_settle_as_failed_with_the_reason() {
     let h = harness(fast_sim(), |_| {}).await;
     let p = h
-        .engine
-        .prepare(submission(
+        .prepare(
             "analytics-staging",
             ScaleRequest::Idle(IdleInput {
                 enabled: true,
                 timeout_minutes: Some(30),
             }),
             actor("ann", &[]),
-        ))
+        )
         .await
         .unwrap();
     h.sim
@@ -450,15 +451,14 @@ async fn many_watchers_of_one_service_share_one_poll_stream() {
     let mut handles = Vec::new();
     for n in 1..=5 {
         let p = h
-            .engine
-            .prepare(submission(
+            .prepare(
                 "analytics-staging",
                 ScaleRequest::Idle(IdleInput {
                     enabled: true,
                     timeout_minutes: Some(10 + n),
                 }),
                 actor("ann", &[]),
-            ))
+            )
             .await
             .unwrap();
         let mut op = h.engine.launch(p, h.surface.clone());

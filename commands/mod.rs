@@ -40,10 +40,10 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
     let limits = config.limits()?;
     let mut payload = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
     let mut bounds: Vec<(&str, &str, u32)> = vec![
-        ("cdc-scale", "cores", limits.cdc_max_cores),
-        ("replicas", "count", limits.replicas_max),
+        ("cdc-scale", "cores", limits.cdc_max_cores()),
+        ("replicas", "count", limits.replicas_max()),
     ];
-    if let Some(cap) = limits.memory_cap_gb {
+    if let Some(cap) = limits.memory_cap_gb() {
         bounds.push(("replicas", "min-memory-gb", cap));
         bounds.push(("replicas", "max-memory-gb", cap));
     }

@@ -1,13 +1,10 @@
 //! `/replicas service count? min-memory-gb? max-memory-gb?`: replica count and memory bounds.
 
 use crate::{
-    discord::{Context, Error},
+    discord::{errors::reply_ephemeral, Context, Error},
     ops::ScaleRequest,
-    scaling::ReplicaInput,
+    scaling::{ReplicaInput, RuleError},
 };
-
-pub const NOTHING_GIVEN: &str =
-    "Give at least one of `count`, `min-memory-gb` or `max-memory-gb`: there is nothing to change otherwise.";
 
 /// Change a service's replica count and/or its per-replica memory bounds
 #[poise::command(slash_command, guild_only)]
@@ -29,13 +26,13 @@ pub async fn replicas(
     max_memory_gb: Option<i64>,
 ) -> Result<(), Error> {
     if count.is_none() && min_memory_gb.is_none() && max_memory_gb.is_none() {
-        // Nothing to change: say so before any API call.
-        ctx.send(
-            poise::CreateReply::default()
-                .content(NOTHING_GIVEN)
-                .ephemeral(true),
-        )
-        .await?;
+        // Nothing to change: say so at once, before any API call.
+        let limits = ctx.data().engine.config().limits()?;
+        let refusal = RuleError::NothingGiven {
+            replicas_max: limits.replicas_max(),
+            memory_max: limits.memory_max_gb(),
+        };
+        reply_ephemeral(ctx, &refusal.to_string()).await?;
         return Ok(());
     }
     let input = ReplicaInput {

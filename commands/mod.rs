@@ -1,1 +1,227 @@
-//! (to be written)
+//! The slash commands, one file each, all thin: read the options, hand a
+//! [`Submission`](crate::ops::Submission) to the engine, answer privately.
+//!
+//! - `/cdc-scale service cores`: DB ClickPipes (CDC) compute, whole cores, 4 GB per core.
+//! - `/replicas service count? min-memory-gb? max-memory-gb?`: replicas and memory bounds.
+//! - `/idle service enabled timeout-minutes?`: automatic idling.
+//! - `/scaling-status service`: what is configured now and what is in flight.
+//!
+//! Integer options are `i64` so that any number Discord sends reaches the engine, which
+//! explains what is allowed; the ranges registered with Discord are only a convenience for
+//! the client and are never trusted.
+
+pub mod cdc_scale;
+pub mod idle;
+pub mod replicas;
+pub mod scaling_status;
+
+use serde_json::Value;
+use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
+
+use crate::{
+    config::Config,
+    discord::{errors::reply_ephemeral, Command, Context, Error},
+    ops::{text, Origin, Prepared, ScaleRequest, Submission},
+};
+
+/// Every command the bot registers, in the order Discord lists them.
+pub fn all() -> Vec<Command> {
+    vec![
+        cdc_scale::cdc_scale(),
+        replicas::replicas(),
+        idle::idle(),
+        scaling_status::scaling_status(),
+    ]
+}
+
+/// The registration payload (`PUT …/commands`) for `commands`, with the upper bounds that come
+/// from the configuration filled in: poise's `#[max]` only takes literals.
+pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Value> {
+    let limits = config.limits()?;
+    let mut payload = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    let mut bounds: Vec<(&str, &str, u32)> = vec![
+        ("cdc-scale", "cores", limits.cdc_max_cores()),
+        ("replicas", "count", limits.replicas_max()),
+    ];
+    if let Some(cap) = limits.memory_cap_gb() {
+        bounds.push(("replicas", "min-memory-gb", cap));
+        bounds.push(("replicas", "max-memory-gb", cap));
+    }
+    for (command, option, max) in bounds {
+        let slot = payload
+            .as_array_mut()
+            .and_then(|cmds| cmds.iter_mut().find(|c| c["name"] == command))
+            .and_then(|c| c["options"].as_array_mut())
+            .and_then(|opts| opts.iter_mut().find(|o| o["name"] == option))
+            .and_then(Value::as_object_mut);
+        let Some(slot) = slot else {
+            anyhow::bail!("/{command} has no option `{option}` to bound");
+        };
+        slot.insert("max_value".into(), Value::from(max));
+    }
+    Ok(payload)
+}
+
+/// Service suggestions: configured aliases first, then the organization's services.
+pub async fn autocomplete_service(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let choices = ctx
+        .data()
+        .engine
+        .service_choices(partial)
+        .await
+        .into_iter()
+        .map(|s| {
+            let label = if s.name == s.id {
+                s.name.clone()
+            } else {
+                format!("{} ({})", s.name, short_id(&s.id))
+            };
+            // Discord allows 100 characters for both.
+            AutocompleteChoice::new(clip(&label, 100), clip(&s.name, 100))
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Who is asking and from where, as the engine sees it.
+pub fn submission(ctx: Context<'_>, service: String, request: ScaleRequest) -> Submission {
+    let member = match ctx {
+        poise::Context::Application(a) => a.interaction.member.as_deref(),
+        // Only slash commands are registered.
+        poise::Context::Prefix(_) => None,
+    };
+    Submission {
+        service,
+        request,
+        actor: crate::discord::actor(ctx.author(), member),
+        origin: Origin {
+            guild: ctx.guild_id().map(|g| g.to_string()),
+            channel: ctx.channel_id().to_string(),
+            locale: ctx.locale().unwrap_or("en-US").to_owned(),
+        },
+    }
+}
+
+/// The whole life of a scaling command on the chat side: defer privately at once (the engine
+/// reads the API before answering), prepare, then either explain the refusal, say there is
+/// nothing to do, or launch and point at the thread.
+pub async fn scale(ctx: Context<'_>, service: String, request: ScaleRequest) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let submission = submission(ctx, service, request);
+    let kind = submission.request.kind();
+    let reply = match data.engine.prepare(submission).await {
+        Err(rejection) => {
+            tracing::info!(command = %kind, reason = %rejection, "request refused");
+            rejection.to_string()
+        }
+        Ok(prepared) if prepared.is_noop() => {
+            data.engine.record_noop();
+            text::noop(&prepared)
+        }
+        Ok(prepared) => {
+            let started = Started::of(&prepared);
+            let handle = data.engine.launch(prepared, data.surface.clone());
+            started.text(handle.id)
+        }
+    };
+    reply_ephemeral(ctx, &reply).await?;
+    Ok(())
+}
+
+/// What the private answer says about a launched operation.
+struct Started {
+    kind: crate::ops::CommandKind,
+    service: String,
+    summary: String,
+    needs_confirmation: bool,
+}
+
+impl Started {
+    fn of(p: &Prepared) -> Self {
+        Self {
+            kind: p.kind,
+            service: p.service.name.clone(),
+            summary: p.plan.summary(),
+            needs_confirmation: p.plan.needs_confirmation(),
+        }
+    }
+
+    fn text(&self, id: crate::ops::OperationId) -> String {
+        let next = if self.needs_confirmation {
+            "It needs a confirmation: use the buttons on the status message in this channel. Follow-ups go to the thread on that message."
+        } else {
+            "Follow-ups go to the thread on the status message in this channel."
+        };
+        format!(
+            "Started {id}: `/{}` on `{}`: {}. {next}",
+            self.kind, self.service, self.summary
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option<'a>(payload: &'a Value, command: &str, option: &str) -> &'a Value {
+        let cmd = payload
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == command)
+            .unwrap_or_else(|| panic!("no /{command}"));
+        cmd["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == option)
+            .unwrap_or_else(|| panic!("no {option} on /{command}"))
+    }
+
+    #[test]
+    fn registration_takes_the_upper_bounds_from_the_config() {
+        let mut config = Config::default();
+        config.limits.cdc_max_cores = 32;
+        config.limits.memory_cap_gb = Some(120);
+        let payload = registration(&all(), &config).unwrap();
+        let names: Vec<&str> = payload
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["cdc-scale", "replicas", "idle", "scaling-status"]);
+        let cores = option(&payload, "cdc-scale", "cores");
+        assert_eq!(cores["type"], 4);
+        assert_eq!(cores["min_value"].as_f64(), Some(1.0));
+        assert_eq!(cores["max_value"].as_f64(), Some(32.0));
+        assert_eq!(
+            option(&payload, "cdc-scale", "service")["autocomplete"],
+            true
+        );
+        assert_eq!(
+            option(&payload, "replicas", "count")["max_value"].as_f64(),
+            Some(20.0)
+        );
+        assert_eq!(option(&payload, "replicas", "count")["required"], false);
+        assert_eq!(
+            option(&payload, "replicas", "max-memory-gb")["max_value"].as_f64(),
+            Some(120.0)
+        );
+        assert_eq!(option(&payload, "idle", "enabled")["type"], 5);
+        assert_eq!(option(&payload, "idle", "enabled")["required"], true);
+        assert_eq!(
+            option(&payload, "idle", "timeout-minutes")["min_value"].as_f64(),
+            Some(5.0)
+        );
+    }
+}

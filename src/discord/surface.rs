@@ -1,0 +1,201 @@
+//! [`ChatSurface`] for Discord, speaking with the bot token only.
+//!
+//! The interaction token a slash command brings expires after 15 minutes, while a CDC change
+//! takes 3-5 minutes and a watch may run 20. So everything the engine says goes through channel
+//! messages (`POST /channels/{id}/messages`), message edits and a thread on the status message,
+//! all authorized by the bot token, which does not expire.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use async_trait::async_trait;
+use serenity::all::{
+    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateMessage, CreateThread,
+    EditMessage, Http, MessageId,
+};
+
+use super::buttons::{confirm_row, Buttons};
+use crate::ops::{ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};
+
+/// Discord caps message content at 2000 characters.
+const MESSAGE_LIMIT: usize = 2000;
+
+pub struct DiscordSurface {
+    http: Arc<Http>,
+    buttons: Buttons,
+}
+
+impl std::fmt::Debug for DiscordSurface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordSurface")
+            .field("pending_buttons", &self.buttons.pending())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DiscordSurface {
+    pub fn new(http: Arc<Http>) -> Self {
+        Self {
+            http,
+            buttons: Buttons::default(),
+        }
+    }
+
+    /// The registry the gateway's click handler routes into.
+    pub fn buttons(&self) -> &Buttons {
+        &self.buttons
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+}
+
+fn snowflake(what: &str, id: &str) -> anyhow::Result<u64> {
+    id.parse::<u64>()
+        .ok()
+        .filter(|n| *n != 0)
+        .with_context(|| format!("{what} {id:?} is not a Discord id"))
+}
+
+fn channel(id: &str) -> anyhow::Result<ChannelId> {
+    snowflake("channel", id).map(ChannelId::new)
+}
+
+fn message(id: &str) -> anyhow::Result<MessageId> {
+    snowflake("message", id).map(MessageId::new)
+}
+
+/// Clip to Discord's limit on a character boundary, marking the cut.
+fn clip(text: &str) -> String {
+    if text.chars().count() <= MESSAGE_LIMIT {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(MESSAGE_LIMIT - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Plain text that pings nobody: names in engine texts must never turn into mentions.
+fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
+#[async_trait]
+impl ChatSurface for DiscordSurface {
+    async fn post_status(&self, origin: &Origin, text: &str) -> anyhow::Result<MessageRef> {
+        let sent = channel(&origin.channel)?
+            .send_message(
+                self.http.as_ref(),
+                CreateMessage::new()
+                    .content(clip(text))
+                    .allowed_mentions(no_mentions()),
+            )
+            .await
+            .context("posting the status message")?;
+        Ok(MessageRef {
+            channel: sent.channel_id.to_string(),
+            message: sent.id.to_string(),
+        })
+    }
+
+    async fn edit_status(&self, status: &MessageRef, text: &str) -> anyhow::Result<()> {
+        channel(&status.channel)?
+            .edit_message(
+                self.http.as_ref(),
+                message(&status.message)?,
+                EditMessage::new()
+                    .content(clip(text))
+                    .allowed_mentions(no_mentions())
+                    .components(Vec::new()),
+            )
+            .await
+            .context("editing the status message")?;
+        Ok(())
+    }
+
+    async fn open_thread(&self, status: &MessageRef, name: &str) -> anyhow::Result<ThreadRef> {
+        let thread = channel(&status.channel)?
+            .create_thread_from_message(
+                self.http.as_ref(),
+                message(&status.message)?,
+                CreateThread::new(name).auto_archive_duration(AutoArchiveDuration::OneDay),
+            )
+            .await
+            .context("opening a thread on the status message")?;
+        Ok(ThreadRef(thread.id.to_string()))
+    }
+
+    async fn post_in_thread(&self, thread: &ThreadRef, text: &str) -> anyhow::Result<()> {
+        channel(&thread.0)?
+            .send_message(
+                self.http.as_ref(),
+                CreateMessage::new()
+                    .content(clip(text))
+                    .allowed_mentions(no_mentions()),
+            )
+            .await
+            .context("posting in the thread")?;
+        Ok(())
+    }
+
+    async fn confirm(
+        &self,
+        status: &MessageRef,
+        _prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision> {
+        // The prompt is already in the thread and the status says it waits for confirmation;
+        // the buttons only need to appear on the status message.
+        let channel_id = channel(&status.channel)?;
+        let message_id = message(&status.message)?;
+        let pending = self.buttons.register(&status.message);
+        channel_id
+            .edit_message(
+                self.http.as_ref(),
+                message_id,
+                EditMessage::new().components(vec![confirm_row(&status.message)]),
+            )
+            .await
+            .context("adding the confirmation buttons")?;
+        match pending.wait(&self.http, timeout, &guard).await {
+            Some(decision) => Ok(decision),
+            None => {
+                // Expired: take the buttons away so nobody clicks a dead control.
+                if let Err(e) = channel_id
+                    .edit_message(
+                        self.http.as_ref(),
+                        message_id,
+                        EditMessage::new().components(Vec::new()),
+                    )
+                    .await
+                {
+                    tracing::warn!(message = %status.message, error = %e, "could not remove expired buttons");
+                }
+                Ok(Decision::Expired)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_texts_are_clipped_to_discords_limit() {
+        let long = "é".repeat(2500);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), MESSAGE_LIMIT);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn ids_must_be_snowflakes() {
+        assert_eq!(channel("42").unwrap(), ChannelId::new(42));
+        assert!(channel("0").is_err());
+        assert!(message("general").is_err());
+    }
+}

@@ -5,6 +5,7 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY commands ./commands
+COPY migrations ./migrations
 RUN cargo build --release --locked --bin clickscale
 
 # Runtime stage: a small Debian with CA certificates, running as an unprivileged user.

@@ -3,10 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::{
-    cloud::CloudClient,
-    config::Config,
-};
+use crate::{cloud::CloudClient, config::Config};
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,17 +82,26 @@ pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> 
             return out;
         }
         Err(e) => {
-            out.push(Finding::bad(format!("listing organizations failed: {}", e.user_message())));
+            out.push(Finding::bad(format!(
+                "listing organizations failed: {}",
+                e.user_message()
+            )));
             return out;
         }
     }
     let services = match cloud.list_services().await {
         Ok(s) => {
-            out.push(Finding::ok(format!("{} service(s) visible to the key", s.len())));
+            out.push(Finding::ok(format!(
+                "{} service(s) visible to the key",
+                s.len()
+            )));
             s
         }
         Err(e) => {
-            out.push(Finding::bad(format!("listing services failed: {}", e.user_message())));
+            out.push(Finding::bad(format!(
+                "listing services failed: {}",
+                e.user_message()
+            )));
             return out;
         }
     };
@@ -112,7 +118,11 @@ pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> 
                 "alias {:?} -> {} ({}) readable",
                 alias.alias, service.name, service.id
             ))),
-            Err(e) => out.push(Finding::bad(format!("alias {:?}: {}", alias.alias, e.user_message()))),
+            Err(e) => out.push(Finding::bad(format!(
+                "alias {:?}: {}",
+                alias.alias,
+                e.user_message()
+            ))),
         }
         out.push(match cloud.list_clickpipes(&service.id).await {
             Ok(p) => Finding::ok(format!(

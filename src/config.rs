@@ -222,7 +222,11 @@ impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
         if let Some(path) = file {
-            anyhow::ensure!(path.exists(), "config file {} does not exist", path.display());
+            anyhow::ensure!(
+                path.exists(),
+                "config file {} does not exist",
+                path.display()
+            );
             fig = fig.merge(Toml::file(path));
         }
         Self::from_figment(fig.merge(Self::env()))
@@ -236,7 +240,11 @@ impl Config {
                 "database_url",
                 "http_addr",
             ]))
-            .merge(Env::raw().only(&["DISCORD_TOKEN"]).map(|_| "discord.token".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DISCORD_TOKEN"])
+                    .map(|_| "discord.token".into()),
+            )
             .merge(
                 Env::raw()
                     .only(&[
@@ -246,8 +254,8 @@ impl Config {
                         "CLICKHOUSE_API_URL",
                     ])
                     .map(|k| {
-                        let key = k.as_str().trim_start_matches("clickhouse_");
-                        format!("cloud.{key}").into()
+                        let key = k.as_str().to_ascii_lowercase();
+                        format!("cloud.{}", key.trim_start_matches("clickhouse_")).into()
                     }),
             )
     }
@@ -282,7 +290,10 @@ impl Config {
         );
         let mut seen = std::collections::HashSet::new();
         for s in &self.services {
-            anyhow::ensure!(!s.alias.is_empty(), "a [[services]] entry has an empty alias");
+            anyhow::ensure!(
+                !s.alias.is_empty(),
+                "a [[services]] entry has an empty alias"
+            );
             anyhow::ensure!(!s.id.is_empty(), "service alias {:?} has no id", s.alias);
             anyhow::ensure!(
                 seen.insert(s.alias.to_lowercase()),
@@ -380,10 +391,14 @@ mod tests {
     fn bad_values_are_named() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("c.toml", "[limits]\ncdc_max_cores = 40\n")?;
-            let err = Config::load(Some(Path::new("c.toml"))).unwrap_err().to_string();
+            let err = Config::load(Some(Path::new("c.toml")))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("32"), "{err}");
             jail.create_file("d.toml", "[timings]\npoll_intervall = \"3s\"\n")?;
-            let err = Config::load(Some(Path::new("d.toml"))).unwrap_err().to_string();
+            let err = Config::load(Some(Path::new("d.toml")))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("poll_intervall"), "{err}");
             Ok(())
         });

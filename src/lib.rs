@@ -15,6 +15,8 @@
 //!   target -> [`scaling::Plan`] with a risk class.
 //! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
 //!   watch -> settle. It talks to chat through the [`ops::ChatSurface`] trait.
+//! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
+//!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
@@ -32,3 +34,4 @@ pub mod discord;
 pub mod ops;
 pub mod scaling;
 pub mod sim;
+pub mod store;

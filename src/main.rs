@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use clickscale::config::Config;
 
 #[derive(Debug, Parser)]
-#[command(name = "clickscale", version, about = "Scale ClickHouse Cloud from Discord or a terminal")]
+#[command(
+    name = "clickscale",
+    version,
+    about = "Scale ClickHouse Cloud from Discord or a terminal"
+)]
 struct Cli {
     /// TOML config file (environment variables win over it).
     #[arg(long, global = true, env = "CLICKSCALE_CONFIG")]
@@ -38,9 +42,12 @@ struct CheckArgs {
 
 fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -54,7 +61,9 @@ async fn main() -> anyhow::Result<ExitCode> {
     init_tracing(cli.log_json);
     let config = || Config::load(cli.config.as_deref());
     match cli.command {
-        Command::Run(args) => clickscale::discord::run(config()?, args).await.map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => clickscale::discord::run(config()?, args)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Console(args) => clickscale::console::run(config()?, args).await,
         Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check(config()?, args).await,
@@ -70,5 +79,9 @@ async fn check(config: Config, args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let (report, ok) = check::render(&findings);
     print!("{report}");
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -132,6 +132,12 @@ impl EngineSettings {
     }
 }
 
+/// Sent to an operation when a newer one takes over its resource: the newer id and its requester.
+type Supersession = (OperationId, String);
+
+/// The newest operation on a resource and the channel that tells it it was superseded.
+type Latest = (OperationId, watch::Sender<Option<Supersession>>);
+
 #[derive(Debug, Clone)]
 pub struct Engine {
     inner: Arc<Inner>,
@@ -145,7 +151,7 @@ struct Inner {
     pollers: Pollers,
     next_id: AtomicU64,
     /// The newest operation per (service, resource), with the channel that tells it it was superseded.
-    latest: DashMap<(String, Resource), (OperationId, watch::Sender<Option<(OperationId, String)>>)>,
+    latest: DashMap<(String, Resource), Latest>,
     in_flight: DashMap<OperationId, InFlight>,
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
     settled: Notify,
@@ -188,7 +194,12 @@ impl Engine {
 
     /// Operations not yet settled.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        let mut v: Vec<_> = self.inner.in_flight.iter().map(|e| e.value().clone()).collect();
+        let mut v: Vec<_> = self
+            .inner
+            .in_flight
+            .iter()
+            .map(|e| e.value().clone())
+            .collect();
         v.sort_by_key(|o| o.id);
         v
     }
@@ -344,7 +355,7 @@ impl Engine {
             }
             (ScaleRequest::Idle(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
-                let patch = scaling::idle_patch(input, &svc)?;
+                let patch = scaling::idle_patch(input)?;
                 (Current::Service(Box::new(svc)), Target::Service(patch))
             }
             (ScaleRequest::Cdc { .. }, None) => unreachable!("CDC input is checked above"),
@@ -447,7 +458,10 @@ impl Engine {
             if clicker.id == requester || engine.inner.config.policy.may_confirm(&clicker.roles) {
                 Ok(())
             } else {
-                Err("Only the requester or a member of a confirmer role may decide on this change.".into())
+                Err(
+                    "Only the requester or a member of a confirmer role may decide on this change."
+                        .into(),
+                )
             }
         })
     }
@@ -470,14 +484,23 @@ impl Operation {
         let settings = self.engine.inner.settings.clone();
         match self
             .surface
-            .post_status(&self.p.origin, &text::status(id, &self.p, text::STAGE_APPLYING))
+            .post_status(
+                &self.p.origin,
+                &text::status(id, &self.p, text::STAGE_APPLYING),
+            )
             .await
         {
             Ok(m) => self.status = Some(m),
-            Err(e) => tracing::warn!(operation = %id, error = %e, "could not post the status message"),
+            Err(e) => {
+                tracing::warn!(operation = %id, error = %e, "could not post the status message")
+            }
         }
         if let Some(m) = &self.status {
-            match self.surface.open_thread(m, &text::thread_name(id, &self.p)).await {
+            match self
+                .surface
+                .open_thread(m, &text::thread_name(id, &self.p))
+                .await
+            {
                 Ok(t) => self.thread = Some(t),
                 Err(e) => tracing::warn!(operation = %id, error = %e, "could not open a thread"),
             }
@@ -513,7 +536,9 @@ impl Operation {
                 Err(e) => {
                     return self
                         .finish(Outcome::Failed {
-                            message: format!("The confirmation could not be collected ({e}); nothing was sent."),
+                            message: format!(
+                                "The confirmation could not be collected ({e}); nothing was sent."
+                            ),
                         })
                         .await
                 }
@@ -547,7 +572,11 @@ impl Operation {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(operation = %id, error = ?e, "PATCH failed");
-                return self.finish(Outcome::Failed { message: e.user_message() }).await;
+                return self
+                    .finish(Outcome::Failed {
+                        message: e.user_message(),
+                    })
+                    .await;
             }
         };
         let applied_at = Instant::now();
@@ -555,7 +584,8 @@ impl Operation {
         let window = self.window_text();
         self.stage(&text::stage_watching(&window)).await;
         self.phase.send_replace(Phase::Watching);
-        self.say(&text::accepted(request_id.as_deref(), &window)).await;
+        self.say(&text::accepted(request_id.as_deref(), &window))
+            .await;
 
         let outcome = self.watch(applied_at, &mut superseded_rx, &window).await;
         self.finish(outcome).await
@@ -577,7 +607,7 @@ impl Operation {
     async fn watch(
         &self,
         applied_at: Instant,
-        superseded: &mut watch::Receiver<Option<(OperationId, String)>>,
+        superseded: &mut watch::Receiver<Option<Supersession>>,
         window: &str,
     ) -> Outcome {
         let s = &self.engine.inner.settings;
@@ -595,7 +625,11 @@ impl Operation {
         let mut trouble_said = false;
         let mut last_seen: Option<Current> = None;
         loop {
-            let progress_at = if progress_said { deadline } else { expected_end };
+            let progress_at = if progress_said {
+                deadline
+            } else {
+                expected_end
+            };
             tokio::select! {
                 changed = rx.changed() => {
                     if changed.is_err() {

@@ -87,7 +87,9 @@ pub fn stage_outcome(outcome: &Outcome) -> String {
         Outcome::Failed { .. } => "❌ Failed.".into(),
         Outcome::Superseded { by } => format!("Superseded by {by}."),
         Outcome::Cancelled { by: Some(a) } => format!("Cancelled by {}.", a.name),
-        Outcome::Cancelled { by: None } => "Expired: nobody confirmed in time. Nothing was sent.".into(),
+        Outcome::Cancelled { by: None } => {
+            "Expired: nobody confirmed in time. Nothing was sent.".into()
+        }
     }
 }
 
@@ -100,7 +102,12 @@ pub fn noop(p: &Prepared) -> String {
 }
 
 pub fn confirm_prompt(p: &Prepared, timeout: Duration) -> String {
-    let reasons: Vec<String> = p.plan.risks.iter().map(|r| r.to_string()).collect();
+    let reasons: Vec<String> = p
+        .plan
+        .confirmation_reasons()
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
     format!(
         "This change needs a confirmation ({}). Press **Confirm** or **Cancel** within {}.",
         reasons.join("; "),

@@ -67,7 +67,11 @@ impl Pollers {
     }
 
     /// Subscribe to a service's resource; starts its poll stream if none is running.
-    pub fn subscribe(&self, service_id: &str, resource: Resource) -> watch::Receiver<Option<Observation>> {
+    pub fn subscribe(
+        &self,
+        service_id: &str,
+        resource: Resource,
+    ) -> watch::Receiver<Option<Observation>> {
         let key = (service_id.to_owned(), resource);
         let entry = self.inner.streams.entry(key.clone()).or_insert_with(|| {
             let (tx, _) = watch::channel(None);
@@ -104,7 +108,11 @@ async fn poll_loop(inner: Arc<PollersInner>, key: Key) {
         let sent_at = Instant::now();
         inner.polls.fetch_add(1, Ordering::Relaxed);
         let result = match resource {
-            Resource::Cdc => inner.cloud.get_cdc_scaling(service_id).await.map(Current::Cdc),
+            Resource::Cdc => inner
+                .cloud
+                .get_cdc_scaling(service_id)
+                .await
+                .map(Current::Cdc),
             Resource::Service => inner
                 .cloud
                 .get_service(service_id)
@@ -116,7 +124,9 @@ async fn poll_loop(inner: Arc<PollersInner>, key: Key) {
             message: e.user_message(),
         });
         if let Some(stream) = inner.streams.get(&key) {
-            stream.tx.send_replace(Some(Observation { sent_at, result }));
+            stream
+                .tx
+                .send_replace(Some(Observation { sent_at, result }));
         }
         tokio::time::sleep(inner.interval).await;
     }

@@ -1,0 +1,305 @@
+//! Operations: one row per launched scaling operation, from its first phase to its outcome,
+//! holding everything a restarted process needs to resume it in the same message and thread.
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::types::Json;
+
+use super::{expect_one, lease::Lease, now, Store};
+use crate::ops::{
+    Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef,
+};
+
+/// What is known of an operation when it is launched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOperation {
+    /// From [`Store::next_operation_id`].
+    pub id: OperationId,
+    pub kind: CommandKind,
+    pub service: ServiceRef,
+    pub actor: Actor,
+    pub origin: Origin,
+    /// The requested change (`scaling::Target` as JSON).
+    pub target: Value,
+    /// The configuration read before the change, as JSON.
+    pub before: Value,
+}
+
+/// An operation as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationRecord {
+    pub id: OperationId,
+    pub kind: CommandKind,
+    pub service: ServiceRef,
+    pub actor: Actor,
+    pub origin: Origin,
+    pub target: Value,
+    pub before: Value,
+    /// The public status message, once posted.
+    pub status: Option<MessageRef>,
+    /// The follow-up thread, once opened.
+    pub thread: Option<ThreadRef>,
+    /// The API's `requestId` for the change, once accepted.
+    pub request_id: Option<String>,
+    pub phase: Phase,
+    /// [`crate::ops::Outcome::label`], once settled.
+    pub outcome: Option<String>,
+    pub outcome_detail: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub settled_at: Option<DateTime<Utc>>,
+    /// The instance working on it, if any holds an unexpired or stale lease.
+    pub lease: Option<Lease>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OperationRow {
+    id: i64,
+    kind: String,
+    service_id: String,
+    service_name: String,
+    customer_facing: bool,
+    actor: Json<Actor>,
+    origin: Json<Origin>,
+    status_channel: Option<String>,
+    status_message: Option<String>,
+    thread: Option<String>,
+    target: Json<Value>,
+    before_value: Json<Value>,
+    request_id: Option<String>,
+    phase: String,
+    outcome: Option<String>,
+    outcome_detail: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    settled_at: Option<DateTime<Utc>>,
+    lease_owner: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<OperationRow> for OperationRecord {
+    type Error = anyhow::Error;
+
+    fn try_from(r: OperationRow) -> anyhow::Result<Self> {
+        let id = OperationId(u64::try_from(r.id).context("negative operation id")?);
+        let kind = CommandKind::ALL
+            .into_iter()
+            .find(|k| k.name() == r.kind)
+            .with_context(|| format!("operation {id}: unknown command kind `{}`", r.kind))?;
+        let phase = phase_from(&r.phase)
+            .with_context(|| format!("operation {id}: unknown phase `{}`", r.phase))?;
+        Ok(Self {
+            id,
+            kind,
+            service: ServiceRef {
+                id: r.service_id,
+                name: r.service_name,
+                customer_facing: r.customer_facing,
+            },
+            actor: r.actor.0,
+            origin: r.origin.0,
+            target: r.target.0,
+            before: r.before_value.0,
+            status: r
+                .status_channel
+                .zip(r.status_message)
+                .map(|(channel, message)| MessageRef { channel, message }),
+            thread: r.thread.map(ThreadRef),
+            request_id: r.request_id,
+            phase,
+            outcome: r.outcome,
+            outcome_detail: r.outcome_detail,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            settled_at: r.settled_at,
+            lease: Lease::from_columns(r.lease_owner, r.lease_until),
+        })
+    }
+}
+
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Starting => "starting",
+        Phase::AwaitingConfirmation => "awaiting_confirmation",
+        Phase::Applying => "applying",
+        Phase::Watching => "watching",
+        Phase::Settled => "settled",
+    }
+}
+
+fn phase_from(name: &str) -> Option<Phase> {
+    [
+        Phase::Starting,
+        Phase::AwaitingConfirmation,
+        Phase::Applying,
+        Phase::Watching,
+        Phase::Settled,
+    ]
+    .into_iter()
+    .find(|p| phase_name(*p) == name)
+}
+
+/// Operation ids are `u64` in the engine and `BIGINT` in the database.
+pub(super) fn key(id: OperationId) -> anyhow::Result<i64> {
+    i64::try_from(id.0).with_context(|| format!("operation id {id} out of range"))
+}
+
+fn records(rows: Vec<OperationRow>) -> anyhow::Result<Vec<OperationRecord>> {
+    rows.into_iter().map(OperationRecord::try_from).collect()
+}
+
+impl Store {
+    /// A fresh operation id, never handed out before by any instance on this database.
+    pub async fn next_operation_id(&self) -> anyhow::Result<OperationId> {
+        let sql = "UPDATE counters SET value = value + 1 WHERE name = 'operation' RETURNING value";
+        let value: i64 = on_db!(self, p => sqlx::query_scalar(sql).fetch_one(p).await)
+            .context("allocating an operation id")?;
+        Ok(OperationId(u64::try_from(value)?))
+    }
+
+    /// Record a launched operation, in phase [`Phase::Starting`].
+    pub async fn insert_operation(&self, op: &NewOperation) -> anyhow::Result<()> {
+        let sql = "INSERT INTO operations (id, kind, service_id, service_name, customer_facing, \
+                   actor, origin, target, before_value, phase, created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+        let (id, at) = (key(op.id)?, now());
+        on_db!(self, p => sqlx::query(sql)
+            .bind(id)
+            .bind(op.kind.name())
+            .bind(&op.service.id)
+            .bind(&op.service.name)
+            .bind(op.service.customer_facing)
+            .bind(Json(&op.actor))
+            .bind(Json(&op.origin))
+            .bind(Json(&op.target))
+            .bind(Json(&op.before))
+            .bind(phase_name(Phase::Starting))
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .with_context(|| format!("recording operation {}", op.id))
+    }
+
+    /// Move an unsettled operation to `phase`; use [`Store::settle_operation`] to end it.
+    pub async fn update_operation_phase(
+        &self,
+        id: OperationId,
+        phase: Phase,
+    ) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET phase = $2, updated_at = $3 \
+                   WHERE id = $1 AND settled_at IS NULL";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(phase_name(phase))
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        expect_one(
+            rows,
+            format_args!("operation {id} is unknown or already settled"),
+        )
+    }
+
+    /// Remember the status message and/or thread; `None` keeps what is stored.
+    pub async fn set_operation_refs(
+        &self,
+        id: OperationId,
+        status: Option<&MessageRef>,
+        thread: Option<&ThreadRef>,
+    ) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET status_channel = COALESCE($2, status_channel), \
+                   status_message = COALESCE($3, status_message), thread = COALESCE($4, thread), \
+                   updated_at = $5 WHERE id = $1";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(status.map(|m| m.channel.as_str()))
+            .bind(status.map(|m| m.message.as_str()))
+            .bind(thread.map(|t| t.0.as_str()))
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        expect_one(rows, format_args!("operation {id} is unknown"))
+    }
+
+    /// Remember the API's `requestId` for the change.
+    pub async fn set_request_id(&self, id: OperationId, request_id: &str) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET request_id = $2, updated_at = $3 WHERE id = $1";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(request_id)
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        expect_one(rows, format_args!("operation {id} is unknown"))
+    }
+
+    /// Record how an operation ended and drop its lease. Returns false if it was already
+    /// settled (the first outcome stays), so a resumed operation cannot end twice.
+    pub async fn settle_operation(
+        &self,
+        id: OperationId,
+        outcome: &str,
+        detail: Option<&str>,
+    ) -> anyhow::Result<bool> {
+        let sql = "UPDATE operations SET phase = $2, outcome = $3, outcome_detail = $4, \
+                   settled_at = $5, updated_at = $5, lease_owner = NULL, lease_until = NULL \
+                   WHERE id = $1 AND settled_at IS NULL";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(phase_name(Phase::Settled))
+            .bind(outcome)
+            .bind(detail)
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .with_context(|| format!("settling operation {id}"))?;
+        Ok(rows == 1)
+    }
+
+    /// One operation, settled or not.
+    pub async fn operation(&self, id: OperationId) -> anyhow::Result<Option<OperationRecord>> {
+        let k = key(id)?;
+        let sql = "SELECT * FROM operations WHERE id = $1";
+        let row: Option<OperationRow> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(k)
+            .fetch_optional(p)
+            .await)?;
+        row.map(OperationRecord::try_from).transpose()
+    }
+
+    /// Every operation not settled yet, oldest first: what a starting instance resumes.
+    pub async fn unsettled_operations(&self) -> anyhow::Result<Vec<OperationRecord>> {
+        let sql = "SELECT * FROM operations WHERE settled_at IS NULL ORDER BY id";
+        let rows: Vec<OperationRow> = on_db!(self, p => sqlx::query_as(sql).fetch_all(p).await)
+            .context("reading unsettled operations")?;
+        records(rows)
+    }
+
+    /// The newest operations, newest first, optionally on one service (by id or name).
+    pub async fn recent_operations(
+        &self,
+        service: Option<&str>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<OperationRecord>> {
+        let sql = "SELECT * FROM operations \
+                   WHERE ($1 IS NULL OR service_id = $1 OR service_name = $1) \
+                   ORDER BY id DESC LIMIT $2";
+        let rows: Vec<OperationRow> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(service)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await)
+        .context("reading recent operations")?;
+        records(rows)
+    }
+}

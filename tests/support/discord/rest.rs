@@ -1,0 +1,1167 @@
+//! REST v10: one catch-all handler that records every call and answers from the store.
+//!
+//! Routes run synchronously under the state lock, so the store stays consistent and a
+//! call is in the log (with its status) by the time its answer is written.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State as AxumState;
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use super::state::{
+    now_timestamp, segments, Callback, FakeChannel, FakeMessage, Inner, InteractionKind,
+    MessageOrigin, RecordedCall, RegisteredCommand, State, CHANNEL_DM, CHANNEL_PRIVATE_THREAD,
+    CHANNEL_PUBLIC_THREAD, FLAG_EPHEMERAL, FLAG_LOADING, FLAG_SUPPRESS_EMBEDS,
+    FLAG_SUPPRESS_NOTIFICATIONS,
+};
+
+const API_PREFIX: &str = "/api/v10";
+
+/// The fake's answer to one call.
+struct Reply {
+    status: u16,
+    body: Option<Value>,
+    known: bool,
+}
+
+impl Reply {
+    fn json(body: Value) -> Self {
+        Self {
+            status: 200,
+            body: Some(body),
+            known: true,
+        }
+    }
+
+    fn created(body: Value) -> Self {
+        Self {
+            status: 201,
+            body: Some(body),
+            known: true,
+        }
+    }
+
+    fn no_content() -> Self {
+        Self {
+            status: 204,
+            body: None,
+            known: true,
+        }
+    }
+
+    /// Discord's error shape: `{"message": .., "code": ..}`.
+    fn error(status: u16, code: u64, message: &str) -> Self {
+        Self {
+            status,
+            body: Some(json!({"message": message, "code": code})),
+            known: true,
+        }
+    }
+
+    /// 400 "Invalid Form Body" with Discord's nested per-field error.
+    fn invalid_form(field: &str, message: &str) -> Self {
+        Self {
+            status: 400,
+            body: Some(json!({
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {field: {"_errors": [{"code": "BASE_TYPE_INVALID", "message": message}]}},
+            })),
+            known: true,
+        }
+    }
+
+    fn unknown_message() -> Self {
+        Self::error(404, 10008, "Unknown Message")
+    }
+
+    fn unknown_channel() -> Self {
+        Self::error(404, 10003, "Unknown Channel")
+    }
+
+    fn unknown_webhook() -> Self {
+        Self::error(404, 10015, "Unknown Webhook")
+    }
+
+    fn unknown_interaction() -> Self {
+        Self::error(404, 10062, "Unknown interaction")
+    }
+
+    fn unknown_route() -> Self {
+        Self {
+            status: 404,
+            body: Some(json!({"message": "404: Not Found", "code": 0})),
+            known: false,
+        }
+    }
+}
+
+/// Everything a route needs to know about the request.
+struct Request<'a> {
+    method: &'a Method,
+    segments: Vec<&'a str>,
+    query: Option<&'a str>,
+    body: Option<&'a Value>,
+    at: Instant,
+}
+
+impl Request<'_> {
+    fn body(&self) -> &Value {
+        self.body.unwrap_or(&Value::Null)
+    }
+}
+
+/// The axum fallback: every HTTP request that is not the gateway upgrade lands here.
+pub(crate) async fn handle(
+    AxumState(inner): AxumState<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let at = Instant::now();
+    let full_path = uri.path();
+    let api_path = full_path.strip_prefix(API_PREFIX);
+    let body_json = parse_body(&headers, &body);
+
+    let reply = {
+        let mut state = inner.lock();
+        let reply = match (&body_json, api_path) {
+            (Err(why), _) => {
+                inner.problem(
+                    &mut state,
+                    format!("{method} {full_path}: unreadable body: {why}"),
+                );
+                Reply::error(400, 50109, "The request body contains invalid JSON.")
+            }
+            (Ok(_), _) if !is_bot_authorized(&headers) => {
+                inner.problem(
+                    &mut state,
+                    format!("{method} {full_path}: no `Authorization: Bot ...` header"),
+                );
+                Reply::error(401, 0, "401: Unauthorized")
+            }
+            (Ok(_), None) => Reply::unknown_route(),
+            (Ok(parsed), Some(path)) => {
+                let request = Request {
+                    method: &method,
+                    segments: segments(path),
+                    query: uri.query(),
+                    body: parsed.as_ref(),
+                    at,
+                };
+                route(&inner, &mut state, &request)
+            }
+        };
+        if !reply.known {
+            inner.problem(
+                &mut state,
+                format!("unknown REST call: {method} {full_path} (answered 404)"),
+            );
+        }
+        let index = state.calls.len();
+        state.calls.push(RecordedCall {
+            index,
+            method: method.to_string(),
+            path: api_path.unwrap_or(full_path).to_owned(),
+            query: uri.query().map(str::to_owned),
+            body: match body_json {
+                Ok(v) => v,
+                Err(_) => Some(Value::String(String::from_utf8_lossy(&body).into_owned())),
+            },
+            status: reply.status,
+            response: reply.body.clone(),
+            known: reply.known,
+            at,
+        });
+        reply
+    };
+    inner.bump();
+
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let built = match reply.body {
+        Some(body) => Response::builder()
+            .status(status)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => Response::builder().status(status).body(Body::empty()),
+    };
+    // A builder fed a valid status and a static header cannot fail.
+    built.unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+fn is_bot_authorized(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bot ") && v.len() > 4)
+}
+
+/// `Ok(None)` for an empty body; multipart (attachments) is not supported (pitfall 16).
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Option<Value>, String> {
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("multipart/") {
+        return Err("multipart bodies (attachments) are not supported by the fake".to_owned());
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| format!("not JSON: {e}"))
+}
+
+fn route(inner: &Inner, st: &mut State, req: &Request<'_>) -> Reply {
+    let cfg = &inner.config;
+    match (req.method.as_str(), req.segments.as_slice()) {
+        ("GET", ["gateway"]) => Reply::json(json!({"url": inner.ws_url()})),
+        ("GET", ["gateway", "bot"]) => Reply::json(json!({
+            "url": inner.ws_url(),
+            "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1},
+        })),
+        ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
+            let body = json!({
+                "id": cfg.app_id,
+                "name": cfg.bot_name,
+                "icon": null,
+                "description": "",
+                "bot_public": false,
+                "bot_require_code_grant": false,
+                "verify_key": "00",
+                "flags": 0,
+                "owner": {"id": cfg.owner_id, "username": "owner", "discriminator": "0"},
+            });
+            checked::<serenity::model::application::CurrentApplicationInfo>(
+                inner,
+                st,
+                "application info",
+                body,
+            )
+        }
+        ("GET", ["users", "@me"]) => checked::<serenity::model::user::CurrentUser>(
+            inner,
+            st,
+            "current user",
+            inner.bot_user(),
+        ),
+        ("PUT", ["applications", app, "commands"]) => register(inner, st, app, None, req),
+        ("PUT", ["applications", app, "guilds", guild, "commands"]) => {
+            register(inner, st, app, Some(guild), req)
+        }
+        ("GET", ["applications", app, "commands"]) => list_commands(inner, st, app, None),
+        ("GET", ["applications", app, "guilds", guild, "commands"]) => {
+            list_commands(inner, st, app, Some(guild))
+        }
+        ("POST", ["interactions", id, token, "callback"]) => callback(inner, st, id, token, req),
+        (_, ["webhooks", app, token, "messages", "@original"]) => {
+            original(inner, st, app, token, req)
+        }
+        ("POST", ["webhooks", app, token]) => followup(inner, st, app, token, req),
+        (_, ["webhooks", app, token, "messages", message_id]) => {
+            webhook_message(inner, st, app, token, message_id, req)
+        }
+        ("GET", ["channels", channel]) => match st.channels.get(*channel) {
+            Some(ch) => {
+                let body = ch.to_json(st.message_count_in(channel));
+                checked::<serenity::model::channel::Channel>(inner, st, "channel", body)
+            }
+            None => Reply::unknown_channel(),
+        },
+        ("PATCH", ["channels", channel]) => edit_channel(inner, st, channel, req),
+        ("GET", ["channels", channel, "messages"]) => list_messages(st, channel, req),
+        ("POST", ["channels", channel, "messages"]) => {
+            create_channel_message(inner, st, channel, req)
+        }
+        ("GET", ["channels", channel, "messages", message]) => {
+            match st.message(message).filter(|m| m.channel_id == *channel) {
+                Some(m) => message_reply(inner, st, m.to_json()),
+                None => Reply::unknown_message(),
+            }
+        }
+        ("PATCH", ["channels", channel, "messages", message]) => {
+            edit_message(inner, st, channel, message, req)
+        }
+        ("DELETE", ["channels", channel, "messages", message]) => {
+            let in_channel = st
+                .message(message)
+                .is_some_and(|m| m.channel_id == *channel);
+            if in_channel && st.remove_message(message) {
+                Reply::no_content()
+            } else {
+                Reply::unknown_message()
+            }
+        }
+        ("POST", ["channels", channel, "messages", message, "threads"]) => {
+            thread_from_message(inner, st, channel, message, req)
+        }
+        ("POST", ["channels", channel, "threads"]) => {
+            thread_without_message(inner, st, channel, req)
+        }
+        ("POST", ["channels", channel, "typing"]) => known_channel(st, channel, Reply::no_content),
+        (
+            "PUT" | "DELETE",
+            ["channels", channel, "messages", message, "reactions", _emoji, "@me"],
+        ) => {
+            if st
+                .message(message)
+                .is_some_and(|m| m.channel_id == *channel)
+            {
+                Reply::no_content()
+            } else {
+                Reply::unknown_message()
+            }
+        }
+        ("PUT" | "DELETE", ["channels", channel, "thread-members", "@me"]) => {
+            match st.channels.get(*channel) {
+                Some(ch) if ch.is_thread() => Reply::no_content(),
+                Some(_) => Reply::error(400, 50024, "Cannot execute action on this channel type"),
+                None => Reply::unknown_channel(),
+            }
+        }
+        _ => Reply::unknown_route(),
+    }
+}
+
+/// Answers with `body` after checking that serenity can deserialize it as `T`.
+///
+/// A failure is a bug in the fake; it is listed as a problem so the test fails loudly
+/// instead of the bot silently erroring.
+fn checked<T: DeserializeOwned>(inner: &Inner, st: &mut State, what: &str, body: Value) -> Reply {
+    self_check::<T>(inner, st, what, &body);
+    Reply::json(body)
+}
+
+fn self_check<T: DeserializeOwned>(inner: &Inner, st: &mut State, what: &str, body: &Value) {
+    if !inner.config.self_check {
+        return;
+    }
+    if let Err(e) = serde_json::from_value::<T>(body.clone()) {
+        inner.problem(
+            st,
+            format!(
+                "fake bug: serenity cannot parse the {what} the fake answered: {e}; body: {body}"
+            ),
+        );
+    }
+}
+
+fn message_reply(inner: &Inner, st: &mut State, body: Value) -> Reply {
+    checked::<serenity::model::channel::Message>(inner, st, "message", body)
+}
+
+fn known_channel(st: &State, channel: &str, reply: impl FnOnce() -> Reply) -> Reply {
+    if st.channels.contains_key(channel) {
+        reply()
+    } else {
+        Reply::unknown_channel()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+fn register(
+    inner: &Inner,
+    st: &mut State,
+    app: &str,
+    guild: Option<&str>,
+    req: &Request<'_>,
+) -> Reply {
+    if app != inner.config.app_id {
+        return Reply::error(403, 50001, "Missing Access");
+    }
+    let Some(commands) = req.body().as_array() else {
+        return Reply::invalid_form("_", "Expected an array of commands");
+    };
+    let mut answer = Vec::with_capacity(commands.len());
+    let mut stored = Vec::with_capacity(commands.len());
+    for command in commands {
+        let Some(name) = command["name"].as_str() else {
+            return Reply::invalid_form("name", "This field is required");
+        };
+        // Discord keeps a command's id when it is registered again under the same name.
+        let id = st
+            .commands
+            .iter()
+            .find(|c| c.guild_id.as_deref() == guild && c.body["name"].as_str() == Some(name))
+            .map_or_else(|| inner.ids.next(), |c| c.id.clone());
+        let mut reply = command.clone();
+        reply["id"] = json!(id);
+        reply["application_id"] = json!(inner.config.app_id);
+        reply["version"] = json!(inner.ids.next());
+        if reply["type"].is_null() {
+            reply["type"] = json!(1);
+        }
+        if reply["description"].is_null() {
+            reply["description"] = json!("");
+        }
+        if let Some(guild) = guild {
+            reply["guild_id"] = json!(guild);
+        }
+        answer.push(reply);
+        stored.push(RegisteredCommand {
+            id,
+            guild_id: guild.map(str::to_owned),
+            body: command.clone(),
+        });
+    }
+    st.commands.retain(|c| c.guild_id.as_deref() != guild);
+    st.commands.extend(stored);
+    st.commands_answered = Some(Instant::now());
+    let body = Value::Array(answer);
+    checked::<Vec<serenity::model::application::Command>>(inner, st, "commands", body)
+}
+
+fn list_commands(inner: &Inner, st: &mut State, app: &str, guild: Option<&str>) -> Reply {
+    if app != inner.config.app_id {
+        return Reply::error(403, 50001, "Missing Access");
+    }
+    let list: Vec<Value> = st
+        .commands
+        .iter()
+        .filter(|c| c.guild_id.as_deref() == guild)
+        .map(|c| {
+            let mut v = c.body.clone();
+            v["id"] = json!(c.id);
+            v["application_id"] = json!(inner.config.app_id);
+            v["version"] = json!(c.id);
+            if v["type"].is_null() {
+                v["type"] = json!(1);
+            }
+            v
+        })
+        .collect();
+    Reply::json(Value::Array(list))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message bodies
+
+/// Discord's limits on a message body; a violation is a bot bug a test should see.
+fn validate_message_body(body: &Value, require_something: bool) -> Result<(), Reply> {
+    if let Some(content) = body["content"].as_str() {
+        if content.chars().count() > 2000 {
+            return Err(Reply::invalid_form(
+                "content",
+                "Must be 2000 or fewer in length.",
+            ));
+        }
+    }
+    let embeds = body["embeds"].as_array().map_or(&[][..], Vec::as_slice);
+    if embeds.len() > 10 {
+        return Err(Reply::invalid_form(
+            "embeds",
+            "Must be 10 or fewer in length.",
+        ));
+    }
+    let mut embed_total = 0;
+    for embed in embeds {
+        for (field, max) in [("title", 256), ("description", 4096)] {
+            let len = embed[field].as_str().map_or(0, |s| s.chars().count());
+            if len > max {
+                return Err(Reply::invalid_form(
+                    &format!("embeds.{field}"),
+                    &format!("Must be {max} or fewer in length."),
+                ));
+            }
+            embed_total += len;
+        }
+        let fields = embed["fields"].as_array().map_or(&[][..], Vec::as_slice);
+        if fields.len() > 25 {
+            return Err(Reply::invalid_form(
+                "embeds.fields",
+                "Must be 25 or fewer in length.",
+            ));
+        }
+        for f in fields {
+            let name = f["name"].as_str().map_or(0, |s| s.chars().count());
+            let value = f["value"].as_str().map_or(0, |s| s.chars().count());
+            if name == 0 || name > 256 || value == 0 || value > 1024 {
+                return Err(Reply::invalid_form(
+                    "embeds.fields",
+                    "Field names must be 1-256 and values 1-1024 characters.",
+                ));
+            }
+            embed_total += name + value;
+        }
+        embed_total += embed["footer"]["text"]
+            .as_str()
+            .map_or(0, |s| s.chars().count());
+        embed_total += embed["author"]["name"]
+            .as_str()
+            .map_or(0, |s| s.chars().count());
+    }
+    if embed_total > 6000 {
+        return Err(Reply::invalid_form(
+            "embeds",
+            "Embed size exceeds maximum size of 6000",
+        ));
+    }
+    let rows = body["components"].as_array().map_or(&[][..], Vec::as_slice);
+    validate_components(rows)?;
+    if require_something {
+        let content_empty = body["content"].as_str().unwrap_or_default().is_empty();
+        let stickers = body["sticker_ids"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        if content_empty && embeds.is_empty() && rows.is_empty() && !stickers {
+            return Err(Reply::error(400, 50006, "Cannot send an empty message"));
+        }
+    }
+    Ok(())
+}
+
+fn validate_components(rows: &[Value]) -> Result<(), Reply> {
+    if rows.len() > 5 {
+        return Err(Reply::invalid_form(
+            "components",
+            "Must be 5 or fewer in length.",
+        ));
+    }
+    let mut custom_ids = Vec::new();
+    for row in rows {
+        if row["type"].as_u64() != Some(1) {
+            return Err(Reply::invalid_form(
+                "components",
+                "Top-level components must be action rows (type 1).",
+            ));
+        }
+        let items = row["components"].as_array().map_or(&[][..], Vec::as_slice);
+        let has_select = items.iter().any(|c| c["type"].as_u64() != Some(2));
+        if items.is_empty() || items.len() > 5 || (has_select && items.len() != 1) {
+            return Err(Reply::invalid_form(
+                "components.components",
+                "An action row holds 1-5 buttons or exactly one select menu.",
+            ));
+        }
+        for item in items {
+            let link = item["style"].as_u64() == Some(5);
+            match item["custom_id"].as_str() {
+                Some(id) if !link => {
+                    if id.is_empty() || id.chars().count() > 100 {
+                        return Err(Reply::invalid_form(
+                            "components.custom_id",
+                            "Must be between 1 and 100 in length.",
+                        ));
+                    }
+                    if custom_ids.contains(&id) {
+                        return Err(Reply::invalid_form(
+                            "components.custom_id",
+                            "Component custom id cannot be duplicated",
+                        ));
+                    }
+                    custom_ids.push(id);
+                }
+                None if !link => {
+                    return Err(Reply::invalid_form(
+                        "components.custom_id",
+                        "A custom id is required",
+                    ));
+                }
+                _ => {}
+            }
+            if item["label"]
+                .as_str()
+                .is_some_and(|l| l.chars().count() > 80)
+            {
+                return Err(Reply::invalid_form(
+                    "components.label",
+                    "Must be 80 or fewer in length.",
+                ));
+            }
+            if let Some(options) = item["options"].as_array() {
+                if options.is_empty() || options.len() > 25 {
+                    return Err(Reply::invalid_form(
+                        "components.options",
+                        "Must be between 1 and 25 in length.",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Records an invalid body as a problem (it is almost always a bot bug) and answers it.
+fn reject_body(inner: &Inner, st: &mut State, what: &str, reply: Reply) -> Reply {
+    let detail = reply.body.clone().unwrap_or(Value::Null);
+    inner.problem(st, format!("Discord would reject {what}: {detail}"));
+    reply
+}
+
+struct NewMessage<'a> {
+    channel_id: &'a str,
+    origin: MessageOrigin,
+    kind: u64,
+    webhook: bool,
+    /// Flags the sender may set on this kind of message.
+    allowed_flags: u64,
+    extra_flags: u64,
+}
+
+fn insert_message(inner: &Inner, st: &mut State, body: &Value, new: NewMessage<'_>) -> FakeMessage {
+    let guild_id = st
+        .channels
+        .get(new.channel_id)
+        .and_then(|c| c.guild_id.clone());
+    let array = |key: &str| body[key].as_array().cloned().unwrap_or_default();
+    let message = FakeMessage {
+        id: inner.ids.next(),
+        channel_id: new.channel_id.to_owned(),
+        guild_id,
+        author_id: inner.config.app_id.clone(),
+        author_name: inner.config.bot_name.clone(),
+        content: body["content"].as_str().unwrap_or_default().to_owned(),
+        embeds: array("embeds"),
+        components: array("components"),
+        flags: (body["flags"].as_u64().unwrap_or(0) & new.allowed_flags) | new.extra_flags,
+        origin: new.origin,
+        kind: if body["message_reference"].is_object() {
+            19
+        } else {
+            new.kind
+        },
+        webhook_id: new.webhook.then(|| inner.config.app_id.clone()),
+        message_reference: body
+            .get("message_reference")
+            .filter(|r| r.is_object())
+            .cloned(),
+        timestamp: now_timestamp(),
+        edited_timestamp: None,
+        edits: 0,
+        created_at: Instant::now(),
+    };
+    st.messages.push(message.clone());
+    message
+}
+
+/// Applies an edit body: present fields replace, `null` clears; the loading flag goes away.
+fn apply_edit(message: &mut FakeMessage, body: &Value) {
+    if let Some(content) = body.get("content") {
+        message.content = content.as_str().unwrap_or_default().to_owned();
+    }
+    for (key, target) in [
+        ("embeds", &mut message.embeds),
+        ("components", &mut message.components),
+    ] {
+        if let Some(value) = body.get(key) {
+            *target = value.as_array().cloned().unwrap_or_default();
+        }
+    }
+    if let Some(flags) = body["flags"].as_u64() {
+        message.flags = (message.flags & !FLAG_SUPPRESS_EMBEDS) | (flags & FLAG_SUPPRESS_EMBEDS);
+    }
+    message.flags &= !FLAG_LOADING;
+    message.edits += 1;
+    message.edited_timestamp = Some(now_timestamp());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactions
+
+fn callback(inner: &Inner, st: &mut State, id: &str, token: &str, req: &Request<'_>) -> Reply {
+    let deadline = inner.config.interaction_deadline;
+    let Some(record) = st.interactions.get(id).filter(|r| r.token == token) else {
+        return Reply::unknown_interaction();
+    };
+    if !record.callbacks.is_empty() {
+        return Reply::error(400, 40060, "Interaction has already been acknowledged.");
+    }
+    if record
+        .sent_at
+        .is_some_and(|sent| req.at.duration_since(sent) > deadline)
+    {
+        // Discord forgets interactions that were not answered in time (3 s).
+        return Reply::unknown_interaction();
+    }
+    let kind = record.kind;
+    let channel_id = record.channel_id.clone();
+    let source = record.source_message_id.clone();
+    let body = req.body();
+    let Some(response_type) = body["type"].as_u64() else {
+        return reject_body(
+            inner,
+            st,
+            "a callback without `type`",
+            Reply::invalid_form("type", "This field is required"),
+        );
+    };
+    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let allowed = match (kind, response_type) {
+        (InteractionKind::Autocomplete, 8) => true,
+        (InteractionKind::Autocomplete, _) | (_, 8) => false,
+        (InteractionKind::Command, 4 | 5 | 9) => true,
+        (InteractionKind::Component, 4..=7 | 9) => true,
+        _ => false,
+    };
+    if !allowed {
+        return reject_body(
+            inner,
+            st,
+            &format!("callback type {response_type} for a {kind:?} interaction"),
+            Reply::invalid_form("type", "Interaction response type is not valid here"),
+        );
+    }
+
+    let mut original = None;
+    match response_type {
+        4 => {
+            if let Err(reply) = validate_message_body(&data, true) {
+                return reject_body(inner, st, "a type 4 callback", reply);
+            }
+            let message = insert_message(
+                inner,
+                st,
+                &data,
+                NewMessage {
+                    channel_id: &channel_id,
+                    origin: MessageOrigin::Original {
+                        interaction_id: id.to_owned(),
+                    },
+                    kind: if kind == InteractionKind::Command {
+                        20
+                    } else {
+                        0
+                    },
+                    webhook: true,
+                    allowed_flags: FLAG_EPHEMERAL
+                        | FLAG_SUPPRESS_EMBEDS
+                        | FLAG_SUPPRESS_NOTIFICATIONS,
+                    extra_flags: 0,
+                },
+            );
+            original = Some(message.id);
+        }
+        5 => {
+            let message = insert_message(
+                inner,
+                st,
+                &json!({"flags": data["flags"]}),
+                NewMessage {
+                    channel_id: &channel_id,
+                    origin: MessageOrigin::Original {
+                        interaction_id: id.to_owned(),
+                    },
+                    kind: if kind == InteractionKind::Command {
+                        20
+                    } else {
+                        0
+                    },
+                    webhook: true,
+                    allowed_flags: FLAG_EPHEMERAL,
+                    extra_flags: FLAG_LOADING,
+                },
+            );
+            original = Some(message.id);
+        }
+        6 => original = source.clone(),
+        7 => {
+            if let Err(reply) = validate_message_body(&data, false) {
+                return reject_body(inner, st, "a type 7 callback", reply);
+            }
+            let Some(message) = source.as_deref().and_then(|m| st.message_mut(m)) else {
+                return Reply::unknown_message();
+            };
+            apply_edit(message, &data);
+            original = source.clone();
+        }
+        8 => {
+            let choices = data["choices"].as_array().map_or(0, Vec::len);
+            if choices > 25 {
+                return reject_body(
+                    inner,
+                    st,
+                    "an autocomplete answer",
+                    Reply::invalid_form("data.choices", "Must be 25 or fewer in length."),
+                );
+            }
+        }
+        9 => {}
+        other => {
+            return reject_body(
+                inner,
+                st,
+                &format!("callback type {other}"),
+                Reply::invalid_form("type", "Value is not a valid interaction response type"),
+            );
+        }
+    }
+
+    if let Some(record) = st.interactions.get_mut(id) {
+        record.callbacks.push(Callback {
+            kind: response_type,
+            data,
+            at: req.at,
+        });
+        if original.is_some() {
+            record.original_message_id = original;
+        }
+    }
+    Reply::no_content()
+}
+
+/// Resolves the webhook part of the path to an interaction, as Discord does for its tokens.
+fn webhook_interaction<'s>(
+    inner: &Inner,
+    st: &'s State,
+    app: &str,
+    token: &str,
+) -> Result<&'s super::state::InteractionRecord, Reply> {
+    if app != inner.config.app_id {
+        return Err(Reply::unknown_webhook());
+    }
+    st.interaction_by_token(token)
+        .ok_or_else(Reply::unknown_webhook)
+}
+
+fn original(inner: &Inner, st: &mut State, app: &str, token: &str, req: &Request<'_>) -> Reply {
+    let record = match webhook_interaction(inner, st, app, token) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    let Some(message_id) = record.original_message_id.clone() else {
+        return Reply::unknown_message();
+    };
+    match req.method.as_str() {
+        "GET" => match st.message(&message_id) {
+            Some(m) => message_reply(inner, st, m.to_json()),
+            None => Reply::unknown_message(),
+        },
+        "PATCH" => {
+            if let Err(reply) = validate_message_body(req.body(), false) {
+                return reject_body(inner, st, "an edit of @original", reply);
+            }
+            match st.message_mut(&message_id) {
+                Some(m) => {
+                    apply_edit(m, req.body());
+                    let body = m.to_json();
+                    message_reply(inner, st, body)
+                }
+                None => Reply::unknown_message(),
+            }
+        }
+        "DELETE" => {
+            if st.remove_message(&message_id) {
+                if let Some(r) = st.interaction_by_token_mut(token) {
+                    r.original_message_id = None;
+                }
+                Reply::no_content()
+            } else {
+                Reply::unknown_message()
+            }
+        }
+        _ => Reply::error(405, 0, "405: Method Not Allowed"),
+    }
+}
+
+fn followup(inner: &Inner, st: &mut State, app: &str, token: &str, req: &Request<'_>) -> Reply {
+    let record = match webhook_interaction(inner, st, app, token) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    // Discord only accepts followups once the interaction has been answered.
+    if record.callbacks.is_empty() {
+        return Reply::unknown_webhook();
+    }
+    let interaction_id = record.id.clone();
+    let channel_id = record.channel_id.clone();
+    if let Err(reply) = validate_message_body(req.body(), true) {
+        return reject_body(inner, st, "a followup", reply);
+    }
+    let message = insert_message(
+        inner,
+        st,
+        req.body(),
+        NewMessage {
+            channel_id: &channel_id,
+            origin: MessageOrigin::Followup {
+                interaction_id: interaction_id.clone(),
+            },
+            kind: 0,
+            webhook: true,
+            allowed_flags: FLAG_EPHEMERAL | FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS,
+            extra_flags: 0,
+        },
+    );
+    if let Some(r) = st.interactions.get_mut(&interaction_id) {
+        r.followup_ids.push(message.id.clone());
+    }
+    message_reply(inner, st, message.to_json())
+}
+
+fn webhook_message(
+    inner: &Inner,
+    st: &mut State,
+    app: &str,
+    token: &str,
+    message_id: &str,
+    req: &Request<'_>,
+) -> Reply {
+    let record = match webhook_interaction(inner, st, app, token) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    let owned = record.original_message_id.as_deref() == Some(message_id)
+        || record.followup_ids.iter().any(|f| f == message_id);
+    if !owned {
+        return Reply::unknown_message();
+    }
+    match req.method.as_str() {
+        "GET" => match st.message(message_id) {
+            Some(m) => message_reply(inner, st, m.to_json()),
+            None => Reply::unknown_message(),
+        },
+        "PATCH" => {
+            if let Err(reply) = validate_message_body(req.body(), false) {
+                return reject_body(inner, st, "an edit of a followup", reply);
+            }
+            match st.message_mut(message_id) {
+                Some(m) => {
+                    apply_edit(m, req.body());
+                    let body = m.to_json();
+                    message_reply(inner, st, body)
+                }
+                None => Reply::unknown_message(),
+            }
+        }
+        "DELETE" => {
+            if st.remove_message(message_id) {
+                Reply::no_content()
+            } else {
+                Reply::unknown_message()
+            }
+        }
+        _ => Reply::error(405, 0, "405: Method Not Allowed"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Channels, messages, threads
+
+fn list_messages(st: &State, channel: &str, req: &Request<'_>) -> Reply {
+    if !st.channels.contains_key(channel) {
+        return Reply::unknown_channel();
+    }
+    let limit = query_param(req.query, "limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 100);
+    // Newest first, like Discord.
+    let list: Vec<Value> = st
+        .messages
+        .iter()
+        .rev()
+        .filter(|m| m.channel_id == channel && !m.is_ephemeral())
+        .take(limit)
+        .map(FakeMessage::to_json)
+        .collect();
+    Reply::json(Value::Array(list))
+}
+
+fn query_param<'q>(query: Option<&'q str>, key: &str) -> Option<&'q str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+}
+
+fn create_channel_message(
+    inner: &Inner,
+    st: &mut State,
+    channel: &str,
+    req: &Request<'_>,
+) -> Reply {
+    let Some(ch) = st.channels.get(channel) else {
+        return Reply::unknown_channel();
+    };
+    if ch.is_thread() && ch.locked {
+        return Reply::error(400, 50083, "Thread is archived");
+    }
+    if let Err(reply) = validate_message_body(req.body(), true) {
+        return reject_body(
+            inner,
+            st,
+            &format!("a message for channel {channel}"),
+            reply,
+        );
+    }
+    // Posting in an archived (unlocked) thread unarchives it.
+    if let Some(ch) = st.channels.get_mut(channel) {
+        ch.archived = false;
+    }
+    let message = insert_message(
+        inner,
+        st,
+        req.body(),
+        NewMessage {
+            channel_id: channel,
+            origin: MessageOrigin::Channel,
+            kind: 0,
+            webhook: false,
+            allowed_flags: FLAG_SUPPRESS_EMBEDS | FLAG_SUPPRESS_NOTIFICATIONS,
+            extra_flags: 0,
+        },
+    );
+    message_reply(inner, st, message.to_json())
+}
+
+fn edit_message(
+    inner: &Inner,
+    st: &mut State,
+    channel: &str,
+    message: &str,
+    req: &Request<'_>,
+) -> Reply {
+    if let Err(reply) = validate_message_body(req.body(), false) {
+        return reject_body(inner, st, &format!("an edit of message {message}"), reply);
+    }
+    match st.message_mut(message).filter(|m| m.channel_id == channel) {
+        Some(m) => {
+            apply_edit(m, req.body());
+            let body = m.to_json();
+            message_reply(inner, st, body)
+        }
+        None => Reply::unknown_message(),
+    }
+}
+
+fn thread_name(inner: &Inner, st: &mut State, body: &Value) -> Result<String, Reply> {
+    match body["name"].as_str() {
+        Some(name) if !name.is_empty() && name.chars().count() <= 100 => Ok(name.to_owned()),
+        _ => Err(reject_body(
+            inner,
+            st,
+            "a thread",
+            Reply::invalid_form("name", "Must be between 1 and 100 in length."),
+        )),
+    }
+}
+
+fn insert_thread(inner: &Inner, st: &mut State, thread: FakeChannel) -> Reply {
+    let body = thread.to_json(0);
+    st.channels.insert(thread.id.clone(), thread);
+    self_check::<serenity::model::channel::GuildChannel>(inner, st, "thread", &body);
+    Reply::created(body)
+}
+
+fn thread_from_message(
+    inner: &Inner,
+    st: &mut State,
+    channel: &str,
+    message: &str,
+    req: &Request<'_>,
+) -> Reply {
+    let parent = match st.channels.get(channel) {
+        Some(ch) if ch.is_thread() || ch.kind == CHANNEL_DM => {
+            return Reply::error(400, 50024, "Cannot execute action on this channel type");
+        }
+        Some(ch) => ch.clone(),
+        None => return Reply::unknown_channel(),
+    };
+    match st.message(message) {
+        Some(m) if m.channel_id == channel && m.is_ephemeral() => {
+            return Reply::error(400, 50024, "Cannot execute action on this channel type");
+        }
+        Some(m) if m.channel_id == channel => {}
+        _ => return Reply::unknown_message(),
+    }
+    if st.channels.contains_key(message) {
+        return Reply::error(
+            400,
+            160004,
+            "A thread has already been created for this message",
+        );
+    }
+    let name = match thread_name(inner, st, req.body()) {
+        Ok(name) => name,
+        Err(reply) => return reply,
+    };
+    let thread = FakeChannel {
+        id: message.to_owned(),
+        kind: CHANNEL_PUBLIC_THREAD,
+        name,
+        guild_id: parent.guild_id.clone(),
+        parent_id: Some(parent.id.clone()),
+        owner_id: Some(inner.config.app_id.clone()),
+        starter_message_id: Some(message.to_owned()),
+        auto_archive_duration: req.body()["auto_archive_duration"].as_u64().unwrap_or(1440),
+        archived: false,
+        locked: false,
+        recipient: None,
+        created_timestamp: now_timestamp(),
+    };
+    insert_thread(inner, st, thread)
+}
+
+fn thread_without_message(
+    inner: &Inner,
+    st: &mut State,
+    channel: &str,
+    req: &Request<'_>,
+) -> Reply {
+    let parent = match st.channels.get(channel) {
+        Some(ch) if ch.is_thread() || ch.kind == CHANNEL_DM => {
+            return Reply::error(400, 50024, "Cannot execute action on this channel type");
+        }
+        Some(ch) => ch.clone(),
+        None => return Reply::unknown_channel(),
+    };
+    let name = match thread_name(inner, st, req.body()) {
+        Ok(name) => name,
+        Err(reply) => return reply,
+    };
+    let kind = match req.body()["type"].as_u64() {
+        Some(CHANNEL_PUBLIC_THREAD) => CHANNEL_PUBLIC_THREAD,
+        // Discord's default for threads without a starter message is private.
+        _ => CHANNEL_PRIVATE_THREAD,
+    };
+    let thread = FakeChannel {
+        id: inner.ids.next(),
+        kind,
+        name,
+        guild_id: parent.guild_id.clone(),
+        parent_id: Some(parent.id.clone()),
+        owner_id: Some(inner.config.app_id.clone()),
+        starter_message_id: None,
+        auto_archive_duration: req.body()["auto_archive_duration"].as_u64().unwrap_or(1440),
+        archived: false,
+        locked: false,
+        recipient: None,
+        created_timestamp: now_timestamp(),
+    };
+    insert_thread(inner, st, thread)
+}
+
+fn edit_channel(inner: &Inner, st: &mut State, channel: &str, req: &Request<'_>) -> Reply {
+    let body = req.body();
+    let Some(ch) = st.channels.get_mut(channel) else {
+        return Reply::unknown_channel();
+    };
+    if let Some(name) = body["name"].as_str() {
+        ch.name = name.to_owned();
+    }
+    if ch.is_thread() {
+        if let Some(archived) = body["archived"].as_bool() {
+            ch.archived = archived;
+        }
+        if let Some(locked) = body["locked"].as_bool() {
+            ch.locked = locked;
+        }
+        if let Some(duration) = body["auto_archive_duration"].as_u64() {
+            ch.auto_archive_duration = duration;
+        }
+    }
+    let ch = ch.clone();
+    let json = ch.to_json(st.message_count_in(channel));
+    checked::<serenity::model::channel::Channel>(inner, st, "channel", json)
+}

@@ -1,0 +1,7 @@
+//! Shared support for integration tests: `mod support;` in a test file, then
+//! `use support::discord::FakeDiscord;`.
+//!
+//! Each test binary uses a different subset of these helpers, hence unused helpers and re-exports are allowed.
+#![allow(dead_code, unused_imports)]
+
+pub mod discord;

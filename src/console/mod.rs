@@ -1,1 +1,643 @@
-//! (to be written)
+//! `clickscale console`: the same engine and commands in a terminal, like Hubot's shell adapter.
+//!
+//! Lines such as `/replicas service:analytics-prod count:6` go through the same
+//! [`Engine::prepare`] / [`Engine::launch`] as Discord's slash commands; the engine's status
+//! messages, thread follow-ups and Confirm / Cancel buttons are printed by [`ConsoleSurface`].
+//! With `--sim` it starts the built-in API simulator, so it runs with no accounts at all.
+//!
+//! When stdin is not a terminal the console runs a script: it echoes each line, waits after
+//! each command until the operation asks for a confirmation or is being watched (so a following
+//! `Confirm` line always finds its buttons), waits at the end until everything has settled, and
+//! exits 0 only if every operation was confirmed or had nothing to do.
+
+pub mod output;
+pub mod parse;
+pub mod surface;
+
+use std::{
+    collections::BTreeMap,
+    io::{BufRead, IsTerminal},
+    process::ExitCode,
+    sync::Arc,
+};
+
+use anyhow::Context as _;
+use tokio::sync::{mpsc, watch};
+
+pub use self::{
+    output::Printer,
+    parse::{Button, Choice, Input, ParseError},
+    surface::{ConsoleSurface, Press, CHANNEL},
+};
+use crate::{
+    cloud::CloudClient,
+    config::Config,
+    ops::{text, Actor, Engine, MessageRef, OperationHandle, Origin, Phase, Submission},
+};
+
+/// `clickscale console` options.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConsoleArgs {
+    /// Run against the built-in ClickHouse Cloud API simulator instead of the configured API
+    /// (no accounts or keys needed).
+    #[arg(long)]
+    pub sim: bool,
+    /// Your name as requester and clicker [default: $USER, else "console"].
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// Your roles for the policy rules, comma-separated (e.g. `--roles ops,lead`).
+    #[arg(long, value_name = "ROLES", value_delimiter = ',')]
+    pub roles: Vec<String>,
+    /// With --sim: simulated time runs this many times faster, and the engine's timings shrink
+    /// to match (tests use it to converge in a fraction of a second).
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, hide = true)]
+    pub sim_time_scale: f64,
+    /// In a script, wait for each operation to settle (or to show its buttons) before reading
+    /// the next line, so the transcript does not depend on timing.
+    #[arg(long, hide = true)]
+    pub settle_each: bool,
+}
+
+impl ConsoleArgs {
+    fn actor(&self) -> Actor {
+        let name = self
+            .user
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "console".into());
+        Actor {
+            id: name.clone(),
+            name,
+            roles: self
+                .roles
+                .iter()
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// Run the console until the input ends (or `quit`) and every operation has settled.
+pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.sim_time_scale.is_finite() && args.sim_time_scale > 0.0,
+        "--sim-time-scale must be a positive number"
+    );
+    let printer = Printer::stdout();
+    let interactive = std::io::stdin().is_terminal();
+    let actor = args.actor();
+
+    let (config, sim) = if args.sim {
+        let (config, sim) = sim::start(config, args.sim_time_scale).await?;
+        (config, Some(sim))
+    } else {
+        (config, None)
+    };
+    let cloud = CloudClient::new(config.cloud_settings()?)
+        .context("building the ClickHouse Cloud API client")?;
+    let engine = Engine::new(cloud, config)?;
+    let surface = Arc::new(ConsoleSurface::new(printer.clone()));
+
+    printer.block(&banner(&engine, sim.as_ref(), &actor, interactive));
+
+    let session = Session {
+        engine,
+        surface,
+        printer,
+        origin: Origin {
+            guild: None,
+            channel: CHANNEL.into(),
+            locale: "en-US".into(),
+        },
+        actor,
+        interactive,
+        settle_each: args.settle_each,
+        ops: Vec::new(),
+        invalid: 0,
+        rejected: 0,
+        interrupts: interrupts(),
+    };
+    let code = session.run(stdin_lines()).await;
+    // The simulator lives until the last operation has settled.
+    drop(sim);
+    Ok(code)
+}
+
+mod sim {
+    //! `--sim`: the built-in simulator with the default fixture, and a config pointing at it.
+    use std::time::Duration;
+
+    use secrecy::SecretString;
+
+    use crate::{
+        config::Config,
+        sim::{self, Fixture, SimConfig, SimHandle},
+    };
+
+    /// What the banner tells about the simulator.
+    #[derive(Debug)]
+    pub struct Sim {
+        pub base_url: String,
+        pub services: Vec<String>,
+        /// Keeps the simulator running.
+        pub _handle: SimHandle,
+    }
+
+    fn scaled(d: Duration, scale: f64) -> Duration {
+        d.div_f64(scale).max(Duration::from_millis(10))
+    }
+
+    /// Start the simulator and point `config` at it: its URL, the fixture's org and admin key,
+    /// and engine timings short enough for a snappy demo.
+    pub async fn start(mut config: Config, scale: f64) -> anyhow::Result<(Config, Sim)> {
+        let fixture = Fixture::default();
+        let sim_config = SimConfig {
+            cdc_converge_after: Duration::from_secs(3),
+            service_converge_after: Duration::from_secs(1),
+            time_scale: scale,
+            ..SimConfig::default()
+        };
+        let services = fixture.services.iter().map(|s| s.name.clone()).collect();
+        let org_id = fixture.org_id.clone();
+        let (key_id, key_secret) = (
+            fixture.admin_key.id.clone(),
+            fixture.admin_key.secret.clone(),
+        );
+        let handle = sim::spawn(sim_config, fixture).await?;
+        let base_url = handle.base_url();
+
+        let cloud = &mut config.cloud;
+        cloud.api_url = base_url.clone();
+        cloud.org_id = org_id;
+        cloud.key_id = key_id;
+        cloud.key_secret = Some(SecretString::from(key_secret));
+        let t = &mut config.timings;
+        t.poll_interval = scaled(Duration::from_millis(500), scale);
+        t.cdc_expected_min = scaled(Duration::from_secs(2), scale);
+        t.cdc_expected_max = scaled(Duration::from_secs(6), scale);
+        t.service_expected_max = scaled(Duration::from_secs(3), scale);
+        t.watch_deadline = scaled(Duration::from_secs(120), scale);
+        Ok((
+            config,
+            Sim {
+                base_url,
+                services,
+                _handle: handle,
+            },
+        ))
+    }
+}
+
+fn banner(engine: &Engine, sim: Option<&sim::Sim>, actor: &Actor, interactive: bool) -> String {
+    let roles = if actor.roles.is_empty() {
+        "no roles".to_owned()
+    } else {
+        format!("roles {}", actor.roles.join(", "))
+    };
+    let mut out = match sim {
+        Some(s) => format!(
+            "clickscale console: simulated ClickHouse Cloud at {} (org {}). You are {} ({roles}).\nServices: {}\nTry: /replicas service:analytics-staging count:4",
+            s.base_url,
+            engine.cloud().org_id(),
+            actor.name,
+            s.services.join(", ")
+        ),
+        None => {
+            let aliases: Vec<&str> = engine
+                .config()
+                .services
+                .iter()
+                .map(|s| s.alias.as_str())
+                .collect();
+            let services = if aliases.is_empty() {
+                "any service name or id of the organization".to_owned()
+            } else {
+                format!("{} (or any service name or id)", aliases.join(", "))
+            };
+            format!(
+                "clickscale console: ClickHouse Cloud API at {} (org {}). You are {} ({roles}).\nServices: {services}\nTry: /scaling-status service:<name>",
+                engine.cloud().base_url(),
+                engine.cloud().org_id(),
+                actor.name,
+            )
+        }
+    };
+    if interactive {
+        out.push_str("\nType `help` for the commands, `quit` or Ctrl-D to leave.");
+    }
+    out
+}
+
+/// Lines of stdin, read on a plain thread: a blocked read must not hold up runtime shutdown.
+fn stdin_lines() -> mpsc::Receiver<std::io::Result<String>> {
+    let (tx, rx) = mpsc::channel(1);
+    std::thread::Builder::new()
+        .name("console-stdin".into())
+        .spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                if tx.blocking_send(line).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("spawning the stdin reader thread");
+    rx
+}
+
+/// Counts Ctrl-C presses: the first stops reading input, the second leaves at once.
+fn interrupts() -> watch::Receiver<u32> {
+    let (tx, rx) = watch::channel(0);
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            tx.send_modify(|n| *n += 1);
+        }
+    });
+    rx
+}
+
+/// An operation this console launched, and its status message once known.
+#[derive(Debug)]
+struct Tracked {
+    handle: OperationHandle,
+    message: Option<MessageRef>,
+}
+
+#[derive(Debug)]
+struct Session {
+    engine: Engine,
+    surface: Arc<ConsoleSurface>,
+    printer: Printer,
+    actor: Actor,
+    origin: Origin,
+    interactive: bool,
+    settle_each: bool,
+    ops: Vec<Tracked>,
+    /// Lines that were not understood.
+    invalid: u64,
+    /// Requests the engine refused before sending anything (validation, policy, API errors).
+    rejected: u64,
+    interrupts: watch::Receiver<u32>,
+}
+
+/// Exit status when a second Ctrl-C leaves with operations in flight.
+const INTERRUPTED: u8 = 130;
+
+impl Session {
+    async fn run(mut self, mut lines: mpsc::Receiver<std::io::Result<String>>) -> ExitCode {
+        self.interrupts.mark_unchanged();
+        loop {
+            if self.interactive {
+                self.printer.prompt("> ");
+            }
+            let line = tokio::select! {
+                line = lines.recv() => line,
+                _ = self.interrupts.changed() => {
+                    self.printer.prompt_answered();
+                    self.printer.block("Interrupted: no more input is read.");
+                    break;
+                }
+            };
+            self.printer.prompt_answered();
+            let line = match line {
+                Some(Ok(line)) => line,
+                Some(Err(e)) => {
+                    self.printer
+                        .block(&format!("error: reading input failed: {e}"));
+                    self.invalid += 1;
+                    break;
+                }
+                None => {
+                    if self.interactive {
+                        // Ctrl-D leaves the cursor after the prompt.
+                        self.printer.block("");
+                    }
+                    break;
+                }
+            };
+            if !self.interactive && !line.trim().is_empty() {
+                self.printer.block(&format!("> {}", line.trim_end()));
+            }
+            let input = match parse::parse(&line) {
+                Ok(input) => input,
+                Err(e) => {
+                    self.invalid += 1;
+                    self.printer.block(&format!("error: {e} Nothing was sent."));
+                    continue;
+                }
+            };
+            let done = match input {
+                Input::Nothing => false,
+                Input::Help => {
+                    self.printer.block(&parse::help());
+                    false
+                }
+                Input::Quit => true,
+                Input::Press(choice) => self.press(choice).await,
+                Input::Status { service } => self.status(&service).await,
+                Input::Scale { service, request } => {
+                    let submission = Submission {
+                        service,
+                        request,
+                        actor: self.actor.clone(),
+                        origin: self.origin.clone(),
+                    };
+                    self.scale(submission).await
+                }
+            };
+            if done {
+                break;
+            }
+            self.ops
+                .retain(|t| *t.handle.phase.borrow() != Phase::Settled);
+        }
+        self.finish().await
+    }
+
+    /// Run `fut` unless Ctrl-C comes first (`None`).
+    async fn or_interrupt<F: std::future::Future>(
+        interrupts: &mut watch::Receiver<u32>,
+        fut: F,
+    ) -> Option<F::Output> {
+        tokio::select! {
+            out = fut => Some(out),
+            _ = interrupts.changed() => None,
+        }
+    }
+
+    /// Prepare and launch; `true` when Ctrl-C interrupted it.
+    async fn scale(&mut self, submission: Submission) -> bool {
+        let prepared =
+            match Self::or_interrupt(&mut self.interrupts, self.engine.prepare(submission)).await {
+                None => return true,
+                Some(Err(rejection)) => {
+                    self.rejected += 1;
+                    tracing::info!(reason = %rejection, "request refused");
+                    self.printer.block(&format!(
+                        "refused: {} Nothing was sent.",
+                        output::plain(&rejection.to_string())
+                    ));
+                    return false;
+                }
+                Some(Ok(p)) => p,
+            };
+        if prepared.is_noop() {
+            self.engine.record_noop();
+            self.printer.block(&output::plain(&text::noop(&prepared)));
+            return false;
+        }
+        let handle = self.engine.launch(prepared, self.surface.clone());
+        self.ops.push(Tracked {
+            handle,
+            message: None,
+        });
+        let i = self.ops.len() - 1;
+        self.ready(i).await
+    }
+
+    /// Wait until operation `i` shows its buttons, or has been handed to the watcher (or has
+    /// settled, with `--settle-each`). `true` when Ctrl-C interrupted the wait.
+    async fn ready(&mut self, i: usize) -> bool {
+        let target = if self.settle_each {
+            Phase::Settled
+        } else {
+            Phase::Watching
+        };
+        let mut changes = self.surface.changes();
+        let surface = self.surface.clone();
+        let t = &mut self.ops[i];
+        let interrupts = &mut self.interrupts;
+        loop {
+            let phase = *t.handle.phase.borrow_and_update();
+            // Launches are one at a time and each posts its status message before leaving
+            // `Starting`, so the newest status message is this operation's.
+            if t.message.is_none() && phase > Phase::Starting {
+                t.message = surface.last_status();
+            }
+            let buttons = t.message.as_ref().is_some_and(|m| surface.has_buttons(m));
+            if phase >= target || (phase == Phase::AwaitingConfirmation && buttons) {
+                return false;
+            }
+            tokio::select! {
+                _ = t.handle.phase.changed() => {}
+                _ = changes.changed() => {}
+                _ = interrupts.changed() => return true,
+            }
+        }
+    }
+
+    /// A typed button label or number; `true` when Ctrl-C interrupted it.
+    async fn press(&mut self, choice: Choice) -> bool {
+        let Some(press) = Self::or_interrupt(
+            &mut self.interrupts,
+            self.surface.press(choice, &self.actor),
+        )
+        .await
+        else {
+            return true;
+        };
+        match press {
+            Press::NothingWaiting => {
+                self.printer.block(&format!(
+                    "No buttons are waiting, so `{choice}` does nothing. Buttons appear when a change needs a confirmation."
+                ));
+                false
+            }
+            Press::NoSuchButton { message } => {
+                self.printer.block(&format!(
+                    "[msg {}] has no button {choice}: {}",
+                    message.message,
+                    Button::row()
+                ));
+                false
+            }
+            Press::Refused { message, reason } => {
+                self.printer.block(&format!(
+                    "[msg {}] (only you see this) {} The buttons are still waiting.",
+                    message.message,
+                    output::plain(&reason)
+                ));
+                false
+            }
+            Press::Expired { message } => {
+                self.printer.block(&format!(
+                    "[msg {}] The buttons expired before your click arrived.",
+                    message.message
+                ));
+                false
+            }
+            Press::Taken { message, .. } => {
+                match self
+                    .ops
+                    .iter()
+                    .position(|t| t.message.as_ref() == Some(&message))
+                {
+                    Some(i) => self.ready(i).await,
+                    None => false,
+                }
+            }
+        }
+    }
+
+    /// `/scaling-status`; `true` when Ctrl-C interrupted it.
+    async fn status(&mut self, service: &str) -> bool {
+        use crate::commands::scaling_status::Report;
+        match Self::or_interrupt(&mut self.interrupts, Report::collect(&self.engine, service)).await
+        {
+            None => true,
+            Some(Ok(report)) => {
+                self.printer.block(&output::plain(&report.render()));
+                false
+            }
+            Some(Err(rejection)) => {
+                self.rejected += 1;
+                self.printer.block(&format!(
+                    "refused: {}",
+                    output::plain(&rejection.to_string())
+                ));
+                false
+            }
+        }
+    }
+
+    /// No more input: expire unanswered buttons, wait for what is in flight, summarize.
+    async fn finish(mut self) -> ExitCode {
+        let unanswered = self.surface.expire_all();
+        if unanswered > 0 {
+            self.printer.block(&format!(
+                "No more input: {} unanswered confirmation{} expire{} now; nothing is sent for {}.",
+                unanswered,
+                plural(unanswered),
+                if unanswered == 1 { "s" } else { "" },
+                if unanswered == 1 { "it" } else { "them" },
+            ));
+        }
+        let in_flight = self.engine.in_flight().len();
+        // Only at a terminal: in a script, how many are still in flight is a matter of timing.
+        if in_flight > 0 && self.interactive {
+            self.printer.block(&format!(
+                "Waiting for {in_flight} operation{} in flight to settle (Ctrl-C to leave now)…",
+                plural(in_flight)
+            ));
+        }
+        self.interrupts.mark_unchanged();
+        if Self::or_interrupt(&mut self.interrupts, self.engine.wait_idle())
+            .await
+            .is_none()
+        {
+            let left = self.engine.in_flight().len();
+            self.printer.block(&format!(
+                "Leaving with {left} operation{} in flight: a change already accepted still happens in ClickHouse Cloud; check it with /scaling-status.",
+                plural(left)
+            ));
+            return ExitCode::from(INTERRUPTED);
+        }
+        let (line, ok) = summary(&self.engine.outcome_counts(), self.rejected, self.invalid);
+        self.printer.block(&line);
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// One line over all outcomes, and whether everything went as asked.
+fn summary(outcomes: &BTreeMap<&'static str, u64>, rejected: u64, invalid: u64) -> (String, bool) {
+    // Successes first, then in the order a user would look for trouble.
+    const ORDER: [(&str, &str); 7] = [
+        ("confirmed", "confirmed"),
+        ("noop", "no-op"),
+        ("cancelled", "cancelled"),
+        ("expired", "expired"),
+        ("superseded", "superseded"),
+        ("timed_out", "timed out"),
+        ("failed", "failed"),
+    ];
+    let mut parts: Vec<String> = Vec::new();
+    let mut ok = rejected == 0 && invalid == 0;
+    for (label, shown) in ORDER {
+        if let Some(&n) = outcomes.get(label).filter(|n| **n > 0) {
+            parts.push(format!("{n} {shown}"));
+            ok &= matches!(label, "confirmed" | "noop");
+        }
+    }
+    for (label, &n) in outcomes {
+        if n > 0 && !ORDER.iter().any(|(l, _)| l == label) {
+            parts.push(format!("{n} {label}"));
+            ok = false;
+        }
+    }
+    if rejected > 0 {
+        parts.push(format!("{rejected} refused"));
+    }
+    if invalid > 0 {
+        parts.push(format!(
+            "{invalid} invalid input{}",
+            plural(invalid as usize)
+        ));
+    }
+    let line = if parts.is_empty() {
+        "Summary: nothing was run.".to_owned()
+    } else {
+        format!("Summary: {}.", parts.join(", "))
+    };
+    (line, ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_and_exit_status() {
+        let mut o = BTreeMap::new();
+        assert_eq!(
+            summary(&o, 0, 0),
+            ("Summary: nothing was run.".into(), true)
+        );
+        o.insert("confirmed", 2);
+        o.insert("noop", 1);
+        assert_eq!(
+            summary(&o, 0, 0),
+            ("Summary: 2 confirmed, 1 no-op.".into(), true)
+        );
+        assert_eq!(
+            summary(&o, 1, 2),
+            (
+                "Summary: 2 confirmed, 1 no-op, 1 refused, 2 invalid inputs.".into(),
+                false
+            )
+        );
+        o.insert("cancelled", 1);
+        o.insert("timed_out", 0);
+        assert_eq!(
+            summary(&o, 0, 0),
+            ("Summary: 2 confirmed, 1 no-op, 1 cancelled.".into(), false)
+        );
+    }
+
+    #[test]
+    fn actor_from_flags() {
+        let args = ConsoleArgs {
+            sim: true,
+            user: Some(" alice ".into()),
+            roles: vec!["ops".into(), " ".into(), "lead".into()],
+            sim_time_scale: 1.0,
+            settle_each: false,
+        };
+        let a = args.actor();
+        assert_eq!((a.id.as_str(), a.name.as_str()), ("alice", "alice"));
+        assert_eq!(a.roles, ["ops", "lead"]);
+    }
+}

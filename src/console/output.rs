@@ -1,0 +1,156 @@
+//! One writer for everything the console shows, so lines from concurrent operations never
+//! interleave mid-line and never break into the prompt.
+
+use std::{
+    fmt,
+    io::{self, Write},
+    sync::{Arc, Mutex},
+};
+
+/// Shared handle to the console's output (stdout in the binary, a buffer in tests).
+#[derive(Clone)]
+pub struct Printer {
+    inner: Arc<Mutex<Inner>>,
+}
+
+struct Inner {
+    out: Box<dyn Write + Send>,
+    /// The prompt currently shown at the start of the last line, if any.
+    prompt: Option<String>,
+    /// Whether the output is a terminal that understands "clear line" escapes.
+    ansi: bool,
+}
+
+impl fmt::Debug for Printer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Printer").finish_non_exhaustive()
+    }
+}
+
+impl Printer {
+    pub fn new(out: Box<dyn Write + Send>, ansi: bool) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(Inner {
+                out,
+                prompt: None,
+                ansi,
+            })),
+        }
+    }
+
+    /// Standard output; "clear line" escapes only when it is a terminal.
+    pub fn stdout() -> Self {
+        use std::io::IsTerminal;
+        let ansi = io::stdout().is_terminal();
+        Self::new(Box::new(io::stdout()), ansi)
+    }
+
+    /// Print `text` (one or more lines) as one block. A prompt on screen is moved below it.
+    pub fn block(&self, text: &str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let prompt = inner.prompt.clone();
+        let mut buf = String::new();
+        if prompt.is_some() {
+            // Overwrite the prompt line on a terminal; elsewhere just start a fresh line.
+            buf.push_str(if inner.ansi { "\r\x1b[K" } else { "\n" });
+        }
+        buf.push_str(text);
+        buf.push('\n');
+        if let Some(p) = &prompt {
+            buf.push_str(p);
+        }
+        // A closed stdout (e.g. `| head`) is not worth crashing the engine for.
+        let _ = inner.out.write_all(buf.as_bytes());
+        let _ = inner.out.flush();
+    }
+
+    /// Show `prompt` without a newline; it stays at the bottom until [`Printer::prompt_answered`].
+    pub fn prompt(&self, prompt: &str) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = inner.out.write_all(prompt.as_bytes());
+        let _ = inner.out.flush();
+        inner.prompt = Some(prompt.to_owned());
+    }
+
+    /// The user finished a line (their Enter moved the cursor), so the prompt is gone.
+    pub fn prompt_answered(&self) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).prompt = None;
+    }
+}
+
+/// Chat markdown the engine writes, made plain for a terminal (`**bold**` loses its stars).
+pub fn plain(text: &str) -> String {
+    text.replace("**", "")
+}
+
+/// `prefix` before the first line, the following lines indented to line up under its text.
+pub fn hanging(prefix: &str, text: &str) -> String {
+    let pad = " ".repeat(prefix.chars().count() + 1);
+    let mut out = String::new();
+    for (i, line) in plain(text).lines().enumerate() {
+        if i == 0 {
+            out.push_str(prefix);
+            out.push(' ');
+        } else {
+            out.push('\n');
+            out.push_str(&pad);
+        }
+        out.push_str(line);
+    }
+    if out.is_empty() {
+        out.push_str(prefix);
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A `Write` into a shared buffer, for reading back what was printed.
+    #[derive(Clone, Default)]
+    pub(crate) struct Buffer(pub Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Buffer {
+        pub(crate) fn text(&self) -> String {
+            String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+        }
+    }
+
+    #[test]
+    fn blocks_move_the_prompt_below_them() {
+        let buf = Buffer::default();
+        let p = Printer::new(Box::new(buf.clone()), false);
+        p.block("one");
+        p.prompt("> ");
+        p.block("two\nthree");
+        p.prompt_answered();
+        p.block("four");
+        assert_eq!(buf.text(), "one\n> \ntwo\nthree\n> four\n");
+
+        let buf = Buffer::default();
+        let p = Printer::new(Box::new(buf.clone()), true);
+        p.prompt("> ");
+        p.block("x");
+        assert_eq!(buf.text(), "> \r\x1b[Kx\n> ");
+    }
+
+    #[test]
+    fn hanging_indent_and_plain_text() {
+        assert_eq!(
+            hanging("[msg 2]", "**/replicas** `svc` #1: a\nRequested by b."),
+            "[msg 2] /replicas `svc` #1: a\n        Requested by b."
+        );
+        assert_eq!(hanging("[msg 2]", ""), "[msg 2]");
+    }
+}

@@ -1,0 +1,608 @@
+//! Console input: `/command name:value ...` lines, button presses, `help` and `quit`.
+//!
+//! The option names are the Discord option names, so what works in one place works in the
+//! other. Parsing only checks what Discord's client would check (known options, required
+//! ones present, integers and booleans well formed); every rule about allowed values is the
+//! engine's, shared with Discord.
+
+use std::fmt::{self, Write as _};
+
+use crate::{
+    ops::ScaleRequest,
+    scaling::{IdleInput, ReplicaInput},
+};
+
+/// The two buttons the engine asks for, in the order they are numbered.
+pub const BUTTONS: [Button; 2] = [Button::Confirm, Button::Cancel];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Button {
+    Confirm,
+    Cancel,
+}
+
+impl Button {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Confirm => "Confirm",
+            Self::Cancel => "Cancel",
+        }
+    }
+
+    /// `[1] Confirm  [2] Cancel`
+    pub fn row() -> String {
+        BUTTONS
+            .iter()
+            .enumerate()
+            .map(|(i, b)| format!("[{}] {}", i + 1, b.label()))
+            .collect::<Vec<_>>()
+            .join("  ")
+    }
+}
+
+/// What a typed line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Blank line or `# comment`.
+    Nothing,
+    Help,
+    Quit,
+    /// A button label or number, to press on the newest message with buttons.
+    Press(Choice),
+    Scale {
+        service: String,
+        request: ScaleRequest,
+    },
+    Status {
+        service: String,
+    },
+}
+
+/// A button as typed: by label or by its number in the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Label(Button),
+    Number(u64),
+}
+
+impl Choice {
+    /// The button this choice names, if the row has it.
+    pub fn button(self) -> Option<Button> {
+        match self {
+            Self::Label(b) => Some(b),
+            Self::Number(n) => usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| BUTTONS.get(i).copied()),
+        }
+    }
+}
+
+impl fmt::Display for Choice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Label(b) => f.write_str(b.label()),
+            Self::Number(n) => write!(f, "[{n}]"),
+        }
+    }
+}
+
+/// Why a line was not understood; the message says what is allowed. Nothing is sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(String);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Integer,
+    Boolean,
+}
+
+#[derive(Debug)]
+struct OptionSpec {
+    name: &'static str,
+    kind: Kind,
+    required: bool,
+    about: &'static str,
+}
+
+#[derive(Debug)]
+struct CommandSpec {
+    name: &'static str,
+    about: &'static str,
+    options: &'static [OptionSpec],
+}
+
+const SERVICE: OptionSpec = OptionSpec {
+    name: "service",
+    kind: Kind::Text,
+    required: true,
+    about: "service alias, name or id",
+};
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "cdc-scale",
+        about: "DB ClickPipes (CDC) compute: whole cores, 4 GB memory per core",
+        options: &[
+            SERVICE,
+            OptionSpec {
+                name: "cores",
+                kind: Kind::Integer,
+                required: true,
+                about: "CPU cores",
+            },
+        ],
+    },
+    CommandSpec {
+        name: "replicas",
+        about: "replica count and per-replica memory bounds (give at least one)",
+        options: &[
+            SERVICE,
+            OptionSpec {
+                name: "count",
+                kind: Kind::Integer,
+                required: false,
+                about: "number of replicas",
+            },
+            OptionSpec {
+                name: "min-memory-gb",
+                kind: Kind::Integer,
+                required: false,
+                about: "minimum memory per replica in GB (multiple of 4, at least 8)",
+            },
+            OptionSpec {
+                name: "max-memory-gb",
+                kind: Kind::Integer,
+                required: false,
+                about: "maximum memory per replica in GB (multiple of 4, at least 8)",
+            },
+        ],
+    },
+    CommandSpec {
+        name: "idle",
+        about: "automatic idling on or off, and its timeout",
+        options: &[
+            SERVICE,
+            OptionSpec {
+                name: "enabled",
+                kind: Kind::Boolean,
+                required: true,
+                about: "true or false",
+            },
+            OptionSpec {
+                name: "timeout-minutes",
+                kind: Kind::Integer,
+                required: false,
+                about: "minutes without queries before idling (at least 5)",
+            },
+        ],
+    },
+    CommandSpec {
+        name: "scaling-status",
+        about: "configuration, CDC compute, DB ClickPipes and operations in flight",
+        options: &[SERVICE],
+    },
+];
+
+const WORDS: &str = "help, quit";
+
+fn command_names() -> String {
+    COMMANDS
+        .iter()
+        .map(|c| format!("/{}", c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl OptionSpec {
+    fn describe(&self) -> String {
+        let kind = match self.kind {
+            Kind::Text => "text",
+            Kind::Integer => "integer",
+            Kind::Boolean => "true/false",
+        };
+        let required = if self.required { "required, " } else { "" };
+        format!("{} ({required}{kind})", self.name)
+    }
+}
+
+impl CommandSpec {
+    /// `service (required, text), count (integer), …`
+    fn option_list(&self) -> String {
+        self.options
+            .iter()
+            .map(OptionSpec::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `/replicas service:<text> [count:<integer>] …`
+    fn usage(&self) -> String {
+        let mut out = format!("/{}", self.name);
+        for o in self.options {
+            let value = match o.kind {
+                Kind::Text => "<text>",
+                Kind::Integer => "<integer>",
+                Kind::Boolean => "<true|false>",
+            };
+            if o.required {
+                let _ = write!(out, " {}:{value}", o.name);
+            } else {
+                let _ = write!(out, " [{}:{value}]", o.name);
+            }
+        }
+        out
+    }
+
+    fn error(&self, what: impl fmt::Display) -> ParseError {
+        ParseError(format!(
+            "{what} Options of /{}: {}.",
+            self.name,
+            self.option_list()
+        ))
+    }
+}
+
+/// The text `help` prints.
+pub fn help() -> String {
+    let mut out = String::from("Commands (options are name:value; quote values with spaces):\n");
+    for c in COMMANDS {
+        let _ = writeln!(out, "  {}", c.usage());
+        let _ = writeln!(out, "      {}", c.about);
+        for o in c.options.iter().filter(|o| o.name != "service") {
+            let _ = writeln!(out, "      {}: {}", o.name, o.about);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  Confirm / Cancel (or 1 / 2): press a button on the newest message that has buttons"
+    );
+    let _ = writeln!(out, "  help: this text");
+    let _ = write!(
+        out,
+        "  quit: leave once the operations in flight have settled (Ctrl-D too; Ctrl-C twice leaves at once)"
+    );
+    out
+}
+
+/// Parse one line.
+pub fn parse(line: &str) -> Result<Input, ParseError> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(Input::Nothing);
+    }
+    if let Some(rest) = line.strip_prefix('/') {
+        let (name, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        return match name.to_ascii_lowercase().as_str() {
+            "help" => Ok(Input::Help),
+            "quit" | "exit" => Ok(Input::Quit),
+            lower => match COMMANDS.iter().find(|c| c.name == lower) {
+                Some(spec) => parse_command(spec, args),
+                None => Err(ParseError(format!(
+                    "Unknown command `/{name}`. Commands: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
+                    command_names()
+                ))),
+            },
+        };
+    }
+    let word = line.to_ascii_lowercase();
+    match word.as_str() {
+        "help" | "?" => return Ok(Input::Help),
+        "quit" | "exit" => return Ok(Input::Quit),
+        _ => {}
+    }
+    if let Some(b) = BUTTONS
+        .iter()
+        .find(|b| b.label().eq_ignore_ascii_case(line))
+    {
+        return Ok(Input::Press(Choice::Label(*b)));
+    }
+    if let Ok(n) = line
+        .trim_start_matches(['['])
+        .trim_end_matches([']'])
+        .parse::<u64>()
+    {
+        return Ok(Input::Press(Choice::Number(n)));
+    }
+    Err(ParseError(format!(
+        "Not understood: `{line}`. Commands start with a slash: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
+        command_names()
+    )))
+}
+
+/// Split `name:value name:"quoted value"` into pairs.
+fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut chars = args.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        if chars.peek().is_none() {
+            return Ok(out);
+        }
+        let mut name = String::new();
+        while let Some(c) = chars.next_if(|c| !c.is_whitespace() && *c != ':') {
+            name.push(c);
+        }
+        if chars.next_if_eq(&':').is_none() {
+            return Err(format!(
+                "`{name}` is not an option: write options as name:value (e.g. service:analytics-prod)."
+            ));
+        }
+        if name.is_empty() {
+            return Err("An option has no name before its colon.".into());
+        }
+        let mut value = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            loop {
+                match chars.next() {
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(c) => value.push(c),
+                        None => return Err(format!("The value of `{name}` has no closing quote.")),
+                    },
+                    Some(c) => value.push(c),
+                    None => return Err(format!("The value of `{name}` has no closing quote.")),
+                }
+            }
+            if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+                return Err(format!("Put a space after the closing quote of `{name}`."));
+            }
+        } else {
+            while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
+                value.push(c);
+            }
+        }
+        out.push((name, value));
+    }
+}
+
+/// One option value, converted as its kind says.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Integer(i64),
+    Boolean(bool),
+}
+
+fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, ParseError> {
+    match o.kind {
+        Kind::Text if raw.trim().is_empty() => {
+            Err(spec.error(format!("`{}` needs a value.", o.name)))
+        }
+        Kind::Text => Ok(Value::Text(raw.trim().to_owned())),
+        Kind::Integer => {
+            raw.trim().parse::<i64>().map(Value::Integer).map_err(|_| {
+                spec.error(format!("`{}` must be a whole number, not `{raw}`.", o.name))
+            })
+        }
+        Kind::Boolean => match raw.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" => Ok(Value::Boolean(true)),
+            "false" | "no" | "off" => Ok(Value::Boolean(false)),
+            _ => Err(spec.error(format!("`{}` must be true or false, not `{raw}`.", o.name))),
+        },
+    }
+}
+
+fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseError> {
+    let pairs = tokenize(args).map_err(|e| spec.error(e))?;
+    let mut values: Vec<(&'static str, Value)> = Vec::new();
+    for (name, raw) in pairs {
+        let lower = name.to_ascii_lowercase();
+        let Some(o) = spec.options.iter().find(|o| o.name == lower) else {
+            return Err(spec.error(format!("/{} has no option `{name}`.", spec.name)));
+        };
+        if values.iter().any(|(n, _)| *n == o.name) {
+            return Err(spec.error(format!("`{}` is given twice.", o.name)));
+        }
+        values.push((o.name, convert(spec, o, &raw)?));
+    }
+    let missing: Vec<&str> = spec
+        .options
+        .iter()
+        .filter(|o| o.required && !values.iter().any(|(n, _)| *n == o.name))
+        .map(|o| o.name)
+        .collect();
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        return Err(spec.error(format!("/{} needs {list}.", spec.name)));
+    }
+    let get = |name: &str| {
+        values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let text = |name: &str| match get(name) {
+        Some(Value::Text(s)) => s,
+        _ => String::new(),
+    };
+    let int = |name: &str| match get(name) {
+        Some(Value::Integer(i)) => Some(i),
+        _ => None,
+    };
+    let service = text("service");
+    Ok(match spec.name {
+        "cdc-scale" => Input::Scale {
+            service,
+            request: ScaleRequest::Cdc {
+                cores: int("cores").unwrap_or_default(),
+            },
+        },
+        "replicas" => {
+            let input = ReplicaInput {
+                count: int("count"),
+                min_memory_gb: int("min-memory-gb"),
+                max_memory_gb: int("max-memory-gb"),
+            };
+            if input.count.is_none()
+                && input.min_memory_gb.is_none()
+                && input.max_memory_gb.is_none()
+            {
+                return Err(spec.error(
+                    "Give at least one of `count`, `min-memory-gb` or `max-memory-gb`: there is nothing to change otherwise.",
+                ));
+            }
+            Input::Scale {
+                service,
+                request: ScaleRequest::Replicas(input),
+            }
+        }
+        "idle" => Input::Scale {
+            service,
+            request: ScaleRequest::Idle(IdleInput {
+                enabled: matches!(get("enabled"), Some(Value::Boolean(true))),
+                timeout_minutes: int("timeout-minutes"),
+            }),
+        },
+        "scaling-status" => Input::Status { service },
+        other => unreachable!("/{other} is in COMMANDS but not handled"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(line: &str) -> String {
+        parse(line).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn scaling_commands_with_plain_and_quoted_values() {
+        assert_eq!(
+            parse("/cdc-scale service:ingest-cdc cores:8").unwrap(),
+            Input::Scale {
+                service: "ingest-cdc".into(),
+                request: ScaleRequest::Cdc { cores: 8 }
+            }
+        );
+        assert_eq!(
+            parse(r#"  /Replicas SERVICE:"analytics \"prod\"" count:6 max-memory-gb:64 "#).unwrap(),
+            Input::Scale {
+                service: r#"analytics "prod""#.into(),
+                request: ScaleRequest::Replicas(ReplicaInput {
+                    count: Some(6),
+                    min_memory_gb: None,
+                    max_memory_gb: Some(64)
+                })
+            }
+        );
+        assert_eq!(
+            parse("/idle service:analytics-staging enabled:true timeout-minutes:10").unwrap(),
+            Input::Scale {
+                service: "analytics-staging".into(),
+                request: ScaleRequest::Idle(IdleInput {
+                    enabled: true,
+                    timeout_minutes: Some(10)
+                })
+            }
+        );
+        assert_eq!(
+            parse("/idle service:x enabled:off").unwrap(),
+            Input::Scale {
+                service: "x".into(),
+                request: ScaleRequest::Idle(IdleInput {
+                    enabled: false,
+                    timeout_minutes: None
+                })
+            }
+        );
+        assert_eq!(
+            parse("/scaling-status service:\"a b\"").unwrap(),
+            Input::Status {
+                service: "a b".into()
+            }
+        );
+        // Range checks are the engine's: a negative count parses.
+        assert!(matches!(
+            parse("/replicas service:x count:-3").unwrap(),
+            Input::Scale {
+                request: ScaleRequest::Replicas(ReplicaInput {
+                    count: Some(-3),
+                    ..
+                }),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn words_and_buttons() {
+        assert_eq!(parse("").unwrap(), Input::Nothing);
+        assert_eq!(parse("# a comment").unwrap(), Input::Nothing);
+        assert_eq!(parse("help").unwrap(), Input::Help);
+        assert_eq!(parse("/help").unwrap(), Input::Help);
+        assert_eq!(parse("QUIT").unwrap(), Input::Quit);
+        assert_eq!(
+            parse("confirm").unwrap(),
+            Input::Press(Choice::Label(Button::Confirm))
+        );
+        assert_eq!(
+            parse("Cancel").unwrap(),
+            Input::Press(Choice::Label(Button::Cancel))
+        );
+        assert_eq!(parse("2").unwrap(), Input::Press(Choice::Number(2)));
+        assert_eq!(parse("[1]").unwrap(), Input::Press(Choice::Number(1)));
+        assert_eq!(Choice::Number(1).button(), Some(Button::Confirm));
+        assert_eq!(Choice::Number(2).button(), Some(Button::Cancel));
+        assert_eq!(Choice::Number(0).button(), None);
+        assert_eq!(Choice::Number(3).button(), None);
+        assert_eq!(Button::row(), "[1] Confirm  [2] Cancel");
+    }
+
+    #[test]
+    fn errors_say_what_is_allowed() {
+        let e = err("/scale service:x");
+        assert!(e.contains("Unknown command `/scale`"), "{e}");
+        assert!(
+            e.contains("/cdc-scale, /replicas, /idle, /scaling-status"),
+            "{e}"
+        );
+
+        let e = err("/replicas service:x cnt:3");
+        assert!(e.contains("no option `cnt`"), "{e}");
+        assert!(
+            e.contains("service (required, text), count (integer), min-memory-gb (integer), max-memory-gb (integer)"),
+            "{e}"
+        );
+
+        let e = err("/cdc-scale service:x");
+        assert!(e.contains("/cdc-scale needs `cores`"), "{e}");
+        assert!(e.contains("cores (required, integer)"), "{e}");
+        assert!(err("/cdc-scale").contains("needs `service` and `cores`"));
+
+        let e = err("/cdc-scale service:x cores:eight");
+        assert!(
+            e.contains("`cores` must be a whole number, not `eight`"),
+            "{e}"
+        );
+        assert!(err("/cdc-scale service:x cores:2.5").contains("whole number"));
+        assert!(err("/idle service:x enabled:maybe").contains("must be true or false"));
+        assert!(err("/replicas service:x").contains("at least one of `count`"));
+        assert!(err("/replicas service:x count:1 count:2").contains("given twice"));
+        assert!(err("/replicas analytics-prod count:2").contains("name:value"));
+        assert!(err("/replicas service:\"x count:2").contains("no closing quote"));
+        assert!(err("/replicas service:\"\" count:2").contains("`service` needs a value"));
+        let e = err("scale it");
+        assert!(e.contains("Not understood"), "{e}");
+        assert!(e.contains("Confirm, Cancel"), "{e}");
+    }
+
+    #[test]
+    fn help_lists_every_command_and_option() {
+        let h = help();
+        for c in COMMANDS {
+            assert!(h.contains(&format!("/{} service:<text>", c.name)), "{h}");
+            for o in c.options {
+                assert!(h.contains(o.name), "{h}");
+            }
+        }
+        assert!(h.contains("[timeout-minutes:<integer>]"), "{h}");
+    }
+}

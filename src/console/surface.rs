@@ -1,0 +1,404 @@
+//! [`ConsoleSurface`]: the engine's chat surface in a terminal.
+//!
+//! Status messages get a short number (`[msg 3]`), edits are printed again, thread follow-ups
+//! are indented under the thread's name, and Confirm / Cancel become a numbered row that a
+//! typed label or number presses.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Mutex,
+    },
+    time::Duration,
+};
+
+use async_trait::async_trait;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{
+    output::{hanging, plain, Printer},
+    parse::{Button, Choice},
+};
+use crate::ops::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};
+
+/// The channel name console messages are posted in (policy rules can name it).
+pub const CHANNEL: &str = "console";
+
+/// What became of a typed button press.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// No message has buttons waiting.
+    NothingWaiting,
+    /// The newest message with buttons has no button with that number.
+    NoSuchButton { message: MessageRef },
+    /// The click decided the confirmation.
+    Taken { message: MessageRef, button: Button },
+    /// The guard refused the click; the buttons keep waiting.
+    Refused { message: MessageRef, reason: String },
+    /// The buttons expired while the click was on its way.
+    Expired { message: MessageRef },
+}
+
+enum Event {
+    Click {
+        button: Button,
+        actor: Actor,
+        ack: oneshot::Sender<Result<(), String>>,
+    },
+    /// No more input will come: give up waiting.
+    Expire,
+}
+
+struct Pending {
+    message: MessageRef,
+    tx: mpsc::UnboundedSender<Event>,
+}
+
+/// A [`ChatSurface`] that prints to the console's [`Printer`].
+#[derive(Debug)]
+pub struct ConsoleSurface {
+    printer: Printer,
+    next_message: AtomicU64,
+    /// Thread id -> the name shown before each follow-up.
+    threads: Mutex<HashMap<String, String>>,
+    /// Messages with buttons waiting, oldest first.
+    pending: Mutex<Vec<Pending>>,
+    /// The newest status message posted.
+    last_status: Mutex<Option<MessageRef>>,
+    /// Bumped whenever buttons appear or go, so the input loop can wait for them.
+    changes: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("message", &self.message)
+            .finish_non_exhaustive()
+    }
+}
+
+fn label(message: &MessageRef) -> String {
+    format!("[msg {}]", message.message)
+}
+
+impl ConsoleSurface {
+    pub fn new(printer: Printer) -> Self {
+        Self {
+            printer,
+            next_message: AtomicU64::new(1),
+            threads: Mutex::new(HashMap::new()),
+            pending: Mutex::new(Vec::new()),
+            last_status: Mutex::new(None),
+            changes: watch::channel(0).0,
+        }
+    }
+
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        m.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The newest status message posted so far.
+    pub fn last_status(&self) -> Option<MessageRef> {
+        Self::lock(&self.last_status).clone()
+    }
+
+    /// Whether `message` has buttons waiting for a click.
+    pub fn has_buttons(&self, message: &MessageRef) -> bool {
+        Self::lock(&self.pending)
+            .iter()
+            .any(|p| &p.message == message)
+    }
+
+    /// Messages with buttons waiting.
+    pub fn waiting(&self) -> usize {
+        Self::lock(&self.pending).len()
+    }
+
+    /// Changes whenever buttons appear or go.
+    pub fn changes(&self) -> watch::Receiver<u64> {
+        self.changes.subscribe()
+    }
+
+    fn bump(&self) {
+        self.changes.send_modify(|n| *n += 1);
+    }
+
+    fn remove(&self, message: &MessageRef) {
+        Self::lock(&self.pending).retain(|p| &p.message != message);
+        self.bump();
+    }
+
+    /// Press `choice` as `actor` on the newest message with buttons, and wait for the verdict.
+    pub async fn press(&self, choice: Choice, actor: &Actor) -> Press {
+        let newest = Self::lock(&self.pending)
+            .last()
+            .map(|p| (p.message.clone(), p.tx.clone()));
+        let Some((message, tx)) = newest else {
+            return Press::NothingWaiting;
+        };
+        let Some(button) = choice.button() else {
+            return Press::NoSuchButton { message };
+        };
+        let (ack, verdict) = oneshot::channel();
+        let sent = tx.send(Event::Click {
+            button,
+            actor: actor.clone(),
+            ack,
+        });
+        if sent.is_err() {
+            return Press::Expired { message };
+        }
+        match verdict.await {
+            Ok(Ok(())) => Press::Taken { message, button },
+            Ok(Err(reason)) => Press::Refused { message, reason },
+            Err(_) => Press::Expired { message },
+        }
+    }
+
+    /// End every wait for a click now (no more input will come); returns how many there were.
+    pub fn expire_all(&self) -> usize {
+        let pending = Self::lock(&self.pending);
+        for p in pending.iter() {
+            let _ = p.tx.send(Event::Expire);
+        }
+        pending.len()
+    }
+}
+
+#[async_trait]
+impl ChatSurface for ConsoleSurface {
+    async fn post_status(&self, _origin: &Origin, text: &str) -> anyhow::Result<MessageRef> {
+        let n = self.next_message.fetch_add(1, Ordering::Relaxed);
+        let message = MessageRef {
+            channel: CHANNEL.into(),
+            message: n.to_string(),
+        };
+        self.printer.block(&hanging(&label(&message), text));
+        *Self::lock(&self.last_status) = Some(message.clone());
+        Ok(message)
+    }
+
+    async fn edit_status(&self, message: &MessageRef, text: &str) -> anyhow::Result<()> {
+        let prefix = format!("[msg {} edited]", message.message);
+        self.printer.block(&hanging(&prefix, text));
+        Ok(())
+    }
+
+    async fn open_thread(&self, message: &MessageRef, name: &str) -> anyhow::Result<ThreadRef> {
+        let thread = ThreadRef(format!("{}/{}", message.channel, message.message));
+        Self::lock(&self.threads).insert(thread.0.clone(), plain(name));
+        Ok(thread)
+    }
+
+    async fn post_in_thread(&self, thread: &ThreadRef, text: &str) -> anyhow::Result<()> {
+        let name = Self::lock(&self.threads)
+            .get(&thread.0)
+            .cloned()
+            .unwrap_or_else(|| thread.0.clone());
+        let prefix = format!("  └ {name}:");
+        self.printer.block(&hanging(&prefix, text));
+        Ok(())
+    }
+
+    async fn confirm(
+        &self,
+        message: &MessageRef,
+        _prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision> {
+        // The engine has already put the prompt in the thread; only the buttons are shown here.
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        Self::lock(&self.pending).push(Pending {
+            message: message.clone(),
+            tx,
+        });
+        self.printer.block(&format!(
+            "{} {}   (type a label or number)",
+            label(message),
+            Button::row()
+        ));
+        self.bump();
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let decision = loop {
+            tokio::select! {
+                event = rx.recv() => match event {
+                    Some(Event::Click { button, actor, ack }) => match guard(&actor) {
+                        Ok(()) => {
+                            // The buttons go before the clicker hears back, so it never sees them again.
+                            self.remove(message);
+                            let _ = ack.send(Ok(()));
+                            break match button {
+                                Button::Confirm => Decision::Confirmed(actor),
+                                Button::Cancel => Decision::Cancelled(actor),
+                            };
+                        }
+                        Err(reason) => {
+                            let _ = ack.send(Err(reason));
+                        }
+                    },
+                    Some(Event::Expire) | None => break Decision::Expired,
+                },
+                () = &mut deadline => break Decision::Expired,
+            }
+        };
+        self.remove(message);
+        Ok(decision)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::console::output::tests::Buffer;
+
+    fn actor(name: &str) -> Actor {
+        Actor {
+            id: name.into(),
+            name: name.into(),
+            roles: vec![],
+        }
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            guild: None,
+            channel: CHANNEL.into(),
+            locale: "en-US".into(),
+        }
+    }
+
+    fn surface() -> (Arc<ConsoleSurface>, Buffer) {
+        let buf = Buffer::default();
+        let s = Arc::new(ConsoleSurface::new(Printer::new(
+            Box::new(buf.clone()),
+            false,
+        )));
+        (s, buf)
+    }
+
+    async fn wait_for_buttons(s: &ConsoleSurface, m: &MessageRef) {
+        let mut changes = s.changes();
+        while !s.has_buttons(m) {
+            changes.changed().await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn messages_edits_and_threads_are_printed_in_order() {
+        let (s, buf) = surface();
+        let m = s
+            .post_status(&origin(), "**/idle** `x` #1: a\nb")
+            .await
+            .unwrap();
+        assert_eq!(s.last_status(), Some(m.clone()));
+        let t = s.open_thread(&m, "idle x #1").await.unwrap();
+        s.post_in_thread(&t, "accepted").await.unwrap();
+        s.edit_status(&m, "done").await.unwrap();
+        assert_eq!(
+            buf.text(),
+            "[msg 1] /idle `x` #1: a\n        b\n  └ idle x #1: accepted\n[msg 1 edited] done\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_refused_click_keeps_the_buttons_and_an_allowed_one_decides() {
+        let (s, buf) = surface();
+        assert_eq!(
+            s.press(Choice::Label(Button::Confirm), &actor("a")).await,
+            Press::NothingWaiting
+        );
+        let m = s.post_status(&origin(), "status").await.unwrap();
+        let guard: ClickGuard = Arc::new(|a: &Actor| {
+            if a.id == "alice" {
+                Ok(())
+            } else {
+                Err("Only the requester may decide.".into())
+            }
+        });
+        let waiting = {
+            let (s, m) = (s.clone(), m.clone());
+            tokio::spawn(async move { s.confirm(&m, "p", Duration::from_secs(60), guard).await })
+        };
+        wait_for_buttons(&s, &m).await;
+        assert_eq!(
+            s.press(Choice::Number(3), &actor("alice")).await,
+            Press::NoSuchButton { message: m.clone() }
+        );
+        assert_eq!(
+            s.press(Choice::Label(Button::Confirm), &actor("bob")).await,
+            Press::Refused {
+                message: m.clone(),
+                reason: "Only the requester may decide.".into()
+            }
+        );
+        assert!(s.has_buttons(&m));
+        assert_eq!(
+            s.press(Choice::Number(2), &actor("alice")).await,
+            Press::Taken {
+                message: m.clone(),
+                button: Button::Cancel
+            }
+        );
+        assert!(!s.has_buttons(&m));
+        assert_eq!(
+            waiting.await.unwrap().unwrap(),
+            Decision::Cancelled(actor("alice"))
+        );
+        assert!(
+            buf.text().contains("[msg 1] [1] Confirm  [2] Cancel"),
+            "{}",
+            buf.text()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_newest_buttons_are_pressed_and_expiry_ends_the_rest() {
+        let (s, _) = surface();
+        let allow: ClickGuard = Arc::new(|_: &Actor| Ok(()));
+        let m1 = s.post_status(&origin(), "one").await.unwrap();
+        let m2 = s.post_status(&origin(), "two").await.unwrap();
+        let w1 = {
+            let (s, m, g) = (s.clone(), m1.clone(), allow.clone());
+            tokio::spawn(async move { s.confirm(&m, "p", Duration::from_secs(60), g).await })
+        };
+        wait_for_buttons(&s, &m1).await;
+        let w2 = {
+            let (s, m, g) = (s.clone(), m2.clone(), allow.clone());
+            tokio::spawn(async move { s.confirm(&m, "p", Duration::from_secs(60), g).await })
+        };
+        wait_for_buttons(&s, &m2).await;
+        assert_eq!(
+            s.press(Choice::Label(Button::Confirm), &actor("a")).await,
+            Press::Taken {
+                message: m2,
+                button: Button::Confirm
+            }
+        );
+        assert_eq!(w2.await.unwrap().unwrap(), Decision::Confirmed(actor("a")));
+        assert_eq!(s.expire_all(), 1);
+        assert_eq!(w1.await.unwrap().unwrap(), Decision::Expired);
+        assert_eq!(s.waiting(), 0);
+    }
+
+    #[tokio::test]
+    async fn buttons_expire_after_the_timeout() {
+        let (s, _) = surface();
+        let m = s.post_status(&origin(), "one").await.unwrap();
+        let d = s
+            .confirm(
+                &m,
+                "p",
+                Duration::from_millis(30),
+                Arc::new(|_: &Actor| Ok(())),
+            )
+            .await
+            .unwrap();
+        assert_eq!(d, Decision::Expired);
+        assert!(!s.has_buttons(&m));
+    }
+}

@@ -87,6 +87,31 @@ impl CloudSettings {
     }
 }
 
+/// A GCRA quota that never exceeds `requests` in ANY window of `per`, as the API counts.
+///
+/// A plain "burst N, one every per/N" quota allows N at once and then N more in the same
+/// window (up to 2N - 1 per window), which the API answers with 429. Half the budget as
+/// burst and half as steady rate caps every window at N: burst + rate x window = N.
+fn window_quota(limit: RateLimit) -> Result<Quota, CloudError> {
+    let n = limit.requests;
+    if n == 0 {
+        return Err(CloudError::Config(
+            "rate_limit.requests must be at least 1".into(),
+        ));
+    }
+    let burst = (n / 2).max(1);
+    let steady = n - burst;
+    // With a budget of 1 there is no steady share: one request per whole window.
+    let period = if steady == 0 {
+        limit.per
+    } else {
+        limit.per / steady
+    };
+    let quota = Quota::with_period(period)
+        .ok_or_else(|| CloudError::Config("rate_limit.per must be longer than zero".into()))?;
+    Ok(quota.allow_burst(NonZeroU32::new(burst).expect("burst >= 1")))
+}
+
 /// `result` of a PATCH together with the `requestId` to quote in status messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied<T> {
@@ -199,11 +224,7 @@ impl CloudClient {
                 "retry.max_attempts must be at least 1".into(),
             ));
         }
-        let burst = NonZeroU32::new(s.rate_limit.requests)
-            .ok_or_else(|| CloudError::Config("rate_limit.requests must be at least 1".into()))?;
-        let quota = Quota::with_period(s.rate_limit.per / s.rate_limit.requests)
-            .ok_or_else(|| CloudError::Config("rate_limit.per must be longer than zero".into()))?
-            .allow_burst(burst);
+        let quota = window_quota(s.rate_limit)?;
         let clock = TokioClock {
             origin: tokio::time::Instant::now(),
         };

@@ -146,6 +146,9 @@ mod sim {
         pub _handle: SimHandle,
     }
 
+    /// Requests per 10 s for the demo simulator (the real API allows 10).
+    const DEMO_RATE_LIMIT: u32 = 100;
+
     fn scaled(d: Duration, scale: f64) -> Duration {
         d.div_f64(scale).max(Duration::from_millis(10))
     }
@@ -158,14 +161,19 @@ mod sim {
             cdc_converge_after: Duration::from_secs(3),
             service_converge_after: Duration::from_secs(1),
             time_scale: scale,
+            // The demo world runs much faster than the real one (a CDC change in seconds, not
+            // minutes), so it gets a proportionally larger API budget; the client keeps to it.
+            rate_limit: DEMO_RATE_LIMIT,
             ..SimConfig::default()
         };
         let services = fixture.services.iter().map(|s| s.name.clone()).collect();
-        let org_id = fixture.org_id.clone();
-        let (key_id, key_secret) = (
-            fixture.admin_key.id.clone(),
-            fixture.admin_key.secret.clone(),
-        );
+        let org_id = fixture.organization.id.clone();
+        let admin = fixture
+            .keys
+            .iter()
+            .find(|k| k.role == crate::sim::fixture::Role::Admin)
+            .ok_or_else(|| anyhow::anyhow!("the simulator fixture has no admin key"))?;
+        let (key_id, key_secret) = (admin.id.clone(), admin.secret.clone());
         let handle = sim::spawn(sim_config, fixture).await?;
         let base_url = handle.base_url();
 
@@ -174,6 +182,7 @@ mod sim {
         cloud.org_id = org_id;
         cloud.key_id = key_id;
         cloud.key_secret = Some(SecretString::from(key_secret));
+        cloud.rate_limit_requests = DEMO_RATE_LIMIT;
         let t = &mut config.timings;
         t.poll_interval = scaled(Duration::from_millis(500), scale);
         t.cdc_expected_min = scaled(Duration::from_secs(2), scale);

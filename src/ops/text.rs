@@ -42,7 +42,7 @@ fn describe_service(kind: CommandKind, s: &Service) -> String {
         _ => {
             let replicas = s
                 .num_replicas
-                .map(|n| format!("{n} replicas"))
+                .map(|n| format!("{n} replica{}", if n == 1 { "" } else { "s" }))
                 .unwrap_or_else(|| "replicas unknown".into());
             let memory = match (s.min_replica_memory_gb, s.max_replica_memory_gb) {
                 (Some(a), Some(b)) => format!(", {a}–{b} GB per replica"),

@@ -384,10 +384,14 @@ impl Session {
                 Some(Err(rejection)) => {
                     self.rejected += 1;
                     tracing::info!(reason = %rejection, "request refused");
-                    self.printer.block(&format!(
-                        "refused: {} Nothing was sent.",
-                        output::plain(&rejection.to_string())
-                    ));
+                    let reason = output::plain(&rejection.to_string());
+                    let stop = if reason.ends_with(['.', '!', '?']) {
+                        ""
+                    } else {
+                        "."
+                    };
+                    self.printer
+                        .block(&format!("refused: {reason}{stop} Nothing was sent."));
                     return false;
                 }
                 Some(Ok(p)) => p,

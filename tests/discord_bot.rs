@@ -1,0 +1,510 @@
+//! The real bot (poise + serenity, unchanged) against a fake Discord and the Cloud API
+//! simulator, all over real sockets on 127.0.0.1.
+
+mod support;
+
+use std::time::Duration;
+
+use clickscale::{
+    cloud::CloudClient,
+    config::{Config, PolicyRule, ServiceAlias},
+    discord::{self, BotHandle},
+    ops::Engine,
+    sim::{
+        self,
+        fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
+        Fixture, SimConfig, SimHandle,
+    },
+};
+use support::discord::{FakeDiscord, FakeMessage};
+
+const WAIT: Duration = Duration::from_secs(15);
+
+struct World {
+    fake: FakeDiscord,
+    sim: SimHandle,
+    bot: Option<BotHandle>,
+}
+
+impl World {
+    async fn start(tweak: impl FnOnce(&mut Config)) -> Self {
+        let fake = FakeDiscord::start().await;
+        let sim = sim::spawn(
+            SimConfig {
+                cdc_converge_after: Duration::from_millis(600),
+                service_converge_after: Duration::from_millis(300),
+                rate_limit: 1000,
+                ..SimConfig::default()
+            },
+            Fixture::default(),
+        )
+        .await
+        .unwrap();
+        let mut config = Config::default();
+        config.discord.token = Some("fake-token".to_owned().into());
+        config.discord.proxy_url = Some(fake.proxy_url());
+        config.discord.guild_id = Some(fake.guild_id().parse().unwrap());
+        config.cloud.api_url = sim.base_url();
+        config.cloud.org_id = DEMO_ORG_ID.into();
+        config.cloud.key_id = DEMO_ADMIN_KEY.into();
+        config.cloud.key_secret = Some(DEMO_SECRET.to_owned().into());
+        config.cloud.rate_limit_requests = 1000;
+        config.timings.poll_interval = Duration::from_millis(100);
+        config.timings.cdc_expected_min = Duration::from_millis(300);
+        config.timings.cdc_expected_max = Duration::from_secs(3);
+        config.timings.service_expected_max = Duration::from_secs(3);
+        config.timings.watch_deadline = Duration::from_secs(10);
+        config.timings.confirm_timeout = Duration::from_secs(10);
+        config.services.push(ServiceAlias {
+            alias: "prod".into(),
+            id: ids::ANALYTICS_PROD.into(),
+            customer_facing: true,
+        });
+        tweak(&mut config);
+        let cloud = CloudClient::new(config.cloud_settings().unwrap()).unwrap();
+        let engine = Engine::new(cloud, config.clone()).unwrap();
+        let mut bot = discord::start(config, engine).await.unwrap();
+        bot.ready().await.unwrap();
+        fake.wait_ready().await;
+        Self {
+            fake,
+            sim,
+            bot: Some(bot),
+        }
+    }
+
+    fn patches(&self) -> usize {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PATCH")
+            .count()
+    }
+
+    /// The private answer to an interaction (edited deferral or followup).
+    async fn private_answer(&self, ix: &support::discord::InteractionRef) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(m) = self.fake.original_message(ix) {
+                if !m.content.is_empty() {
+                    return m.content;
+                }
+            }
+            if let Some(m) = self.fake.followups_for(ix).last() {
+                return m.content.clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no answer to {}",
+                ix.name
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The status message the bot posted in the channel for the n-th operation.
+    async fn status_message(&self, contains: &str) -> FakeMessage {
+        let channel = self.fake.channel_id().to_owned();
+        let contains = contains.to_owned();
+        self.fake
+            .wait_for_message_in(
+                &channel,
+                move |m| is_status(m) && m.content.contains(&contains),
+                WAIT,
+            )
+            .await
+    }
+
+    async fn thread_line(&self, thread: &str, contains: &str) -> FakeMessage {
+        let contains = contains.to_owned();
+        self.fake
+            .wait_for_message_in(thread, move |m| m.content.contains(&contains), WAIT)
+            .await
+    }
+
+    async fn stop(mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.shutdown().await;
+        }
+        self.fake.assert_no_unknown_calls();
+    }
+}
+
+/// A public channel message of the bot, not an interaction reply.
+fn is_status(m: &FakeMessage) -> bool {
+    m.webhook_id.is_none() && m.flags & 64 == 0
+}
+
+/// Replace what changes from run to run so transcripts can be snapshotted.
+fn normalize(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_inclusive([' ', '\n', '`', '(', ')']) {
+        let core = word.trim_end_matches([' ', '\n', '`', '(', ')']);
+        let tail = &word[core.len()..];
+        let is_uuid = core.len() == 36 && core.chars().filter(|c| *c == '-').count() == 4;
+        let is_duration = !core.is_empty()
+            && core.ends_with('s')
+            && core[..core.len() - 1].chars().all(|c| c.is_ascii_digit());
+        if is_uuid {
+            out.push_str("<uuid>");
+        } else if is_duration {
+            out.push_str("<dur>");
+        } else {
+            out.push_str(core);
+        }
+        out.push_str(tail);
+    }
+    out
+}
+
+#[tokio::test]
+async fn registers_the_commands_with_their_options_and_ranges() {
+    let w = World::start(|_| {}).await;
+    let cmds = w.fake.registered_commands();
+    let names: Vec<&str> = cmds.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["cdc-scale", "replicas", "idle", "scaling-status"]);
+    let cores = w.fake.registered_command("cdc-scale").unwrap()["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "cores")
+        .cloned()
+        .unwrap();
+    assert_eq!(cores["type"], 4);
+    assert_eq!(cores["min_value"].as_f64(), Some(1.0));
+    assert_eq!(cores["max_value"].as_f64(), Some(24.0));
+    let service = &w.fake.registered_command("replicas").unwrap()["options"][0];
+    assert_eq!(service["name"], "service");
+    assert_eq!(service["autocomplete"], true);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn cdc_scale_posts_status_thread_and_confirmation() {
+    let w = World::start(|_| {}).await;
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.starts_with("Started #1"), "{private}");
+    let status = w.status_message("/cdc-scale").await;
+    let accepted = w.thread_line(&status.id, "request id").await;
+    let confirmed = w.thread_line(&status.id, "✅ Confirmed").await;
+    assert!(
+        confirmed.content.contains("4 cores / 16 GB"),
+        "{}",
+        confirmed.content
+    );
+    let final_status = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && m.content.contains("✅ Confirmed after"),
+            WAIT,
+        )
+        .await;
+    assert_eq!(
+        final_status.id, status.id,
+        "the status message is edited in place"
+    );
+    assert_eq!(w.patches(), 1);
+    insta::assert_snapshot!(
+        "cdc_scale_transcript",
+        normalize(&format!(
+            "private: {private}\nstatus: {}\nthread:\n{}\n{}",
+            final_status.content, accepted.content, confirmed.content
+        ))
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_is_answered_privately_and_nothing_is_sent() {
+    let w = World::start(|_| {}).await;
+    // A real client keeps to the registered range; the bot must not trust that.
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 40)
+        .unchecked()
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.contains("from 1 to 24"), "{answer}");
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "basic-dev")
+        .option_int("count", 2)
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.contains("Basic"), "{answer}");
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "analytics-staging")
+        .option_bool("enabled", true)
+        .option_int("timeout-minutes", 2)
+        .unchecked()
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.contains("from 5 to 10080"), "{answer}");
+    // Ephemeral: the deferral carried flag 64.
+    let cb = w.fake.callbacks_for(&ix);
+    assert_eq!(cb[0].data["flags"], 64, "{:?}", cb[0].data);
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn risky_change_waits_for_an_allowed_click() {
+    let w = World::start(|c| {
+        c.policy.rules.push(PolicyRule {
+            commands: vec!["*".into()],
+            services: vec!["*".into()],
+            roles: vec!["900".into()],
+            channels: vec!["*".into()],
+        });
+    })
+    .await;
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 2)
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("needs a confirmation"), "{private}");
+    let status = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && !m.components.is_empty(),
+            WAIT,
+        )
+        .await;
+    let confirm_id = format!("clickscale:confirm:{}", status.id);
+    // Someone without the role: refused privately, buttons stay.
+    let stranger = w
+        .fake
+        .click(&status.id, &confirm_id)
+        .user("666", "mallory")
+        .send()
+        .await;
+    let refused = w.private_answer(&stranger).await;
+    assert!(refused.contains("not allowed"), "{refused}");
+    assert_eq!(w.patches(), 0);
+    // The requester confirms.
+    w.fake
+        .click(&status.id, &confirm_id)
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    w.thread_line(&status.id, "Confirmed by ann").await;
+    w.thread_line(&status.id, "✅ Confirmed").await;
+    assert_eq!(w.patches(), 1);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn cancel_and_expiry_send_nothing() {
+    let w = World::start(|c| c.timings.confirm_timeout = Duration::from_millis(800)).await;
+    w.fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 1)
+        .send()
+        .await;
+    let first = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && !m.components.is_empty(),
+            WAIT,
+        )
+        .await;
+    w.fake
+        .click(&first.id, &format!("clickscale:cancel:{}", first.id))
+        .send()
+        .await;
+    w.thread_line(&first.id, "Cancelled by").await;
+
+    w.fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 2)
+        .send()
+        .await;
+    let second = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && m.id != first.id && m.content.contains("/replicas"),
+            WAIT,
+        )
+        .await;
+    w.thread_line(&second.id, "Expired").await;
+    let expired = w.fake.message(&second.id).unwrap();
+    assert!(
+        expired.components.is_empty()
+            || expired.components == [serde_json::json!([])].to_vec()
+            || expired
+                .components
+                .iter()
+                .all(|r| r["components"].as_array().is_none_or(|c| c.is_empty())),
+        "buttons removed: {:?}",
+        expired.components
+    );
+    // A click on the expired buttons is answered, not ignored.
+    let late = w
+        .fake
+        .click(&second.id, &format!("clickscale:confirm:{}", second.id))
+        .unchecked()
+        .send()
+        .await;
+    let answer = w.private_answer(&late).await;
+    assert!(answer.contains("expired"), "{answer}");
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn policy_denial_makes_no_api_call() {
+    let w = World::start(|c| {
+        c.policy.rules.push(PolicyRule {
+            commands: vec!["replicas".into()],
+            services: vec!["analytics-staging".into()],
+            roles: vec!["900".into()],
+            channels: vec!["*".into()],
+        });
+    })
+    .await;
+    let before = w.sim.requests().len();
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .roles(&["900"])
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.contains("not allowed to run /cdc-scale"), "{answer}");
+    // Resolving `ingest-cdc` by name lists services; nothing else reached the API.
+    let after: Vec<_> = w.sim.requests()[before..].to_vec();
+    assert!(
+        after
+            .iter()
+            .all(|r| r.method == "GET" && r.path.ends_with("/services")),
+        "{after:?}"
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn autocomplete_offers_aliases_and_org_services() {
+    let w = World::start(|_| {}).await;
+    let ix = w
+        .fake
+        .autocomplete("replicas", "service", "analyt")
+        .send()
+        .await;
+    let cb = w.fake.wait_for_callback(&ix, WAIT).await;
+    assert_eq!(cb.kind, 8);
+    let values: Vec<&str> = cb.data["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&"analytics-staging"), "{values:?}");
+    assert!(!values.contains(&"ingest-cdc"), "{values:?}");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn api_errors_and_timeouts_reach_the_user() {
+    let w = World::start(|c| c.timings.watch_deadline = Duration::from_millis(700)).await;
+    // 424: the service is idle.
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "etl-idle")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.to_lowercase().contains("idle"), "{answer}");
+    // 404: no DB ClickPipe on this service.
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "analytics-staging")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    assert!(answer.contains("ClickPipe"), "{answer}");
+    // A change slower than the deadline: reported in the thread with what was last seen.
+    {
+        let world = w.sim.world();
+        world.lock().await.config_mut().cdc_converge_after = Duration::from_secs(60);
+    }
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 3)
+        .send()
+        .await;
+    let status = w.status_message("/cdc-scale").await;
+    let timed_out = w.thread_line(&status.id, "Not confirmed").await;
+    assert!(
+        timed_out.content.contains("Last seen: 2 cores / 8 GB"),
+        "{}",
+        timed_out.content
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn two_users_scaling_one_service_both_threads_are_told() {
+    let w = World::start(|_| {}).await;
+    {
+        let world = w.sim.world();
+        world.lock().await.config_mut().cdc_converge_after = Duration::from_secs(2);
+    }
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 3)
+        .user("501", "ann")
+        .send()
+        .await;
+    let first = w.status_message("#1").await;
+    w.thread_line(&first.id, "request id").await;
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .user("502", "bob")
+        .send()
+        .await;
+    let second = w.status_message("#2").await;
+    w.thread_line(&first.id, "Superseded by #2 (requested by bob)")
+        .await;
+    w.thread_line(&second.id, "supersedes #1").await;
+    w.thread_line(&second.id, "✅ Confirmed: the API now reports 4 cores")
+        .await;
+    w.stop().await;
+}

@@ -139,7 +139,7 @@ fn is_status(m: &FakeMessage) -> bool {
 fn normalize(text: &str) -> String {
     let mut out = String::new();
     for word in text.split_inclusive([' ', '\n', '`', '(', ')']) {
-        let core = word.trim_end_matches([' ', '\n', '`', '(', ')']);
+        let core = word.trim_end_matches([' ', '\n', '`', '(', ')', '.', ',', ';']);
         let tail = &word[core.len()..];
         let is_uuid = core.len() == 36 && core.chars().filter(|c| *c == '-').count() == 4;
         let is_duration = !core.is_empty()

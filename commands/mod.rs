@@ -39,14 +39,13 @@ pub fn all() -> Vec<Command> {
 pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Value> {
     let limits = config.limits()?;
     let mut payload = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
-    let mut bounds: Vec<(&str, &str, u32)> = vec![
+    // Memory: the organization's cap when configured, else the spec's 356 GB.
+    let bounds = [
         ("cdc-scale", "cores", limits.cdc_max_cores()),
         ("replicas", "count", limits.replicas_max()),
+        ("replicas", "min-memory-gb", limits.memory_max_gb()),
+        ("replicas", "max-memory-gb", limits.memory_max_gb()),
     ];
-    if let Some(cap) = limits.memory_cap_gb() {
-        bounds.push(("replicas", "min-memory-gb", cap));
-        bounds.push(("replicas", "max-memory-gb", cap));
-    }
     for (command, option, max) in bounds {
         let slot = payload
             .as_array_mut()
@@ -216,6 +215,12 @@ mod tests {
         assert_eq!(
             option(&payload, "replicas", "max-memory-gb")["max_value"].as_f64(),
             Some(120.0)
+        );
+        let defaults = registration(&all(), &Config::default()).unwrap();
+        assert_eq!(
+            option(&defaults, "replicas", "min-memory-gb")["max_value"].as_f64(),
+            Some(356.0),
+            "without a configured cap, the spec's limit"
         );
         assert_eq!(option(&payload, "idle", "enabled")["type"], 5);
         assert_eq!(option(&payload, "idle", "enabled")["required"], true);

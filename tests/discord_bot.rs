@@ -173,9 +173,38 @@ async fn registers_the_commands_with_their_options_and_ranges() {
     assert_eq!(cores["type"], 4);
     assert_eq!(cores["min_value"].as_f64(), Some(1.0));
     assert_eq!(cores["max_value"].as_f64(), Some(24.0));
-    let service = &w.fake.registered_command("replicas").unwrap()["options"][0];
+    let replicas = w.fake.registered_command("replicas").unwrap();
+    let service = &replicas["options"][0];
     assert_eq!(service["name"], "service");
     assert_eq!(service["autocomplete"], true);
+    let options: Vec<(&str, bool, Option<f64>, Option<f64>)> = replicas["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap(),
+                o["required"].as_bool().unwrap(),
+                o["min_value"].as_f64(),
+                o["max_value"].as_f64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        options,
+        [
+            ("service", true, None, None),
+            ("count", false, Some(1.0), Some(20.0)),
+            ("min-memory-gb", false, Some(8.0), Some(356.0)),
+            ("max-memory-gb", false, Some(8.0), Some(356.0)),
+        ]
+    );
+    let idle = w.fake.registered_command("idle").unwrap();
+    assert_eq!(idle["options"][1]["name"], "enabled");
+    assert_eq!(idle["options"][1]["type"], 5);
+    assert_eq!(idle["options"][2]["min_value"].as_f64(), Some(5.0));
+    // Guild-only commands: offered in servers, not in DMs.
+    assert_eq!(idle["contexts"], serde_json::json!([0]), "{idle}");
     w.stop().await;
 }
 
@@ -507,4 +536,435 @@ async fn two_users_scaling_one_service_both_threads_are_told() {
     w.thread_line(&second.id, "✅ Confirmed: the API now reports 4 cores")
         .await;
     w.stop().await;
+}
+
+/// The thread message containing `contains`, waited for, as normalized text.
+async fn said(w: &World, thread: &str, contains: &str) -> String {
+    normalize(&w.thread_line(thread, contains).await.content)
+}
+
+#[tokio::test]
+async fn replicas_and_idle_report_in_their_threads_and_ping_nobody() {
+    let w = World::start(|_| {}).await;
+    // 2 -> 3 replicas: cost x1.5, below the confirmation factor.
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "analytics-staging")
+        .option_int("count", 3)
+        .send()
+        .await;
+    let private = normalize(&w.private_answer(&ix).await);
+    let status = w.status_message("/replicas").await;
+    let accepted = said(&w, &status.id, "request id").await;
+    let confirmed = said(&w, &status.id, "✅ Confirmed").await;
+    assert!(confirmed.contains("3 replicas"), "{confirmed}");
+    let thread = w
+        .fake
+        .thread(&status.id)
+        .expect("a thread on the status message");
+    assert_eq!(thread.name, "replicas analytics-staging #1");
+    assert_eq!(thread.auto_archive_duration, 1440);
+
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "reporting-highmem")
+        .option_bool("enabled", true)
+        .option_int("timeout-minutes", 15)
+        .send()
+        .await;
+    let idle_private = normalize(&w.private_answer(&ix).await);
+    let idle_status = w.status_message("/idle").await;
+    let idle_confirmed = said(&w, &idle_status.id, "✅ Confirmed").await;
+    assert!(
+        idle_confirmed.contains("idling on, 15 min timeout"),
+        "{idle_confirmed}"
+    );
+
+    // Status messages and follow-ups go out with the bot token and mention nobody.
+    let posts: Vec<_> = w
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.is("POST", "/channels/*/messages"))
+        .collect();
+    assert!(posts.len() >= 6, "{} posts", posts.len());
+    for post in &posts {
+        assert_eq!(
+            post.body()["allowed_mentions"]["parse"],
+            serde_json::json!([]),
+            "{}",
+            post.body()
+        );
+    }
+    assert!(
+        w.fake
+            .calls()
+            .iter()
+            .filter(|c| c.is("PATCH", "/webhooks/*/*/messages/@original"))
+            .count()
+            == 2,
+        "only the two private answers use the interaction token"
+    );
+    assert_eq!(w.patches(), 2);
+    insta::assert_snapshot!(
+        "replicas_and_idle_transcript",
+        format!(
+            "/replicas private: {private}\nthread:\n{accepted}\n{confirmed}\n\n/idle private: {idle_private}\nthread:\n{idle_confirmed}"
+        )
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn refusals_are_specific_private_and_cost_no_change() {
+    let w = World::start(|_| {}).await;
+    let mut answers = Vec::new();
+    let before = w.sim.requests().len();
+    // Nothing to change: refused before any API call.
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "analytics-staging")
+        .send()
+        .await;
+    answers.push(format!(
+        "/replicas (nothing): {}",
+        w.private_answer(&ix).await
+    ));
+    assert_eq!(
+        w.sim.requests().len(),
+        before,
+        "no API call for an empty /replicas"
+    );
+    // Out of the registered range (no client sends it; the bot checks anyway).
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", -5)
+        .unchecked()
+        .send()
+        .await;
+    answers.push(format!(
+        "/cdc-scale cores:-5: {}",
+        w.private_answer(&ix).await
+    ));
+    assert_eq!(
+        w.sim.requests().len(),
+        before,
+        "CDC cores are checked before any API call"
+    );
+    // Within the registered range but not a valid memory size.
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "analytics-staging")
+        .option_int("min-memory-gb", 10)
+        .send()
+        .await;
+    answers.push(format!(
+        "/replicas min-memory-gb:10: {}",
+        w.private_answer(&ix).await
+    ));
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "analytics-staging")
+        .option_bool("enabled", false)
+        .option_int("timeout-minutes", 30)
+        .send()
+        .await;
+    answers.push(format!(
+        "/idle enabled:false timeout:30: {}",
+        w.private_answer(&ix).await
+    ));
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "no-such-service")
+        .option_int("cores", 2)
+        .send()
+        .await;
+    answers.push(format!(
+        "/cdc-scale unknown service: {}",
+        w.private_answer(&ix).await
+    ));
+    // The same configuration again: a no-op, said privately.
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 2)
+        .send()
+        .await;
+    answers.push(format!("/cdc-scale no-op: {}", w.private_answer(&ix).await));
+
+    assert_eq!(w.patches(), 0);
+    assert!(
+        w.fake.threads().is_empty(),
+        "no status message or thread for a refusal"
+    );
+    let callbacks: Vec<_> = w
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.is("POST", "/interactions/*/*/callback"))
+        .collect();
+    assert_eq!(callbacks.len(), answers.len());
+    for callback in &callbacks {
+        // An answer at once (4) or a deferral (5), private either way.
+        assert!(matches!(callback.body()["type"].as_u64(), Some(4 | 5)));
+        assert_eq!(callback.body()["data"]["flags"], 64, "{}", callback.body());
+    }
+    insta::assert_snapshot!("refusals", normalize(&answers.join("\n")));
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn policy_denial_of_an_alias_makes_no_api_call_at_all() {
+    let w = World::start(|c| {
+        c.policy.rules.push(PolicyRule {
+            commands: vec!["replicas".into()],
+            services: vec!["analytics-staging".into()],
+            roles: vec!["900".into()],
+            channels: vec!["*".into()],
+        });
+    })
+    .await;
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .roles(&["900"])
+        .send()
+        .await;
+    let answer = w.private_answer(&ix).await;
+    insta::assert_snapshot!("policy_denial", answer);
+    assert!(w.sim.requests().is_empty(), "{:?}", w.sim.requests());
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn scaling_status_shows_configuration_cdc_and_operations_in_flight() {
+    let w = World::start(|_| {}).await;
+    {
+        let world = w.sim.world();
+        world.lock().await.config_mut().cdc_converge_after = Duration::from_secs(60);
+    }
+    // Something in flight on ingest-cdc.
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 3)
+        .send()
+        .await;
+    let status = w.status_message("/cdc-scale").await;
+    w.thread_line(&status.id, "request id").await;
+
+    let mut reports = Vec::new();
+    for service in ["ingest-cdc", "etl-idle", "prod"] {
+        let ix = w
+            .fake
+            .slash("scaling-status")
+            .option_str("service", service)
+            .send()
+            .await;
+        let answer = w.private_answer(&ix).await;
+        let cb = w.fake.callbacks_for(&ix);
+        assert_eq!(cb[0].data["flags"], 64, "status is private");
+        reports.push(normalize(&answer));
+    }
+    assert!(
+        reports[0].contains("In flight:\n- #1 `/cdc-scale` by tester"),
+        "{}",
+        reports[0]
+    );
+    assert!(
+        reports[1].contains("while the service is idle"),
+        "{}",
+        reports[1]
+    );
+    assert!(reports[2].contains("no DB ClickPipe"), "{}", reports[2]);
+    assert_eq!(w.patches(), 1, "status reads only");
+    insta::assert_snapshot!("scaling_status", reports.join("\n\n"));
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn every_interaction_gets_an_answer_without_internal_details() {
+    let w = World::start(|_| {}).await;
+    // A required option missing: poise reports a structure mismatch.
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .unchecked()
+        .send()
+        .await;
+    let mismatch = w.private_answer(&ix).await;
+    let cb = w.fake.wait_for_callback(&ix, WAIT).await;
+    assert_eq!((cb.kind, cb.data["flags"].as_u64()), (4, Some(64)));
+    // A command this bot does not have (an old registration, say).
+    let ix = w.fake.slash("rollback").unchecked().send().await;
+    let unknown = w.private_answer(&ix).await;
+    // From a DM, where the commands are not offered.
+    let ix = w
+        .fake
+        .slash("scaling-status")
+        .option_str("service", "prod")
+        .dm()
+        .unchecked()
+        .send()
+        .await;
+    let dm = w.private_answer(&ix).await;
+    for answer in [&mismatch, &unknown] {
+        assert!(answer.contains("reference `"), "{answer}");
+        assert!(!answer.contains("required"), "no internal text: {answer}");
+        assert!(!answer.contains("mismatch"), "no internal text: {answer}");
+    }
+    assert!(dm.contains("server channel"), "{dm}");
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_stale_button_click_is_told_the_buttons_expired() {
+    let w = World::start(|_| {}).await;
+    // A message from an earlier run of the bot, still carrying our buttons.
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 3)
+        .send()
+        .await;
+    let status = w.status_message("/cdc-scale").await;
+    let click = w
+        .fake
+        .click(&status.id, &format!("clickscale:confirm:{}", status.id))
+        .unchecked()
+        .send()
+        .await;
+    let cb = w.fake.wait_for_callback(&click, WAIT).await;
+    assert_eq!((cb.kind, cb.data["flags"].as_u64()), (4, Some(64)));
+    assert_eq!(
+        cb.data["content"],
+        clickscale::discord::buttons::EXPIRED,
+        "{:?}",
+        cb.data
+    );
+    w.stop().await;
+}
+
+/// `clickscale run` as a process: config file + environment, the fake and the simulator over
+/// sockets, a full command, then SIGTERM and a clean exit that leaks no secret.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_binary_runs_the_bot_until_sigterm() {
+    use std::process::Stdio;
+    use tokio::io::AsyncReadExt;
+
+    const TOKEN: &str = "fake-token-not-to-be-logged";
+    let fake = FakeDiscord::start().await;
+    let sim = sim::spawn(
+        SimConfig {
+            cdc_converge_after: Duration::from_millis(500),
+            rate_limit: 1000,
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("clickscale-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config_path = dir.join("clickscale.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            r#"
+[discord]
+proxy_url = "{proxy}"
+guild_id = {guild}
+
+[cloud]
+rate_limit_requests = 1000
+rate_limit_period = "1s"
+
+[timings]
+poll_interval = "100ms"
+cdc_expected_min = "300ms"
+cdc_expected_max = "2s"
+service_expected_max = "2s"
+watch_deadline = "10s"
+confirm_timeout = "10s"
+"#,
+            proxy = fake.proxy_url(),
+            guild = fake.guild_id(),
+        ),
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .arg("--config")
+        .arg(&config_path)
+        .arg("run")
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("CLICKHOUSE_API_URL", sim.base_url())
+        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+        .env("CLICKSCALE_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let log = tokio::spawn(async move {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text).await;
+        text
+    });
+
+    fake.wait_ready_within(Duration::from_secs(20)).await;
+    assert!(fake.registered_command("cdc-scale").is_some());
+    let ix = fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 3)
+        .send()
+        .await;
+    fake.wait_for_callback(&ix, WAIT).await;
+    let status = fake
+        .wait_for_message_in(
+            fake.channel_id(),
+            |m| is_status(m) && m.content.contains("/cdc-scale"),
+            WAIT,
+        )
+        .await;
+    fake.wait_for_message_in(&status.id, |m| m.content.contains("✅ Confirmed"), WAIT)
+        .await;
+
+    let pid = child.id().expect("running").to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let exit = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("clickscale run stops after SIGTERM")
+        .unwrap();
+    let log = log.await.unwrap();
+    assert!(exit.success(), "exit {exit:?}\n{log}");
+    assert!(log.contains("SIGTERM received"), "{log}");
+    assert!(!log.contains(TOKEN), "the token leaked into the log");
+    assert!(
+        !log.contains(DEMO_SECRET),
+        "the key secret leaked into the log"
+    );
+    fake.assert_no_unknown_calls();
+    let _ = std::fs::remove_dir_all(&dir);
 }

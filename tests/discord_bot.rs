@@ -323,6 +323,14 @@ async fn risky_change_waits_for_an_allowed_click() {
         )
         .await;
     let confirm_id = format!("clickscale:confirm:{}", status.id);
+    let cancel_id = format!("clickscale:cancel:{}", status.id);
+    assert_eq!(status.custom_ids(), [confirm_id.clone(), cancel_id.clone()]);
+    assert_eq!(
+        status.component(&confirm_id).unwrap()["style"],
+        3,
+        "success"
+    );
+    assert_eq!(status.component(&cancel_id).unwrap()["style"], 4, "danger");
     // Someone without the role: refused privately, buttons stay.
     let stranger = w
         .fake

@@ -508,3 +508,88 @@ async fn two_users_scaling_one_service_both_threads_are_told() {
         .await;
     w.stop().await;
 }
+
+#[tokio::test]
+async fn the_binary_runs_the_bot_and_stops_cleanly_on_sigterm() {
+    let fake = FakeDiscord::start().await;
+    let sim = sim::spawn(
+        SimConfig {
+            cdc_converge_after: Duration::from_millis(500),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("clickscale.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n[timings]\npoll_interval = \"200ms\"\ncdc_expected_min = \"1s\"\ncdc_expected_max = \"3s\"\n",
+            fake.proxy_url(),
+            fake.guild_id()
+        ),
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("DISCORD_TOKEN", "fake-bot-token-secret")
+        .env("CLICKHOUSE_API_URL", sim.base_url())
+        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    fake.wait_ready().await;
+    let ix = fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    fake.wait_for_callback(&ix, WAIT).await;
+    let status = fake
+        .wait_for_message_in(
+            fake.channel_id(),
+            |m| is_status(m) && m.content.contains("/cdc-scale"),
+            WAIT,
+        )
+        .await;
+    fake.wait_for_message_in(&status.id, |m| m.content.contains("✅ Confirmed"), WAIT)
+        .await;
+    let pid = child.id().unwrap() as i32;
+    // SIGTERM, as a container runtime sends it.
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(WAIT, child.wait())
+        .await
+        .expect("the bot stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut logs = String::new();
+    use tokio::io::AsyncReadExt;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .await
+        .unwrap();
+    assert!(
+        !logs.contains("fake-bot-token-secret"),
+        "the token leaked into the logs"
+    );
+    assert!(
+        !logs.contains(DEMO_SECRET),
+        "the key secret leaked into the logs"
+    );
+    fake.assert_no_unknown_calls();
+}

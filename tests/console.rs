@@ -11,8 +11,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-/// Simulated time runs this much faster than real time.
-const TIME_SCALE: &str = "10";
+/// Simulated time runs this much faster than real time. Kept low so asynchronous follow-ups
+/// (confirmations) never race the next scripted line on a loaded machine.
+const TIME_SCALE: &str = "2";
 /// A run that takes longer than this is stuck.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
 

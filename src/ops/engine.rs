@@ -583,9 +583,10 @@ impl Operation {
         tracing::info!(operation = %id, request_id = ?request_id, "change accepted");
         let window = self.window_text();
         self.stage(&text::stage_watching(&window)).await;
-        self.phase.send_replace(Phase::Watching);
         self.say(&text::accepted(request_id.as_deref(), &window))
             .await;
+        // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
+        self.phase.send_replace(Phase::Watching);
 
         let outcome = self.watch(applied_at, &mut superseded_rx, &window).await;
         self.finish(outcome).await

@@ -225,7 +225,9 @@ fn cancel_sends_nothing_and_fails_the_run() {
 fn button_presses_with_nothing_or_nothing_matching_waiting() {
     let run = console(
         "Confirm\n/replicas service:analytics-prod count:2\n3\nCONFIRM\nCancel\n",
-        &[],
+        // The last `Cancel` comes after the change was confirmed: wait for it to settle so the
+        // transcript does not depend on timing.
+        &["--settle-each"],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
     assert!(run

@@ -305,7 +305,9 @@ impl Session {
                 line = lines.recv() => line,
                 _ = self.interrupts.changed() => {
                     self.printer.prompt_answered();
-                    self.printer.block("Interrupted: no more input is read.");
+                    // At a terminal the cursor sits after the echoed `^C`.
+                    let lead = if self.interactive { "\n" } else { "" };
+                    self.printer.block(&format!("{lead}Interrupted: no more input is read."));
                     break;
                 }
             };

@@ -81,16 +81,18 @@ fn no_mentions() -> CreateAllowedMentions {
     CreateAllowedMentions::new()
 }
 
+/// A plain message that fits Discord's limit and pings nobody.
+fn text_message(text: &str) -> CreateMessage {
+    CreateMessage::new()
+        .content(clip(text))
+        .allowed_mentions(no_mentions())
+}
+
 #[async_trait]
 impl ChatSurface for DiscordSurface {
     async fn post_status(&self, origin: &Origin, text: &str) -> anyhow::Result<MessageRef> {
         let sent = channel(&origin.channel)?
-            .send_message(
-                self.http.as_ref(),
-                CreateMessage::new()
-                    .content(clip(text))
-                    .allowed_mentions(no_mentions()),
-            )
+            .send_message(self.http.as_ref(), text_message(text))
             .await
             .context("posting the status message")?;
         Ok(MessageRef {
@@ -128,12 +130,7 @@ impl ChatSurface for DiscordSurface {
 
     async fn post_in_thread(&self, thread: &ThreadRef, text: &str) -> anyhow::Result<()> {
         channel(&thread.0)?
-            .send_message(
-                self.http.as_ref(),
-                CreateMessage::new()
-                    .content(clip(text))
-                    .allowed_mentions(no_mentions()),
-            )
+            .send_message(self.http.as_ref(), text_message(text))
             .await
             .context("posting in the thread")?;
         Ok(())

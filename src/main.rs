@@ -31,6 +31,8 @@ enum Command {
     Sim(clickscale::sim::SimArgs),
     /// Validate the configuration and the API key's access with read-only calls.
     Check(CheckArgs),
+    /// Export the audit log (requests, confirmations, API calls, outcomes, reminders, answers).
+    Audit(clickscale::audit::AuditArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,6 +69,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Console(args) => clickscale::console::run(config()?, args).await,
         Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check(config()?, args).await,
+        Command::Audit(args) => clickscale::audit::run(args).await,
     }
 }
 

@@ -175,7 +175,8 @@ async fn registers_the_commands_with_their_options_and_ranges() {
             "scaling-history"
         ]
     );
-    let cdc_options: Vec<&str> = w.fake.registered_command("cdc-scale").unwrap()["options"]
+    let cdc = w.fake.registered_command("cdc-scale").unwrap();
+    let cdc_options: Vec<&str> = cdc["options"]
         .as_array()
         .unwrap()
         .iter()

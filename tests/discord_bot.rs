@@ -28,18 +28,18 @@ struct World {
 
 impl World {
     async fn start(tweak: impl FnOnce(&mut Config)) -> Self {
+        let sim = SimConfig {
+            cdc_converge_after: Duration::from_millis(600),
+            service_converge_after: Duration::from_millis(300),
+            rate_limit: 1000,
+            ..SimConfig::default()
+        };
+        Self::start_with(sim, tweak).await
+    }
+
+    async fn start_with(sim: SimConfig, tweak: impl FnOnce(&mut Config)) -> Self {
         let fake = FakeDiscord::start().await;
-        let sim = sim::spawn(
-            SimConfig {
-                cdc_converge_after: Duration::from_millis(600),
-                service_converge_after: Duration::from_millis(300),
-                rate_limit: 1000,
-                ..SimConfig::default()
-            },
-            Fixture::default(),
-        )
-        .await
-        .unwrap();
+        let sim = sim::spawn(sim, Fixture::default()).await.unwrap();
         let mut config = Config::default();
         config.discord.token = Some("fake-token".to_owned().into());
         config.discord.proxy_url = Some(fake.proxy_url());
@@ -970,4 +970,143 @@ async fn the_binary_runs_the_bot_and_stops_cleanly_on_sigterm() {
         "the key secret leaked into the logs"
     );
     fake.assert_no_unknown_calls();
+}
+
+#[tokio::test]
+async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_reason() {
+    // 100x: the snapshots of ingest-cdc's pipes end within 3 s.
+    let sim = SimConfig {
+        time_scale: 100.0,
+        cdc_converge_after: Duration::from_secs(10),
+        rate_limit: 10_000,
+        ..SimConfig::default()
+    };
+    let w = World::start_with(sim, |c| {
+        c.oncall.role = Some("555".into());
+        c.oncall.tick = Duration::from_millis(50);
+        c.oncall.snapshot_check_interval = Duration::from_millis(100);
+        c.oncall.answer_within = Duration::from_secs(60);
+        c.policy.rules.push(clickscale::config::PolicyRule {
+            commands: vec!["*".into()],
+            services: vec!["*".into()],
+            roles: vec!["900".into()],
+            channels: vec!["*".into()],
+        });
+    })
+    .await;
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 8)
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    let status = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && !m.components.is_empty(),
+            WAIT,
+        )
+        .await;
+    w.fake
+        .click(&status.id, &format!("clickscale:confirm:{}", status.id))
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    w.thread_line(&status.id, "After the snapshot").await;
+    let reminder = w
+        .fake
+        .wait_for_message_in(
+            &status.id,
+            |m| !m.components.is_empty(),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(
+        reminder.content.starts_with("<@&555> "),
+        "{}",
+        reminder.content
+    );
+    assert!(
+        reminder.content.contains("`pg_events` (Running)"),
+        "{}",
+        reminder.content
+    );
+    // The one message that may ping: only the on-call role, nobody else.
+    let post = w
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.is("POST", "/channels/*/messages") && c.body()["content"] == reminder.content)
+        .expect("the reminder's POST");
+    assert_eq!(
+        post.body()["allowed_mentions"]["roles"],
+        serde_json::json!(["555"])
+    );
+    assert_eq!(
+        post.body()["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+    let ids = reminder.custom_ids();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    let (restore, keep) = (&ids[0], &ids[3]);
+    assert!(
+        restore.ends_with(":restore") && keep.ends_with(":keep"),
+        "{ids:?}"
+    );
+
+    // A member without on-call, requester or confirmer standing: refused privately.
+    let stranger = w
+        .fake
+        .click(&reminder.id, restore)
+        .user("666", "mallory")
+        .roles(&["900"])
+        .send()
+        .await;
+    let refused = w.private_answer(&stranger).await;
+    assert!(refused.contains("Only on-call"), "{refused}");
+    assert_eq!(w.patches(), 1, "only the scale-up was sent");
+
+    // Keep opens a modal; its reason lands in the thread and the audit log.
+    let click = w
+        .fake
+        .click(&reminder.id, keep)
+        .user("700", "olga")
+        .roles(&["900", "555"])
+        .send()
+        .await;
+    let modal = w.fake.wait_for_callback(&click, WAIT).await;
+    assert_eq!(modal.kind, 9, "a modal: {:?}", modal.data);
+    let submitted = w
+        .fake
+        .submit_modal(
+            &click,
+            &["900", "555"],
+            &[("reason", "backfill runs all week")],
+        )
+        .await;
+    let answer = w.private_answer(&submitted).await;
+    assert!(
+        answer.contains("keeps the current configuration"),
+        "{answer}"
+    );
+    w.thread_line(&status.id, "“backfill runs all week”").await;
+    // The reminder's buttons are gone.
+    let closed = w.fake.message(&reminder.id).unwrap();
+    assert!(closed.components.is_empty(), "{:?}", closed.components);
+    // A late click finds it answered.
+    let late = w
+        .fake
+        .click(&reminder.id, restore)
+        .user("700", "olga")
+        .roles(&["900", "555"])
+        .unchecked()
+        .send()
+        .await;
+    let late = w.private_answer(&late).await;
+    assert!(late.contains("answered already"), "{late}");
+    w.stop().await;
 }

@@ -900,29 +900,7 @@ async fn the_binary_runs_the_bot_and_stops_cleanly_on_sigterm() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("clickscale.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n[timings]\npoll_interval = \"200ms\"\ncdc_expected_min = \"1s\"\ncdc_expected_max = \"3s\"\n",
-            fake.proxy_url(),
-            fake.guild_id()
-        ),
-    )
-    .unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
-        .arg("--config")
-        .arg(&config)
-        .arg("run")
-        .env("DISCORD_TOKEN", "fake-bot-token-secret")
-        .env("CLICKHOUSE_API_URL", sim.base_url())
-        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
-        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
-        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = spawn_bot(&fake, &sim, dir.path());
     fake.wait_ready().await;
     let ix = fake
         .slash("cdc-scale")
@@ -1109,4 +1087,106 @@ async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_r
     let late = w.private_answer(&late).await;
     assert!(late.contains("answered already"), "{late}");
     w.stop().await;
+}
+
+/// `clickscale run` as a process against the fake and the simulator, its state in `dir`.
+fn spawn_bot(fake: &FakeDiscord, sim: &SimHandle, dir: &std::path::Path) -> tokio::process::Child {
+    let config = dir.join("clickscale.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n[timings]\npoll_interval = \"200ms\"\ncdc_expected_min = \"1s\"\ncdc_expected_max = \"3s\"\n[store]\ninstance_id = \"bot-test\"\nlease_ttl = \"3s\"\n",
+            fake.proxy_url(),
+            fake.guild_id()
+        ),
+    )
+    .unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("DISCORD_TOKEN", "fake-bot-token-secret")
+        .env("CLICKHOUSE_API_URL", sim.base_url())
+        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+        .env(
+            "CLICKSCALE_DATABASE_URL",
+            format!("sqlite://{}", dir.join("clickscale.db").display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sigkill_mid_watch_then_restart_posts_the_confirmation_once_in_the_same_thread() {
+    let fake = FakeDiscord::start().await;
+    // Long enough to kill the bot while it watches.
+    let sim = sim::spawn(
+        SimConfig {
+            cdc_converge_after: Duration::from_secs(4),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = spawn_bot(&fake, &sim, dir.path());
+    fake.wait_ready().await;
+    let ix = fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .option_str("revert", "never")
+        .option_str("reason", "restart test")
+        .send()
+        .await;
+    fake.wait_for_callback(&ix, WAIT).await;
+    let status = fake
+        .wait_for_message_in(
+            fake.channel_id(),
+            |m| is_status(m) && m.content.contains("/cdc-scale"),
+            WAIT,
+        )
+        .await;
+    fake.wait_for_message_in(
+        &status.id,
+        |m| m.content.contains("accepted the change"),
+        WAIT,
+    )
+    .await;
+    first.kill().await.unwrap(); // SIGKILL
+    assert!(!fake
+        .thread_messages(&status.id)
+        .iter()
+        .any(|m| m.content.contains("✅")));
+
+    let mut second = spawn_bot(&fake, &sim, dir.path());
+    fake.wait_for_message_in(
+        &status.id,
+        |m| m.content.contains("↻ clickscale restarted"),
+        WAIT,
+    )
+    .await;
+    fake.wait_for_message_in(&status.id, |m| m.content.contains("✅ Confirmed"), WAIT)
+        .await;
+    // Let any duplicate show up before counting.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let confirmations = fake
+        .thread_messages(&status.id)
+        .iter()
+        .filter(|m| m.content.contains("✅ Confirmed"))
+        .count();
+    assert_eq!(confirmations, 1, "{:#?}", fake.thread_messages(&status.id));
+    let edited = fake.message(&status.id).unwrap();
+    assert!(
+        edited.content.contains("✅ Confirmed after"),
+        "{}",
+        edited.content
+    );
+    second.kill().await.unwrap();
+    fake.assert_no_unknown_calls();
 }

@@ -296,14 +296,10 @@ impl Engine {
                     .iter()
                     .map(|s| s.alias.as_str())
                     .collect();
-                Rejection::UnknownService(if known.is_empty() {
-                    format!("No service called `{typed}` in this organization. Use a service name or id (autocomplete lists them).")
-                } else {
-                    format!(
-                        "No service called `{typed}`. Configured aliases: {}; a service name or id from the organization works too.",
-                        known.join(", ")
-                    )
-                })
+                Rejection::UnknownService {
+                    typed: typed.to_owned(),
+                    aliases: known.into_iter().map(str::to_owned).collect(),
+                }
             })
     }
 
@@ -324,10 +320,10 @@ impl Engine {
         {
             Ok(())
         } else {
-            Err(Rejection::Denied(format!(
-                "You are not allowed to run /{kind} on `{}` in this channel. Ask an admin to add a policy rule for one of your roles.",
-                service.name
-            )))
+            Err(Rejection::Denied {
+                command: kind,
+                service: service.name.clone(),
+            })
         }
     }
 
@@ -452,16 +448,11 @@ impl Engine {
             p.origin.channel.clone(),
         );
         Arc::new(move |clicker: &Actor| {
-            engine
-                .authorize(kind, &service, clicker, &channel)
-                .map_err(|e| e.to_string())?;
+            engine.authorize(kind, &service, clicker, &channel)?;
             if clicker.id == requester || engine.inner.config.policy.may_confirm(&clicker.roles) {
                 Ok(())
             } else {
-                Err(
-                    "Only the requester or a member of a confirmer role may decide on this change."
-                        .into(),
-                )
+                Err(Rejection::NotDecider)
             }
         })
     }
@@ -486,7 +477,7 @@ impl Operation {
             .surface
             .post_status(
                 &self.p.origin,
-                &text::status(id, &self.p, text::STAGE_APPLYING),
+                &text::status(id, &self.p, &text::stage_applying(self.p.origin.lang())),
             )
             .await
         {
@@ -510,12 +501,11 @@ impl Operation {
             let Some(message) = self.status.clone() else {
                 return self
                     .finish(Outcome::Failed {
-                        message: "Could not post the confirmation buttons, so nothing was sent."
-                            .into(),
+                        message: text::confirm_buttons_missing(self.p.origin.lang()),
                     })
                     .await;
             };
-            self.stage(text::STAGE_CONFIRM).await;
+            self.stage(&text::stage_confirm(self.p.origin.lang())).await;
             self.phase.send_replace(Phase::AwaitingConfirmation);
             let prompt = text::confirm_prompt(&self.p, settings.confirm_timeout);
             self.say(&prompt).await;
@@ -526,8 +516,10 @@ impl Operation {
                 .await;
             match decision {
                 Ok(Decision::Confirmed(actor)) => {
-                    self.say(&text::confirmed_by(&actor.name)).await;
-                    self.stage(text::STAGE_APPLYING).await;
+                    self.say(&text::confirmed_by(self.p.origin.lang(), &actor.name))
+                        .await;
+                    self.stage(&text::stage_applying(self.p.origin.lang()))
+                        .await;
                 }
                 Ok(Decision::Cancelled(actor)) => {
                     return self.finish(Outcome::Cancelled { by: Some(actor) }).await
@@ -536,9 +528,7 @@ impl Operation {
                 Err(e) => {
                     return self
                         .finish(Outcome::Failed {
-                            message: format!(
-                                "The confirmation could not be collected ({e}); nothing was sent."
-                            ),
+                            message: text::confirm_collect_failed(self.p.origin.lang(), &e),
                         })
                         .await
                 }
@@ -552,7 +542,8 @@ impl Operation {
         if let Some((_, (older, older_tx))) = self.engine.inner.latest.remove(&key) {
             let _ = older_tx.send(Some((id, self.p.actor.name.clone())));
             if self.engine.inner.in_flight.contains_key(&older) {
-                self.say(&text::supersedes(older)).await;
+                self.say(&text::supersedes(self.p.origin.lang(), older))
+                    .await;
             }
         }
         self.engine.inner.latest.insert(key, (id, tx));
@@ -574,7 +565,7 @@ impl Operation {
                 tracing::warn!(operation = %id, error = ?e, "PATCH failed");
                 return self
                     .finish(Outcome::Failed {
-                        message: e.user_message(),
+                        message: e.user_message_in(self.p.origin.lang()),
                     })
                     .await;
             }
@@ -582,9 +573,14 @@ impl Operation {
         let applied_at = Instant::now();
         tracing::info!(operation = %id, request_id = ?request_id, "change accepted");
         let window = self.window_text();
-        self.stage(&text::stage_watching(&window)).await;
-        self.say(&text::accepted(request_id.as_deref(), &window))
+        self.stage(&text::stage_watching(self.p.origin.lang(), &window))
             .await;
+        self.say(&text::accepted(
+            self.p.origin.lang(),
+            request_id.as_deref(),
+            &window,
+        ))
+        .await;
         // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
         self.phase.send_replace(Phase::Watching);
 
@@ -595,12 +591,8 @@ impl Operation {
     fn window_text(&self) -> String {
         let s = &self.engine.inner.settings;
         match self.p.kind.resource() {
-            Resource::Cdc => format!(
-                "{}–{}",
-                text::duration(s.cdc_window.0),
-                text::duration(s.cdc_window.1)
-            ),
-            Resource::Service => format!("under {}", text::duration(s.service_window)),
+            Resource::Cdc => text::window_range(s.cdc_window.0, s.cdc_window.1),
+            Resource::Service => text::window_under(self.p.origin.lang(), s.service_window),
         }
     }
 
@@ -655,7 +647,7 @@ impl Operation {
                         Err(e) => {
                             if !trouble_said {
                                 trouble_said = true;
-                                self.say(&text::poll_trouble(&e.message)).await;
+                                self.say(&text::poll_trouble(self.p.origin.lang(), &e.message)).await;
                             }
                         }
                     }
@@ -663,13 +655,13 @@ impl Operation {
                 _ = superseded.changed() => {
                     let by = superseded.borrow().clone();
                     if let Some((by, actor)) = by {
-                        self.say(&text::superseded(by, &actor)).await;
+                        self.say(&text::superseded(self.p.origin.lang(), by, &actor)).await;
                         return Outcome::Superseded { by };
                     }
                 }
                 _ = tokio::time::sleep_until(progress_at), if !progress_said => {
                     progress_said = true;
-                    self.say(&text::progress(applied_at.elapsed(), window, s.watch_deadline)).await;
+                    self.say(&text::progress(self.p.origin.lang(), applied_at.elapsed(), window, s.watch_deadline)).await;
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     return Outcome::TimedOut { waited: applied_at.elapsed(), last_seen };
@@ -680,9 +672,15 @@ impl Operation {
 
     async fn finish(&self, outcome: Outcome) -> Outcome {
         if !matches!(outcome, Outcome::Superseded { .. }) {
-            self.say(&text::outcome_detail(self.p.kind, &outcome)).await;
+            self.say(&text::outcome_detail(
+                self.p.origin.lang(),
+                self.p.kind,
+                &outcome,
+            ))
+            .await;
         }
-        self.stage(&text::stage_outcome(&outcome)).await;
+        self.stage(&text::stage_outcome(self.p.origin.lang(), &outcome))
+            .await;
         outcome
     }
 

@@ -22,18 +22,72 @@ use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
 use crate::{
     config::Config,
     discord::{errors::reply_ephemeral, Command, Context, Error},
+    i18n::{self, Locale},
     ops::{text, Origin, Prepared, RevertInput, ScaleRequest, Submission},
+    t,
 };
 
-/// Every command the bot registers, in the order Discord lists them.
+/// Every command the bot registers, in the order Discord lists them, with their names and
+/// descriptions localized.
 pub fn all() -> Vec<Command> {
-    vec![
+    let mut commands = vec![
         cdc_scale::cdc_scale(),
         replicas::replicas(),
         idle::idle(),
         scaling_status::scaling_status(),
         scaling_history::scaling_history(),
-    ]
+    ];
+    localize(&mut commands);
+    commands
+}
+
+/// The Fluent ids of a command's (or option's) name and description: `cmd-<command>-name`,
+/// `cmd-<command>-<option>-description`, ...
+pub fn localization_ids(command: &str, option: Option<&str>) -> (String, String) {
+    let stem = match option {
+        Some(o) => format!("cmd-{command}-{o}"),
+        None => format!("cmd-{command}"),
+    };
+    (format!("{stem}-name"), format!("{stem}-description"))
+}
+
+/// Fill Discord's name and description localizations of `commands` and their options from the
+/// locale files, for every language other than English (the attributes of the command
+/// functions are the English). A language that lacks a text simply gets none for it, and
+/// Discord shows the English.
+pub fn localize(commands: &mut [Command]) {
+    let translated = |loc: Locale, id: &str| i18n::has_message(loc, id).then(|| i18n::tr(loc, id));
+    for command in commands {
+        let base = command.name.clone();
+        for loc in Locale::ALL.into_iter().filter(|l| *l != Locale::EnUs) {
+            let (name, description) = localization_ids(&base, None);
+            if let Some(n) = translated(loc, &name) {
+                command
+                    .name_localizations
+                    .to_mut()
+                    .push((loc.tag().into(), n.into()));
+            }
+            if let Some(d) = translated(loc, &description) {
+                command
+                    .description_localizations
+                    .to_mut()
+                    .push((loc.tag().into(), d.into()));
+            }
+            for p in command.parameters.iter_mut() {
+                let (name, description) = localization_ids(&base, Some(&p.name));
+                if let Some(n) = translated(loc, &name) {
+                    p.name_localizations
+                        .to_mut()
+                        .push((loc.tag().into(), n.into()));
+                }
+                if let Some(d) = translated(loc, &description) {
+                    p.description_localizations
+                        .to_mut()
+                        .push((loc.tag().into(), d.into()));
+                }
+            }
+        }
+    }
 }
 
 /// The registration payload (`PUT …/commands`) for `commands`, with the upper bounds that come
@@ -130,10 +184,11 @@ pub async fn scale(
     let data = ctx.data();
     let submission = submission(ctx, service, request, revert);
     let kind = submission.request.kind();
+    let loc = submission.origin.lang();
     let reply = match data.engine.prepare(submission).await {
         Err(rejection) => {
             tracing::info!(command = %kind, reason = %rejection, "request refused");
-            rejection.to_string()
+            rejection.user_message(loc)
         }
         Ok(prepared) if prepared.is_noop() => {
             data.engine.record_noop();
@@ -142,8 +197,8 @@ pub async fn scale(
         Ok(prepared) => {
             let started = Started::of(&prepared);
             match data.engine.launch(prepared, data.surface.clone()).await {
-                Ok(handle) => started.text(handle.id),
-                Err(rejection) => rejection.to_string(),
+                Ok(handle) => started.text(loc, handle.id),
+                Err(rejection) => rejection.user_message(loc),
             }
         }
     };
@@ -164,20 +219,25 @@ impl Started {
         Self {
             kind: p.kind,
             service: p.service.name.clone(),
-            summary: p.plan.summary(),
+            summary: text::summary(p.origin.lang(), &p.plan),
             needs_confirmation: p.plan.needs_confirmation(),
         }
     }
 
-    fn text(&self, id: crate::ops::OperationId) -> String {
+    fn text(&self, loc: Locale, id: crate::ops::OperationId) -> String {
         let next = if self.needs_confirmation {
-            "It needs a confirmation: use the buttons on the status message in this channel. Follow-ups go to the thread on that message."
+            t!(loc, "started-confirm")
         } else {
-            "Follow-ups go to the thread on the status message in this channel."
+            t!(loc, "started-follow")
         };
-        format!(
-            "Started {id}: `/{}` on `{}`: {}. {next}",
-            self.kind, self.service, self.summary
+        t!(
+            loc,
+            "started",
+            id = id.to_string(),
+            command = self.kind.name(),
+            service = self.service.as_str(),
+            summary = self.summary.as_str(),
+            next = next
         )
     }
 }

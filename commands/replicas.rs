@@ -35,7 +35,8 @@ pub async fn replicas(
             replicas_max: limits.replicas_max(),
             memory_max: limits.memory_max_gb(),
         };
-        reply_ephemeral(ctx, &refusal.to_string()).await?;
+        let loc = crate::discord::errors::locale(ctx);
+        reply_ephemeral(ctx, &refusal.user_message(loc)).await?;
         return Ok(());
     }
     let input = ReplicaInput {

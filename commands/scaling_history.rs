@@ -6,9 +6,14 @@ use std::fmt::Write as _;
 use chrono::Utc;
 
 use crate::{
-    discord::{errors::reply_ephemeral, Context, Error},
+    discord::{
+        errors::{locale, reply_ephemeral},
+        Context, Error,
+    },
+    i18n::Locale,
     ops::Engine,
     store::AuditRecord,
+    t,
 };
 
 /// How many entries the history shows; Discord messages stop at 2000 characters.
@@ -23,7 +28,7 @@ pub async fn scaling_history(
     service: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let reply = match render(&ctx.data().engine, service.as_deref()).await {
+    let reply = match render(&ctx.data().engine, service.as_deref(), locale(ctx)).await {
         Ok(text) | Err(text) => text,
     };
     reply_ephemeral(ctx, &reply).await?;
@@ -31,7 +36,7 @@ pub async fn scaling_history(
 }
 
 /// The history as text; `Err` is a refusal to show instead.
-pub async fn render(engine: &Engine, service: Option<&str>) -> Result<String, String> {
+pub async fn render(engine: &Engine, service: Option<&str>, loc: Locale) -> Result<String, String> {
     // A configured alias filters by its service id, which the audit keeps.
     let filter = service.map(|s| {
         engine
@@ -45,21 +50,21 @@ pub async fn render(engine: &Engine, service: Option<&str>) -> Result<String, St
         .await
         .map_err(|e| {
             tracing::error!(error = format!("{e:#}"), "reading the audit log failed");
-            "The history is unavailable right now (database error); try again in a minute."
-                .to_owned()
+            t!(loc, "history-unavailable")
         })?;
-    let scope = service.map_or_else(|| "all services".to_owned(), |s| format!("`{s}`"));
+    let scope = service.map_or_else(|| t!(loc, "history-all"), |s| format!("`{s}`"));
     if entries.is_empty() {
-        return Ok(format!("No scaling history for {scope} yet."));
+        return Ok(t!(loc, "history-empty", scope = scope));
     }
-    let mut out = format!("**Scaling history** for {scope} (newest first, times UTC):\n");
+    let mut out = t!(loc, "history-title", scope = scope);
+    out.push('\n');
     for e in &entries {
-        let _ = writeln!(out, "{}", line(e));
+        let _ = writeln!(out, "{}", line(loc, e));
     }
     Ok(out.trim_end().to_owned())
 }
 
-fn line(r: &AuditRecord) -> String {
+fn line(loc: Locale, r: &AuditRecord) -> String {
     let e = &r.entry;
     let when = if Utc::now().date_naive() == e.at.date_naive() {
         e.at.format("%H:%M").to_string()
@@ -75,7 +80,7 @@ fn line(r: &AuditRecord) -> String {
     let request = e
         .request_id
         .as_deref()
-        .map(|r| format!(" (request id `{r}`)"))
+        .map(|r| t!(loc, "history-request", id = r))
         .unwrap_or_default();
     let detail: String = e
         .detail
@@ -85,9 +90,15 @@ fn line(r: &AuditRecord) -> String {
         .chars()
         .take(160)
         .collect();
-    format!(
-        "`{when}`{op}{service} {} by {}{request}{detail}",
-        e.action.as_str().replace('_', " "),
-        e.actor_name
+    t!(
+        loc,
+        "history-line",
+        when = when,
+        op = op,
+        service = service,
+        action = t!(loc, &format!("action-{}", e.action.as_str())),
+        actor = e.actor_name.as_str(),
+        request = request,
+        detail = detail
     )
 }

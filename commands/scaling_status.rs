@@ -10,7 +10,9 @@ use crate::{
         CloudError,
     },
     discord::{errors::reply_ephemeral, Context, Error},
+    i18n::{self, Locale},
     ops::{text, Engine, InFlight, Rejection, ServiceRef},
+    t,
 };
 
 /// Show a service's scaling configuration, CDC compute and the operations in flight
@@ -22,9 +24,10 @@ pub async fn scaling_status(
     service: String,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
+    let loc = crate::discord::errors::locale(ctx);
     let reply = match Report::collect(&ctx.data().engine, &service).await {
-        Ok(report) => report.render(),
-        Err(rejection) => rejection.to_string(),
+        Ok(report) => report.render(loc),
+        Err(rejection) => rejection.user_message(loc),
     };
     reply_ephemeral(ctx, &reply).await?;
     Ok(())
@@ -64,44 +67,52 @@ impl Report {
         })
     }
 
-    pub fn render(&self) -> String {
+    /// The status in `loc`, as chat markdown.
+    pub fn render(&self, loc: Locale) -> String {
         let mut out = String::new();
         let state = match &self.config {
             Ok(s) => s
                 .state
                 .as_ref()
-                .map(|st| format!(", state {st}"))
+                .map(|st| t!(loc, "describe-state", state = st.to_string()))
                 .unwrap_or_default(),
             Err(_) => String::new(),
         };
         let _ = writeln!(
             out,
-            "**`{}`** (`{}`){state}",
-            self.service.name, self.service.id
+            "{}",
+            t!(
+                loc,
+                "scaling-header",
+                name = self.service.name.as_str(),
+                id = self.service.id.as_str(),
+                state = state
+            )
         );
         match &self.config {
-            Ok(s) => render_config(&mut out, s),
+            Ok(s) => render_config(loc, &mut out, s),
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "Configuration: could not read it: {}",
-                    e.user_message()
+                    "{}",
+                    t!(loc, "scaling-config-error", error = e.user_message_in(loc))
                 );
             }
         }
         let idle = self.cdc.as_ref().err().is_some_and(CloudError::is_idle)
             || self.pipes.as_ref().err().is_some_and(CloudError::is_idle);
         let cdc = match &self.cdc {
-            Ok(c) => format!("{} cores / {} GB", c.cores(), c.replica_memory_gb),
-            Err(_) if idle => {
-                "not readable while the service is idle (ClickPipes calls need it running)".into()
-            }
-            Err(e) if e.status() == Some(404) => {
-                "none: no DB ClickPipe has been set up on this service yet".into()
-            }
-            Err(e) => format!("could not read it: {}", e.user_message()),
+            Ok(c) => t!(
+                loc,
+                "describe-cdc",
+                cores = c.cores(),
+                memory = c.replica_memory_gb.to_string()
+            ),
+            Err(_) if idle => t!(loc, "scaling-cdc-idle"),
+            Err(e) if e.status() == Some(404) => t!(loc, "scaling-cdc-none"),
+            Err(e) => t!(loc, "scaling-read-error", error = e.user_message_in(loc)),
         };
-        let _ = writeln!(out, "CDC compute: {cdc}");
+        let _ = writeln!(out, "{}", t!(loc, "scaling-cdc", cdc = cdc));
         match &self.pipes {
             Ok(pipes) => {
                 let db: Vec<String> = pipes
@@ -112,37 +123,42 @@ impl Report {
                             .state
                             .as_ref()
                             .map(|s| s.as_str().to_owned())
-                            .unwrap_or_else(|| "state unknown".into());
+                            .unwrap_or_else(|| t!(loc, "scaling-pipe-state-unknown"));
                         format!("`{}` {state}", p.name)
                     })
                     .collect();
                 if !db.is_empty() {
-                    let _ = writeln!(out, "DB ClickPipes: {}", db.join(", "));
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        t!(loc, "scaling-pipes", pipes = i18n::join(loc, &db))
+                    );
                 }
             }
             Err(_) if idle => {}
             Err(e) => {
                 let _ = writeln!(
                     out,
-                    "DB ClickPipes: could not read them: {}",
-                    e.user_message()
+                    "{}",
+                    t!(loc, "scaling-pipes-error", error = e.user_message_in(loc))
                 );
             }
         }
         if self.in_flight.is_empty() {
-            out.push_str("In flight: nothing.");
+            out.push_str(&t!(loc, "scaling-in-flight-none"));
         } else {
-            out.push_str("In flight:");
+            out.push_str(&t!(loc, "scaling-in-flight"));
             for op in &self.in_flight {
-                let _ = write!(
-                    out,
-                    "\n- {} `/{}` by {}: {} (started {} ago)",
-                    op.id,
-                    op.kind,
-                    op.actor,
-                    op.summary,
-                    text::duration(op.started.elapsed())
-                );
+                out.push('\n');
+                out.push_str(&t!(
+                    loc,
+                    "scaling-in-flight-op",
+                    id = op.id.to_string(),
+                    command = op.kind.name(),
+                    actor = op.actor.as_str(),
+                    summary = op.summary.as_str(),
+                    ago = text::duration(op.started.elapsed())
+                ));
             }
         }
         out
@@ -157,39 +173,48 @@ fn gb(v: f64) -> String {
     }
 }
 
-fn render_config(out: &mut String, s: &Service) {
+fn render_config(loc: Locale, out: &mut String, s: &Service) {
     let replicas = match (
         s.autoscaling_mode,
         s.num_replicas,
         s.min_replicas,
         s.max_replicas,
     ) {
-        (AutoscalingMode::Horizontal, _, Some(a), Some(b)) => {
-            format!("{a}–{b} (horizontal autoscaling)")
-        }
+        (AutoscalingMode::Horizontal, _, Some(a), Some(b)) => t!(
+            loc,
+            "scaling-replicas-horizontal",
+            min = a.to_string(),
+            max = b.to_string()
+        ),
         (_, Some(n), _, _) => n.to_string(),
-        _ => "unknown".into(),
+        _ => t!(loc, "scaling-unknown"),
     };
     let memory = match (s.min_replica_memory_gb, s.max_replica_memory_gb) {
-        (Some(a), Some(b)) if a == b => format!("{} GB per replica", gb(a)),
-        (Some(a), Some(b)) => format!("{}–{} GB per replica", gb(a), gb(b)),
+        (Some(a), Some(b)) if a == b => t!(loc, "scaling-memory", gb = gb(a)),
+        (Some(a), Some(b)) => t!(loc, "scaling-memory-range", min = gb(a), max = gb(b)),
         _ => match s.replica_memory_gb {
-            Some(m) => format!("{} GB per replica", gb(m)),
-            None => "unknown".into(),
+            Some(m) => t!(loc, "scaling-memory", gb = gb(m)),
+            None => t!(loc, "scaling-unknown"),
         },
     };
-    let _ = writeln!(out, "Replicas: {replicas}; memory: {memory}");
+    let _ = writeln!(
+        out,
+        "{}",
+        t!(
+            loc,
+            "scaling-replicas-memory",
+            replicas = replicas,
+            memory = memory
+        )
+    );
     let idle = match (s.idle_scaling, s.idle_timeout_minutes) {
-        (Some(true), Some(t)) => format!("on, {} min timeout", gb(t)),
-        (Some(true), None) => "on".into(),
-        (Some(false), _) => "off".into(),
-        (None, _) => "unknown".into(),
+        (Some(true), Some(m)) => t!(loc, "scaling-idle-on-timeout", minutes = gb(m)),
+        (Some(true), None) => t!(loc, "scaling-idle-on"),
+        (Some(false), _) => t!(loc, "scaling-idle-off"),
+        (None, _) => t!(loc, "scaling-unknown"),
     };
-    let _ = writeln!(out, "Idling: {idle}");
+    let _ = writeln!(out, "{}", t!(loc, "scaling-idling", idle = idle));
     if s.current_scaling.active_entry_id.is_some() {
-        let _ = writeln!(
-            out,
-            "A scaling schedule entry is active now, so the effective values may differ from these."
-        );
+        let _ = writeln!(out, "{}", t!(loc, "scaling-schedule-active"));
     }
 }

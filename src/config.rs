@@ -318,6 +318,8 @@ impl Config {
             .merge(Env::prefixed("CLICKSCALE_").split("__").ignore(&[
                 "config",
                 "log",
+                // `clickscale console --locale`'s environment form, not a config key.
+                "locale",
                 "database_url",
                 "http_addr",
             ]))

@@ -19,6 +19,7 @@
 //!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
+//! - [`i18n`]: every user-facing text, from Fluent files in `locales/` (en-US, zh-CN, ru).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
 //! - [`commands`] (top-level `commands/`): one file per slash command, thin: parse -> engine -> reply.
 #![forbid(unsafe_code)]
@@ -32,6 +33,7 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod i18n;
 pub mod ops;
 pub mod scaling;
 pub mod sim;

@@ -880,7 +880,7 @@ async fn a_stale_button_click_is_told_the_buttons_expired() {
     assert_eq!((cb.kind, cb.data["flags"].as_u64()), (4, Some(64)));
     assert_eq!(
         cb.data["content"],
-        clickscale::discord::buttons::EXPIRED,
+        clickscale::discord::buttons::expired(clickscale::i18n::Locale::EnUs),
         "{:?}",
         cb.data
     );

@@ -13,6 +13,7 @@ use clickscale::{
         CloudClient, CloudSettings, RateLimit, RetryPolicy,
     },
     config::{Config, PolicyRule},
+    i18n::Locale,
     ops::{Answer, Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
     scaling::ReplicaInput,
     sim::{
@@ -188,10 +189,16 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
 
     // Someone without an on-call, confirmer or requester standing is refused; nothing changes.
     let stranger = actor("mallory", &["ops"]);
-    let refused = w.engine.answer(id, Answer::Restore, &stranger).await;
+    let refused = w
+        .engine
+        .answer(id, Answer::Restore, &stranger, Locale::EnUs)
+        .await;
     assert!(refused.unwrap_err().contains("Only on-call"));
     let outsider = actor("eve", &[ONCALL]);
-    let refused = w.engine.answer(id, Answer::Restore, &outsider).await;
+    let refused = w
+        .engine
+        .answer(id, Answer::Restore, &outsider, Locale::EnUs)
+        .await;
     assert!(
         refused.unwrap_err().contains("not allowed"),
         "no policy rule for eve's roles"
@@ -200,7 +207,11 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
 
     // On-call scales down: a normal operation with its own thread, confirmed by the API.
     let oncall = actor("olga", &["ops", ONCALL]);
-    let ok = w.engine.answer(id, Answer::Restore, &oncall).await.unwrap();
+    let ok = w
+        .engine
+        .answer(id, Answer::Restore, &oncall, Locale::EnUs)
+        .await
+        .unwrap();
     assert!(
         ok.contains("olga asked to scale back to 2 cores / 8 GB"),
         "{ok}"
@@ -215,7 +226,10 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
     let r = w.engine.store().reminder(id).await.unwrap().unwrap();
     assert_eq!(r.state, ReminderState::Done);
     // A second click finds the reminder answered.
-    let again = w.engine.answer(id, Answer::Restore, &oncall).await;
+    let again = w
+        .engine
+        .answer(id, Answer::Restore, &oncall, Locale::EnUs)
+        .await;
     assert!(again.unwrap_err().contains("answered already"));
 
     let audit = w
@@ -267,7 +281,10 @@ async fn a_resync_stops_the_scale_down_and_the_reminder_comes_back_when_it_ends(
         .await
         .force_pipe_state(ids::PIPE_ORDERS, Some(PipeState::Resync));
     let oncall = actor("olga", &["ops", ONCALL]);
-    let refused = w.engine.answer(id, Answer::Restore, &oncall).await;
+    let refused = w
+        .engine
+        .answer(id, Answer::Restore, &oncall, Locale::EnUs)
+        .await;
     let message = refused.unwrap_err();
     assert!(message.contains("`pg_orders` is in Resync"), "{message}");
     assert_eq!(w.cdc().await, CdcScaling::from_cores(6), "nothing was sent");
@@ -285,11 +302,19 @@ async fn a_resync_stops_the_scale_down_and_the_reminder_comes_back_when_it_ends(
     w.reminder_posted(2).await;
 
     // Keep, with a reason: final, and in the audit log.
-    let no_reason = w.engine.answer(id, Answer::Keep(None), &oncall).await;
+    let no_reason = w
+        .engine
+        .answer(id, Answer::Keep(None), &oncall, Locale::EnUs)
+        .await;
     assert!(no_reason.unwrap_err().contains("needs a reason"));
     let kept = w
         .engine
-        .answer(id, Answer::Keep(Some("backfill all week".into())), &oncall)
+        .answer(
+            id,
+            Answer::Keep(Some("backfill all week".into())),
+            &oncall,
+            Locale::EnUs,
+        )
         .await
         .unwrap();
     assert!(kept.contains("backfill all week"));
@@ -343,7 +368,12 @@ async fn snooze_hides_the_reminder_until_later() {
     let oncall = actor("olga", &["ops", ONCALL]);
     let snoozed = w
         .engine
-        .answer(id, Answer::Snooze(Duration::from_secs(3600)), &oncall)
+        .answer(
+            id,
+            Answer::Snooze(Duration::from_secs(3600)),
+            &oncall,
+            Locale::EnUs,
+        )
         .await
         .unwrap();
     assert!(snoozed.contains("Snoozed for 1h"), "{snoozed}");
@@ -476,12 +506,20 @@ async fn a_timed_change_warns_can_be_extended_and_restores_the_previous_values()
         warning.text
     );
 
-    let extended = w.engine.answer(id, Answer::Extend, &oncall).await.unwrap();
+    let extended = w
+        .engine
+        .answer(id, Answer::Extend, &oncall, Locale::EnUs)
+        .await
+        .unwrap();
     assert!(extended.contains("Extended by 1h"), "{extended}");
     let r = w.engine.store().reminder(id).await.unwrap().unwrap();
     assert!(r.due_at > Utc::now() + chrono::Duration::minutes(50));
 
-    let reverted = w.engine.answer(id, Answer::Restore, &oncall).await.unwrap();
+    let reverted = w
+        .engine
+        .answer(id, Answer::Restore, &oncall, Locale::EnUs)
+        .await
+        .unwrap();
     assert!(reverted.contains("scale back to 2 replicas"), "{reverted}");
     w.surface
         .wait_for("the revert to be confirmed", WAIT, |r| {

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::{i18n::Locale, t};
+
 /// Longest API message or non-JSON body kept in an error, in characters.
 pub(crate) const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -217,95 +219,107 @@ impl CloudError {
         }
     }
 
-    /// A short message a chat user can act on. Never contains the key secret.
+    /// A short message a chat user can act on, in English. Never contains the key secret.
     pub fn user_message(&self) -> String {
+        self.user_message_in(Locale::EnUs)
+    }
+
+    /// [`CloudError::user_message`] in `loc`. API texts (`message`) stay as the API wrote them.
+    pub fn user_message_in(&self, loc: Locale) -> String {
         let rid = self
             .request_id()
-            .map(|id| format!(" (request id {id})"))
+            .map(|id| t!(loc, "cloud-request-id", id = id))
             .unwrap_or_default();
         match self {
-            Self::Api(e) => api_user_message(e, &rid),
+            Self::Api(e) => api_user_message(loc, e, &rid),
             Self::Timeout {
                 attempts, base_url, ..
-            } => format!(
-                "Cannot reach the ClickHouse Cloud API at {base_url} after {attempts} {}: \
-                 it did not answer in time. Try again later.",
-                plural(*attempts, "attempt")
+            } => t!(
+                loc,
+                "cloud-timeout",
+                base_url = base_url.as_str(),
+                attempts = *attempts
             ),
             Self::Connect {
                 attempts, base_url, ..
-            } => format!(
-                "Cannot reach the ClickHouse Cloud API at {base_url} after {attempts} {}: \
-                 the connection failed. Try again later.",
-                plural(*attempts, "attempt")
+            } => t!(
+                loc,
+                "cloud-connect",
+                base_url = base_url.as_str(),
+                attempts = *attempts
             ),
-            Self::Decode { operation, .. } => format!(
-                "The ClickHouse Cloud API sent an answer to \"{operation}\" that clickscale \
-                 cannot read{rid}. The API may have changed; please report this."
+            Self::Decode { operation, .. } => t!(
+                loc,
+                "cloud-decode",
+                op = operation.user_text(loc),
+                rid = rid
             ),
-            Self::Config(msg) => format!("clickscale cannot call the Cloud API: {msg}."),
+            Self::Config(msg) => t!(loc, "cloud-config", message = msg.as_str()),
         }
     }
 }
 
-fn api_user_message(e: &ApiError, rid: &str) -> String {
-    let op = e.operation;
-    match e.status {
-        400 => format!("The API rejected the request: {}{rid}", e.message),
-        401 => format!(
-            "The ClickHouse Cloud API rejected the API key (check CLICKHOUSE_KEY_ID / \
-             CLICKHOUSE_KEY_SECRET){rid}."
-        ),
-        403 => match op.required_permission() {
-            Some(p) => format!(
-                "The API key is missing the permission `{p}` on this service, needed to {op}{rid}."
-            ),
-            None => format!("The API key is not allowed to {op}{rid}: check its role."),
-        },
-        404 => match op {
-            Operation::GetCdcScaling | Operation::PatchCdcScaling => format!(
-                "No CDC compute found: either the service is unknown or no DB ClickPipe has been \
-                 provisioned on this service yet{rid}."
-            ),
-            Operation::GetClickPipe => format!("Unknown ClickPipe or service{rid}."),
-            Operation::ListOrganizations => format!("Unknown organization{rid}."),
-            _ => format!("Unknown service: check the service id or alias{rid}."),
-        },
-        409 => format!(
-            "The service is busy with another change: {}{rid}. Try again in a few minutes.",
-            e.message
-        ),
-        424 if e.message.contains("Current state: idle") => format!(
-            "The service is idle, and ClickPipes calls need it running. It can be woken \
-             (awake), then the command retried{rid}."
-        ),
-        424 => format!(
-            "The service is not running, and {op} needs it running: {}{rid}.",
-            e.message
-        ),
-        429 => format!(
-            "The ClickHouse Cloud API is rate limiting this API key (still after {} {}){rid}. \
-             Try again in a minute.",
-            e.attempts,
-            plural(e.attempts, "attempt")
-        ),
-        s if s >= 500 => format!(
-            "The ClickHouse Cloud API failed (HTTP {s}) after {} {}{rid}. Try again later.",
-            e.attempts,
-            plural(e.attempts, "attempt")
-        ),
-        s => format!(
-            "The ClickHouse Cloud API answered HTTP {s}: {}{rid}.",
-            e.message
-        ),
+impl Operation {
+    /// What the call does, in words for a chat user (`as_str` in English).
+    pub fn user_text(self, loc: Locale) -> String {
+        let id = match self {
+            Self::ListOrganizations => "cloud-op-list-organizations",
+            Self::ListServices => "cloud-op-list-services",
+            Self::GetService => "cloud-op-get-service",
+            Self::PatchReplicaScaling => "cloud-op-update-replica-scaling",
+            Self::GetCdcScaling => "cloud-op-get-cdc-scaling",
+            Self::PatchCdcScaling => "cloud-op-update-cdc-scaling",
+            Self::ListClickPipes => "cloud-op-list-clickpipes",
+            Self::GetClickPipe => "cloud-op-get-clickpipe",
+            Self::PatchServiceState => "cloud-op-change-service-state",
+        };
+        t!(loc, id)
     }
 }
 
-fn plural(n: u32, word: &str) -> String {
-    if n == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
+fn api_user_message(loc: Locale, e: &ApiError, rid: &str) -> String {
+    let op = e.operation.user_text(loc);
+    let message = e.message.as_str();
+    match e.status {
+        400 => t!(loc, "cloud-400", message = message, rid = rid),
+        401 => t!(loc, "cloud-401", rid = rid),
+        403 => match e.operation.required_permission() {
+            Some(p) => t!(
+                loc,
+                "cloud-403-permission",
+                permission = p,
+                op = op,
+                rid = rid
+            ),
+            None => t!(loc, "cloud-403", op = op, rid = rid),
+        },
+        404 => {
+            let id = match e.operation {
+                Operation::GetCdcScaling | Operation::PatchCdcScaling => "cloud-404-cdc",
+                Operation::GetClickPipe => "cloud-404-clickpipe",
+                Operation::ListOrganizations => "cloud-404-organization",
+                _ => "cloud-404",
+            };
+            t!(loc, id, rid = rid)
+        }
+        409 => t!(loc, "cloud-409", message = message, rid = rid),
+        424 if e.message.contains("Current state: idle") => t!(loc, "cloud-424-idle", rid = rid),
+        424 => t!(loc, "cloud-424", op = op, message = message, rid = rid),
+        429 => t!(loc, "cloud-429", attempts = e.attempts, rid = rid),
+        s if s >= 500 => t!(
+            loc,
+            "cloud-5xx",
+            status = s.to_string(),
+            attempts = e.attempts,
+            rid = rid
+        ),
+        s => t!(
+            loc,
+            "cloud-other",
+            status = s.to_string(),
+            message = message,
+            rid = rid
+        ),
     }
 }
 

@@ -32,7 +32,9 @@ pub use self::{
 use crate::{
     cloud::CloudClient,
     config::Config,
+    i18n::{self, Locale},
     ops::{text, Actor, Answer, Engine, MessageRef, OperationHandle, Origin, Phase, Submission},
+    t,
 };
 
 /// `clickscale console` options.
@@ -50,6 +52,15 @@ pub struct ConsoleArgs {
     /// Your roles for the policy rules, comma-separated (e.g. `--roles ops,lead`).
     #[arg(long, value_name = "ROLES", value_delimiter = ',')]
     pub roles: Vec<String>,
+    /// Language of the console and of the engine's messages: en-US, zh-CN or ru (others fall
+    /// back to English), as a Discord user's client locale would choose.
+    #[arg(
+        long,
+        value_name = "LOCALE",
+        env = "CLICKSCALE_LOCALE",
+        default_value = "en-US"
+    )]
+    pub locale: String,
     /// With --sim: simulated time runs this many times faster, and the engine's timings shrink
     /// to match (tests use it to converge in a fraction of a second).
     #[arg(long, value_name = "FACTOR", default_value_t = 1.0, hide = true)]
@@ -91,6 +102,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     let printer = Printer::stdout();
     let interactive = std::io::stdin().is_terminal();
     let actor = args.actor();
+    let loc = Locale::from_tag(&args.locale);
 
     let (config, sim) = if args.sim {
         let (config, sim) = sim::start(config, args.sim_time_scale).await?;
@@ -102,9 +114,9 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         .context("building the ClickHouse Cloud API client")?;
     let store = args.database.connect().await?;
     let engine = Engine::new(cloud, config, store.clone())?;
-    let surface = Arc::new(ConsoleSurface::new(printer.clone()));
+    let surface = Arc::new(ConsoleSurface::new(printer.clone(), loc));
 
-    printer.block(&banner(&engine, sim.as_ref(), &actor, interactive));
+    printer.block(&banner(loc, &engine, sim.as_ref(), &actor, interactive));
     // Operations and reminders left by an earlier run carry on here.
     engine.start_background(surface.clone()).await?;
 
@@ -116,8 +128,9 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         origin: Origin {
             guild: None,
             channel: CHANNEL.into(),
-            locale: "en-US".into(),
+            locale: loc.tag().into(),
         },
+        loc,
         actor,
         interactive,
         settle_each: args.settle_each,
@@ -215,42 +228,58 @@ mod sim {
     }
 }
 
-fn banner(engine: &Engine, sim: Option<&sim::Sim>, actor: &Actor, interactive: bool) -> String {
+fn banner(
+    loc: Locale,
+    engine: &Engine,
+    sim: Option<&sim::Sim>,
+    actor: &Actor,
+    interactive: bool,
+) -> String {
     let roles = if actor.roles.is_empty() {
-        "no roles".to_owned()
+        t!(loc, "console-no-roles")
     } else {
-        format!("roles {}", actor.roles.join(", "))
+        t!(loc, "console-roles", roles = i18n::join(loc, &actor.roles))
     };
     let mut out = match sim {
-        Some(s) => format!(
-            "clickscale console: simulated ClickHouse Cloud at {} (org {}). You are {} ({roles}).\nServices: {}\nTry: /replicas service:analytics-staging count:4",
-            s.base_url,
-            engine.cloud().org_id(),
-            actor.name,
-            s.services.join(", ")
+        Some(s) => t!(
+            loc,
+            "console-banner-sim",
+            url = s.base_url.as_str(),
+            org = engine.cloud().org_id().to_string(),
+            name = actor.name.as_str(),
+            roles = roles,
+            services = i18n::join(loc, &s.services)
         ),
         None => {
-            let aliases: Vec<&str> = engine
+            let aliases: Vec<String> = engine
                 .config()
                 .services
                 .iter()
-                .map(|s| s.alias.as_str())
+                .map(|s| s.alias.clone())
                 .collect();
             let services = if aliases.is_empty() {
-                "any service name or id of the organization".to_owned()
+                t!(loc, "console-services-any")
             } else {
-                format!("{} (or any service name or id)", aliases.join(", "))
+                t!(
+                    loc,
+                    "console-services-aliases",
+                    aliases = i18n::join(loc, &aliases)
+                )
             };
-            format!(
-                "clickscale console: ClickHouse Cloud API at {} (org {}). You are {} ({roles}).\nServices: {services}\nTry: /scaling-status service:<name>",
-                engine.cloud().base_url(),
-                engine.cloud().org_id(),
-                actor.name,
+            t!(
+                loc,
+                "console-banner-api",
+                url = engine.cloud().base_url().to_string(),
+                org = engine.cloud().org_id().to_string(),
+                name = actor.name.as_str(),
+                roles = roles,
+                services = services
             )
         }
     };
     if interactive {
-        out.push_str("\nType `help` for the commands, `quit` or Ctrl-D to leave.");
+        out.push('\n');
+        out.push_str(&t!(loc, "console-interactive-hint"));
     }
     out
 }
@@ -296,6 +325,8 @@ struct Session {
     printer: Printer,
     actor: Actor,
     origin: Origin,
+    /// The language of everything this console prints (also the origin's locale).
+    loc: Locale,
     interactive: bool,
     settle_each: bool,
     ops: Vec<Tracked>,
@@ -322,7 +353,7 @@ impl Session {
                     self.printer.prompt_answered();
                     // At a terminal the cursor sits after the echoed `^C`.
                     let lead = if self.interactive { "\n" } else { "" };
-                    self.printer.block(&format!("{lead}Interrupted: no more input is read."));
+                    self.printer.block(&format!("{lead}{}", t!(self.loc, "console-interrupted")));
                     break;
                 }
             };
@@ -331,7 +362,7 @@ impl Session {
                 Some(Ok(line)) => line,
                 Some(Err(e)) => {
                     self.printer
-                        .block(&format!("error: reading input failed: {e}"));
+                        .block(&t!(self.loc, "console-read-failed", error = e.to_string()));
                     self.invalid += 1;
                     break;
                 }
@@ -350,7 +381,8 @@ impl Session {
                 Ok(input) => input,
                 Err(e) => {
                     self.invalid += 1;
-                    self.printer.block(&format!("error: {e} Nothing was sent."));
+                    self.printer
+                        .block(&t!(self.loc, "console-parse-error", error = e.to_string()));
                     continue;
                 }
             };
@@ -408,14 +440,19 @@ impl Session {
                 Some(Err(rejection)) => {
                     self.rejected += 1;
                     tracing::info!(reason = %rejection, "request refused");
-                    let reason = output::plain(&rejection.to_string());
-                    let stop = if reason.ends_with(['.', '!', '?']) {
+                    let reason = output::plain(&rejection.user_message(self.loc));
+                    let stop = if reason.ends_with(['.', '!', '?', '。']) {
                         ""
+                    } else if self.loc == Locale::ZhCn {
+                        "。"
                     } else {
                         "."
                     };
-                    self.printer
-                        .block(&format!("refused: {reason}{stop} Nothing was sent."));
+                    self.printer.block(&t!(
+                        self.loc,
+                        "console-refused",
+                        reason = format!("{reason}{stop}")
+                    ));
                     return false;
                 }
                 Some(Ok(p)) => p,
@@ -487,31 +524,43 @@ impl Session {
         };
         match press {
             Press::NothingWaiting => {
-                self.printer.block(&format!(
-                    "No buttons are waiting, so `{choice}` does nothing. Buttons appear when a change needs a confirmation."
+                self.printer.block(&t!(
+                    self.loc,
+                    "console-no-buttons",
+                    choice = choice_text(self.loc, choice)
                 ));
                 false
             }
             Press::NoSuchButton { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] has no button {choice}: {}",
+                    "[msg {}] {}",
                     message.message,
-                    Button::row()
+                    t!(
+                        self.loc,
+                        "console-no-such-button",
+                        choice = choice_text(self.loc, choice),
+                        row = Button::row_in(self.loc)
+                    )
                 ));
                 false
             }
             Press::Refused { message, reason } => {
                 self.printer.block(&format!(
-                    "[msg {}] (only you see this) {} The buttons are still waiting.",
+                    "[msg {}] {}",
                     message.message,
-                    output::plain(&reason)
+                    t!(
+                        self.loc,
+                        "console-click-refused",
+                        reason = output::plain(&reason)
+                    )
                 ));
                 false
             }
             Press::Expired { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] The buttons expired before your click arrived.",
-                    message.message
+                    "[msg {}] {}",
+                    message.message,
+                    t!(self.loc, "console-click-expired")
                 ));
                 false
             }
@@ -550,8 +599,7 @@ impl Session {
             None => return true,
             Some(Ok(Some(id))) => id,
             Some(Ok(None)) => {
-                self.printer
-                    .block("No reminder is waiting for that answer, so it does nothing.");
+                self.printer.block(&t!(self.loc, "console-no-reminder"));
                 return false;
             }
             Some(Err(e)) => {
@@ -559,22 +607,25 @@ impl Session {
                 return false;
             }
         };
-        let reply = match engine.answer(id, answer, &self.actor).await {
+        let reply = match engine.answer(id, answer, &self.actor, self.loc).await {
             Ok(t) => t,
             Err(t) => {
                 self.rejected += 1;
                 t
             }
         };
-        self.printer
-            .block(&format!("(only you see this) {}", output::plain(&reply)));
+        self.printer.block(&t!(
+            self.loc,
+            "console-private",
+            text = output::plain(&reply)
+        ));
         false
     }
 
     /// `/scaling-history`: the newest audit entries.
     async fn history(&mut self, service: Option<&str>) -> bool {
         use crate::commands::scaling_history;
-        match scaling_history::render(&self.engine, service).await {
+        match scaling_history::render(&self.engine, service, self.loc).await {
             Ok(text) => self.printer.block(&output::plain(&text)),
             Err(e) => {
                 self.rejected += 1;
@@ -592,14 +643,15 @@ impl Session {
         {
             None => true,
             Some(Ok(report)) => {
-                self.printer.block(&output::plain(&report.render()));
+                self.printer.block(&output::plain(&report.render(self.loc)));
                 false
             }
             Some(Err(rejection)) => {
                 self.rejected += 1;
-                self.printer.block(&format!(
-                    "refused: {}",
-                    output::plain(&rejection.to_string())
+                self.printer.block(&t!(
+                    self.loc,
+                    "console-refused-status",
+                    reason = output::plain(&rejection.user_message(self.loc))
                 ));
                 false
             }
@@ -610,21 +662,14 @@ impl Session {
     async fn finish(mut self) -> ExitCode {
         let unanswered = self.surface.expire_all();
         if unanswered > 0 {
-            self.printer.block(&format!(
-                "No more input: {} unanswered confirmation{} expire{} now; nothing is sent for {}.",
-                unanswered,
-                plural(unanswered),
-                if unanswered == 1 { "s" } else { "" },
-                if unanswered == 1 { "it" } else { "them" },
-            ));
+            self.printer
+                .block(&t!(self.loc, "console-unanswered", n = unanswered));
         }
         let in_flight = self.engine.in_flight().len();
         // Only at a terminal: in a script, how many are still in flight is a matter of timing.
         if in_flight > 0 && self.interactive {
-            self.printer.block(&format!(
-                "Waiting for {in_flight} operation{} in flight to settle (Ctrl-C to leave now)…",
-                plural(in_flight)
-            ));
+            self.printer
+                .block(&t!(self.loc, "console-waiting", n = in_flight));
         }
         self.interrupts.mark_unchanged();
         if Self::or_interrupt(&mut self.interrupts, self.engine.wait_idle())
@@ -632,13 +677,16 @@ impl Session {
             .is_none()
         {
             let left = self.engine.in_flight().len();
-            self.printer.block(&format!(
-                "Leaving with {left} operation{} in flight: a change already accepted still happens in ClickHouse Cloud; check it with /scaling-status.",
-                plural(left)
-            ));
+            self.printer
+                .block(&t!(self.loc, "console-leaving", n = left));
             return ExitCode::from(INTERRUPTED);
         }
-        let (line, ok) = summary(&self.engine.outcome_counts(), self.rejected, self.invalid);
+        let (line, ok) = summary(
+            self.loc,
+            &self.engine.outcome_counts(),
+            self.rejected,
+            self.invalid,
+        );
         self.printer.block(&line);
         if ok {
             ExitCode::SUCCESS
@@ -648,31 +696,36 @@ impl Session {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
+/// A typed button as the console names it back: its label in the console's language, or `[n]`.
+fn choice_text(loc: Locale, choice: Choice) -> String {
+    match choice {
+        Choice::Label(b) => b.label_in(loc),
+        Choice::Number(_) => choice.to_string(),
     }
 }
 
 /// One line over all outcomes, and whether everything went as asked.
-fn summary(outcomes: &BTreeMap<&'static str, u64>, rejected: u64, invalid: u64) -> (String, bool) {
+fn summary(
+    loc: Locale,
+    outcomes: &BTreeMap<&'static str, u64>,
+    rejected: u64,
+    invalid: u64,
+) -> (String, bool) {
     // Successes first, then in the order a user would look for trouble.
     const ORDER: [(&str, &str); 7] = [
-        ("confirmed", "confirmed"),
-        ("noop", "no-op"),
-        ("cancelled", "cancelled"),
-        ("expired", "expired"),
-        ("superseded", "superseded"),
-        ("timed_out", "timed out"),
-        ("failed", "failed"),
+        ("confirmed", "console-summary-confirmed"),
+        ("noop", "console-summary-noop"),
+        ("cancelled", "console-summary-cancelled"),
+        ("expired", "console-summary-expired"),
+        ("superseded", "console-summary-superseded"),
+        ("timed_out", "console-summary-timed-out"),
+        ("failed", "console-summary-failed"),
     ];
     let mut parts: Vec<String> = Vec::new();
     let mut ok = rejected == 0 && invalid == 0;
-    for (label, shown) in ORDER {
+    for (label, id) in ORDER {
         if let Some(&n) = outcomes.get(label).filter(|n| **n > 0) {
-            parts.push(format!("{n} {shown}"));
+            parts.push(t!(loc, id, n = n));
             ok &= matches!(label, "confirmed" | "noop");
         }
     }
@@ -683,18 +736,15 @@ fn summary(outcomes: &BTreeMap<&'static str, u64>, rejected: u64, invalid: u64) 
         }
     }
     if rejected > 0 {
-        parts.push(format!("{rejected} refused"));
+        parts.push(t!(loc, "console-summary-refused", n = rejected));
     }
     if invalid > 0 {
-        parts.push(format!(
-            "{invalid} invalid input{}",
-            plural(invalid as usize)
-        ));
+        parts.push(t!(loc, "console-summary-invalid", n = invalid));
     }
     let line = if parts.is_empty() {
-        "Summary: nothing was run.".to_owned()
+        t!(loc, "console-summary-nothing")
     } else {
-        format!("Summary: {}.", parts.join(", "))
+        t!(loc, "console-summary", parts = i18n::join(loc, &parts))
     };
     (line, ok)
 }
@@ -707,17 +757,17 @@ mod tests {
     fn summary_counts_and_exit_status() {
         let mut o = BTreeMap::new();
         assert_eq!(
-            summary(&o, 0, 0),
+            summary(Locale::EnUs, &o, 0, 0),
             ("Summary: nothing was run.".into(), true)
         );
         o.insert("confirmed", 2);
         o.insert("noop", 1);
         assert_eq!(
-            summary(&o, 0, 0),
+            summary(Locale::EnUs, &o, 0, 0),
             ("Summary: 2 confirmed, 1 no-op.".into(), true)
         );
         assert_eq!(
-            summary(&o, 1, 2),
+            summary(Locale::EnUs, &o, 1, 2),
             (
                 "Summary: 2 confirmed, 1 no-op, 1 refused, 2 invalid inputs.".into(),
                 false
@@ -726,7 +776,7 @@ mod tests {
         o.insert("cancelled", 1);
         o.insert("timed_out", 0);
         assert_eq!(
-            summary(&o, 0, 0),
+            summary(Locale::EnUs, &o, 0, 0),
             ("Summary: 2 confirmed, 1 no-op, 1 cancelled.".into(), false)
         );
     }
@@ -740,6 +790,7 @@ mod tests {
             sim: true,
             user: Some(" alice ".into()),
             roles: vec!["ops".into(), " ".into(), "lead".into()],
+            locale: "en-US".into(),
             sim_time_scale: 1.0,
             settle_each: false,
         };

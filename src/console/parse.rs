@@ -8,8 +8,10 @@
 use std::fmt::{self, Write as _};
 
 use crate::{
+    i18n::Locale,
     ops::{Answer, RevertInput, ScaleRequest},
     scaling::{IdleInput, ReplicaInput},
+    t,
 };
 
 /// The two buttons the engine asks for, in the order they are numbered.
@@ -31,12 +33,36 @@ impl Button {
 
     /// `[1] Confirm  [2] Cancel`
     pub fn row() -> String {
+        Self::row_in(Locale::EnUs)
+    }
+
+    /// The label in `loc` (the English [`Button::label`] is always understood too).
+    pub fn label_in(self, loc: Locale) -> String {
+        match self {
+            Self::Confirm => t!(loc, "button-confirm"),
+            Self::Cancel => t!(loc, "button-cancel"),
+        }
+    }
+
+    /// [`Button::row`] in `loc`: `[1] Подтвердить  [2] Отмена`.
+    pub fn row_in(loc: Locale) -> String {
         BUTTONS
             .iter()
             .enumerate()
-            .map(|(i, b)| format!("[{}] {}", i + 1, b.label()))
+            .map(|(i, b)| format!("[{}] {}", i + 1, b.label_in(loc)))
             .collect::<Vec<_>>()
             .join("  ")
+    }
+
+    /// The button whose label (in any language) is `typed`, ignoring case.
+    fn from_label(typed: &str) -> Option<Self> {
+        let typed = typed.to_lowercase();
+        BUTTONS.into_iter().find(|b| {
+            b.label().to_lowercase() == typed
+                || Locale::ALL
+                    .iter()
+                    .any(|l| b.label_in(*l).to_lowercase() == typed)
+        })
     }
 }
 
@@ -362,11 +388,8 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
     if let Some(answer) = reminder_answer(line) {
         return Ok(Input::Answer(answer));
     }
-    if let Some(b) = BUTTONS
-        .iter()
-        .find(|b| b.label().eq_ignore_ascii_case(line))
-    {
-        return Ok(Input::Press(Choice::Label(*b)));
+    if let Some(b) = Button::from_label(line) {
+        return Ok(Input::Press(Choice::Label(b)));
     }
     if let Ok(n) = line
         .trim_start_matches(['['])
@@ -668,6 +691,14 @@ mod tests {
             Input::Press(Choice::Label(Button::Cancel))
         );
         assert_eq!(parse("2").unwrap(), Input::Press(Choice::Number(2)));
+        assert_eq!(
+            parse("подтвердить").unwrap(),
+            Input::Press(Choice::Label(Button::Confirm))
+        );
+        assert_eq!(
+            parse("取消").unwrap(),
+            Input::Press(Choice::Label(Button::Cancel))
+        );
         assert_eq!(parse("[1]").unwrap(), Input::Press(Choice::Number(1)));
         assert_eq!(Choice::Number(1).button(), Some(Button::Confirm));
         assert_eq!(Choice::Number(2).button(), Some(Button::Cancel));

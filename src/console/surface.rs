@@ -20,8 +20,10 @@ use super::{
     output::{hanging, plain, Printer},
     parse::{Button, Choice},
 };
-use crate::ops::{
-    Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+use crate::{
+    i18n::Locale,
+    ops::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef},
+    t,
 };
 
 /// The channel name console messages are posted in (policy rules can name it).
@@ -61,6 +63,8 @@ struct Pending {
 #[derive(Debug)]
 pub struct ConsoleSurface {
     printer: Printer,
+    /// The language of the console's own labels and of refusals shown to the clicker.
+    locale: Locale,
     next_message: AtomicU64,
     /// Thread id -> the name shown before each follow-up.
     threads: Mutex<HashMap<String, String>>,
@@ -85,9 +89,10 @@ fn label(message: &MessageRef) -> String {
 }
 
 impl ConsoleSurface {
-    pub fn new(printer: Printer) -> Self {
+    pub fn new(printer: Printer, locale: Locale) -> Self {
         Self {
             printer,
+            locale,
             next_message: AtomicU64::new(1),
             threads: Mutex::new(HashMap::new()),
             pending: Mutex::new(Vec::new()),
@@ -182,7 +187,11 @@ impl ChatSurface for ConsoleSurface {
     }
 
     async fn edit_status(&self, message: &MessageRef, text: &str) -> anyhow::Result<()> {
-        let prefix = format!("[msg {} edited]", message.message);
+        let prefix = format!(
+            "[msg {} {}]",
+            message.message,
+            t!(self.locale, "console-edited")
+        );
         self.printer.block(&hanging(&prefix, text));
         Ok(())
     }
@@ -212,15 +221,21 @@ impl ChatSurface for ConsoleSurface {
     ) -> anyhow::Result<Decision> {
         // The engine has already put the prompt in the thread; only the buttons are shown here.
         let (tx, mut rx) = mpsc::unbounded_channel();
+        // The row is printed before the buttons count as waiting: a script's next line waits
+        // for them, and its echo must come after the row.
+        self.printer.block(&format!(
+            "{} {}",
+            label(message),
+            t!(
+                self.locale,
+                "console-buttons",
+                row = Button::row_in(self.locale)
+            )
+        ));
         Self::lock(&self.pending).push(Pending {
             message: message.clone(),
             tx,
         });
-        self.printer.block(&format!(
-            "{} {}   (type a label or number)",
-            label(message),
-            Button::row()
-        ));
         self.bump();
         let deadline = tokio::time::sleep(timeout);
         tokio::pin!(deadline);
@@ -238,7 +253,7 @@ impl ChatSurface for ConsoleSurface {
                             };
                         }
                         Err(reason) => {
-                            let _ = ack.send(Err(reason));
+                            let _ = ack.send(Err(reason.user_message(self.locale)));
                         }
                     },
                     Some(Event::Expire) | None => break Decision::Expired,
@@ -310,10 +325,10 @@ mod tests {
 
     fn surface() -> (Arc<ConsoleSurface>, Buffer) {
         let buf = Buffer::default();
-        let s = Arc::new(ConsoleSurface::new(Printer::new(
-            Box::new(buf.clone()),
-            false,
-        )));
+        let s = Arc::new(ConsoleSurface::new(
+            Printer::new(Box::new(buf.clone()), false),
+            Locale::EnUs,
+        ));
         (s, buf)
     }
 
@@ -353,7 +368,7 @@ mod tests {
             if a.id == "alice" {
                 Ok(())
             } else {
-                Err("Only the requester may decide.".into())
+                Err(crate::ops::Rejection::NotDecider)
             }
         });
         let waiting = {
@@ -369,7 +384,9 @@ mod tests {
             s.press(Choice::Label(Button::Confirm), &actor("bob")).await,
             Press::Refused {
                 message: m.clone(),
-                reason: "Only the requester may decide.".into()
+                reason:
+                    "Only the requester or a member of a confirmer role may decide on this change."
+                        .into()
             }
         );
         assert!(s.has_buttons(&m));

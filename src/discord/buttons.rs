@@ -14,14 +14,29 @@ use serenity::all::{
 };
 use tokio::sync::mpsc;
 
-use crate::ops::{Actor, ClickGuard, Decision};
+use crate::{
+    i18n::Locale,
+    ops::{Actor, ClickGuard, Decision},
+    t,
+};
 
 /// Every custom id this bot creates starts with this.
 const PREFIX: &str = "clickscale";
 
-pub const EXPIRED: &str =
-    "These buttons have expired: this change is no longer waiting for a decision.";
-pub const ALREADY_DECIDED: &str = "Someone else decided on this change a moment ago.";
+/// The answer to a click on buttons nobody waits for any more.
+pub fn expired(loc: Locale) -> String {
+    t!(loc, "buttons-expired")
+}
+
+/// The answer to a click that arrived just after someone else's decision.
+pub fn already_decided(loc: Locale) -> String {
+    t!(loc, "buttons-already-decided")
+}
+
+/// The clicker's language (Discord sends the client's locale with every interaction).
+fn clicker_locale(interaction: &ComponentInteraction) -> Locale {
+    Locale::from_tag(&interaction.locale)
+}
 
 /// What a button asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,14 +74,15 @@ pub fn parse_custom_id(id: &str) -> Option<(ClickAction, &str)> {
     Some((action, message))
 }
 
-/// The Confirm (success style) and Cancel (danger style) row for a status message.
-pub fn confirm_row(message_id: &str) -> CreateActionRow {
+/// The Confirm (success style) and Cancel (danger style) row for a status message, labelled in
+/// the language of the status message.
+pub fn confirm_row(message_id: &str, loc: Locale) -> CreateActionRow {
     CreateActionRow::Buttons(vec![
         CreateButton::new(custom_id(ClickAction::Confirm, message_id))
-            .label("Confirm")
+            .label(t!(loc, "button-confirm"))
             .style(serenity::all::ButtonStyle::Success),
         CreateButton::new(custom_id(ClickAction::Cancel, message_id))
-            .label("Cancel")
+            .label(t!(loc, "button-cancel"))
             .style(serenity::all::ButtonStyle::Danger),
     ])
 }
@@ -124,7 +140,7 @@ impl Buttons {
         let sender = parsed.and_then(|(_, m)| self.pending.get(m).map(|e| e.value().clone()));
         let (Some((action, _)), Some(sender)) = (parsed, sender) else {
             tracing::info!(custom_id = %interaction.data.custom_id, "click on buttons nobody waits for");
-            answer_privately(http, interaction, EXPIRED).await;
+            answer_privately(http, interaction, &expired(clicker_locale(interaction))).await;
             return;
         };
         let click = Click {
@@ -134,7 +150,8 @@ impl Buttons {
         };
         if let Err(e) = sender.try_send(click) {
             // The operation stopped waiting between the lookup and the send (or is flooded).
-            answer_privately(http, &e.into_inner().interaction, EXPIRED).await;
+            let interaction = e.into_inner().interaction;
+            answer_privately(http, &interaction, &expired(clicker_locale(&interaction))).await;
         }
     }
 }
@@ -159,6 +176,7 @@ impl Pending<'_> {
             match guard(&click.actor) {
                 Err(reason) => {
                     tracing::info!(message = %self.message, clicker = %click.actor.id, "click refused");
+                    let reason = reason.user_message(clicker_locale(&click.interaction));
                     answer_privately(http, &click.interaction, &reason).await;
                 }
                 Ok(()) => {
@@ -178,12 +196,13 @@ impl Pending<'_> {
         self.buttons.pending.remove(&self.message);
         self.rx.close();
         let late = if decision.is_some() {
-            ALREADY_DECIDED
+            already_decided
         } else {
-            EXPIRED
+            expired
         };
         while let Ok(click) = self.rx.try_recv() {
-            answer_privately(http, &click.interaction, late).await;
+            let text = late(clicker_locale(&click.interaction));
+            answer_privately(http, &click.interaction, &text).await;
         }
         decision
     }

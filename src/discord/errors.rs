@@ -13,6 +13,7 @@ use serenity::all::{
 };
 
 use super::types::{Context, Data, Error};
+use crate::{i18n::Locale, t};
 
 /// A short id that ties a chat answer to its log line.
 pub fn reference_id() -> String {
@@ -20,19 +21,26 @@ pub fn reference_id() -> String {
     id[..8].to_owned()
 }
 
-pub fn internal_error(reference: &str) -> String {
-    format!("Something went wrong on my side; nothing was changed. If it happens again, give an admin this reference: `{reference}`.")
+pub fn internal_error(loc: Locale, reference: &str) -> String {
+    t!(loc, "error-internal", reference = reference)
 }
 
-pub fn unreadable_option(reference: &str) -> String {
-    format!("I could not read one of the options of this command. Check the values and try again (reference `{reference}`).")
+pub fn unreadable_option(loc: Locale, reference: &str) -> String {
+    t!(loc, "error-unreadable-option", reference = reference)
 }
 
-pub fn outdated_command(reference: &str) -> String {
-    format!("This command does not match the version of the bot that is running (the command list may still be updating). Try again in a minute (reference `{reference}`).")
+pub fn outdated_command(loc: Locale, reference: &str) -> String {
+    t!(loc, "error-outdated-command", reference = reference)
 }
 
-pub const GUILD_ONLY: &str = "This command works in a server channel only, not in direct messages.";
+pub fn guild_only(loc: Locale) -> String {
+    t!(loc, "error-guild-only")
+}
+
+/// The language of the person who used the command (English outside interactions).
+pub fn locale(ctx: Context<'_>) -> Locale {
+    ctx.locale().map(Locale::from_tag).unwrap_or_default()
+}
 
 /// The framework's error callback (`FrameworkOptions::on_error`).
 pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
@@ -46,25 +54,26 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
         }
         FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(reference, command = %ctx.command().name, error = ?error, "command failed");
-            answer(ctx, &internal_error(&reference)).await;
+            answer(ctx, &internal_error(locale(ctx), &reference)).await;
         }
         FrameworkError::CommandPanic { payload, ctx, .. } => {
             tracing::error!(reference, command = %ctx.command().name, panic = ?payload, "command panicked");
-            answer(ctx, &internal_error(&reference)).await;
+            answer(ctx, &internal_error(locale(ctx), &reference)).await;
         }
         FrameworkError::ArgumentParse {
             error, input, ctx, ..
         } => {
             tracing::warn!(reference, command = %ctx.command().name, error = %error, input = ?input, "option could not be parsed");
-            answer(ctx, &unreadable_option(&reference)).await;
+            answer(ctx, &unreadable_option(locale(ctx), &reference)).await;
         }
         FrameworkError::CommandStructureMismatch {
             description, ctx, ..
         } => {
             tracing::warn!(reference, command = %ctx.command().name, description, "command structure mismatch");
-            answer(Context::Application(ctx), &outdated_command(&reference)).await;
+            let ctx = Context::Application(ctx);
+            answer(ctx, &outdated_command(locale(ctx), &reference)).await;
         }
-        FrameworkError::GuildOnly { ctx, .. } => answer(ctx, GUILD_ONLY).await,
+        FrameworkError::GuildOnly { ctx, .. } => answer(ctx, &guild_only(locale(ctx))).await,
         FrameworkError::UnknownInteraction {
             framework,
             interaction,
@@ -74,7 +83,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             answer_interaction(
                 &framework.serenity_context.http,
                 interaction,
-                &outdated_command(&reference),
+                &outdated_command(Locale::from_tag(&interaction.locale), &reference),
             )
             .await;
         }
@@ -83,7 +92,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             // these is unexpected; still answer when there is someone to answer.
             tracing::error!(reference, error = %other, "unexpected framework error");
             if let Some(ctx) = other.ctx() {
-                answer(ctx, &internal_error(&reference)).await;
+                answer(ctx, &internal_error(locale(ctx), &reference)).await;
             }
         }
     }

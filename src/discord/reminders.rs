@@ -8,7 +8,11 @@ use serenity::all::{
     CreateInteractionResponseMessage, CreateModal, Http, InputTextStyle, ModalInteraction,
 };
 
-use crate::ops::{reminders::BUTTON_PREFIX, Answer, Engine};
+use crate::{
+    i18n::Locale,
+    ops::{reminders::BUTTON_PREFIX, Answer, Engine},
+    t,
+};
 
 /// The id of the reason field in the Keep modal.
 const REASON_FIELD: &str = "reason";
@@ -25,21 +29,19 @@ pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
         return;
     };
     let actor = super::actor(&click.user, click.member.as_ref());
+    let loc = Locale::from_tag(&click.locale);
     if let Answer::Keep(None) = answer {
-        let modal = CreateModal::new(
-            click.data.custom_id.clone(),
-            "Keep the current configuration",
-        )
-        .components(vec![CreateActionRow::InputText(
-            CreateInputText::new(
-                InputTextStyle::Paragraph,
-                "Why? (goes to the audit log)",
-                REASON_FIELD,
-            )
-            .min_length(3)
-            .max_length(500)
-            .required(true),
-        )]);
+        let modal = CreateModal::new(click.data.custom_id.clone(), t!(loc, "keep-modal-title"))
+            .components(vec![CreateActionRow::InputText(
+                CreateInputText::new(
+                    InputTextStyle::Paragraph,
+                    t!(loc, "keep-modal-reason"),
+                    REASON_FIELD,
+                )
+                .min_length(3)
+                .max_length(500)
+                .required(true),
+            )]);
         if let Err(e) = click
             .create_response(http, CreateInteractionResponse::Modal(modal))
             .await
@@ -60,7 +62,7 @@ pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
         tracing::warn!(error = %e, "could not acknowledge a reminder click");
         return;
     }
-    let text = match engine.answer(id, answer, &actor).await {
+    let text = match engine.answer(id, answer, &actor, loc).await {
         Ok(t) | Err(t) => t,
     };
     let followup = CreateInteractionResponseFollowup::new()
@@ -87,7 +89,8 @@ pub async fn keep_submitted(http: &Http, engine: &Engine, modal: &ModalInteracti
             _ => None,
         });
     let actor = super::actor(&modal.user, modal.member.as_ref());
-    let text = match engine.answer(id, Answer::Keep(reason), &actor).await {
+    let loc = Locale::from_tag(&modal.locale);
+    let text = match engine.answer(id, Answer::Keep(reason), &actor, loc).await {
         Ok(t) | Err(t) => t,
     };
     let reply = CreateInteractionResponse::Message(

@@ -15,9 +15,14 @@ use serenity::all::{
     RoleId,
 };
 
+use dashmap::DashMap;
+
 use super::buttons::{confirm_row, Buttons};
-use crate::ops::{
-    ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+use crate::{
+    i18n::Locale,
+    ops::{
+        ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+    },
 };
 
 /// Discord caps message content at 2000 characters.
@@ -26,7 +31,14 @@ const MESSAGE_LIMIT: usize = 2000;
 pub struct DiscordSurface {
     http: Arc<Http>,
     buttons: Buttons,
+    /// The language of each recent status message, for its button labels: `confirm` only
+    /// gets the message, and the labels must match the text above them.
+    languages: DashMap<String, Locale>,
 }
+
+/// Status messages whose language is remembered; beyond this the oldest are forgotten (their
+/// buttons, if any still come, are labelled in English).
+const REMEMBERED_LANGUAGES: usize = 1024;
 
 impl std::fmt::Debug for DiscordSurface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,6 +53,7 @@ impl DiscordSurface {
         Self {
             http,
             buttons: Buttons::default(),
+            languages: DashMap::new(),
         }
     }
 
@@ -98,6 +111,19 @@ impl ChatSurface for DiscordSurface {
             .send_message(self.http.as_ref(), text_message(text))
             .await
             .context("posting the status message")?;
+        if self.languages.len() >= REMEMBERED_LANGUAGES {
+            // Snowflakes grow with time: keep the newer half.
+            let mut ids: Vec<u64> = self
+                .languages
+                .iter()
+                .filter_map(|e| e.key().parse().ok())
+                .collect();
+            ids.sort_unstable();
+            for id in &ids[..ids.len() / 2] {
+                self.languages.remove(&id.to_string());
+            }
+        }
+        self.languages.insert(sent.id.to_string(), origin.lang());
         Ok(MessageRef {
             channel: sent.channel_id.to_string(),
             message: sent.id.to_string(),
@@ -151,11 +177,16 @@ impl ChatSurface for DiscordSurface {
         let channel_id = channel(&status.channel)?;
         let message_id = message(&status.message)?;
         let pending = self.buttons.register(&status.message);
+        let loc = self
+            .languages
+            .remove(&status.message)
+            .map(|(_, l)| l)
+            .unwrap_or_default();
         channel_id
             .edit_message(
                 self.http.as_ref(),
                 message_id,
-                EditMessage::new().components(vec![confirm_row(&status.message)]),
+                EditMessage::new().components(vec![confirm_row(&status.message, loc)]),
             )
             .await
             .context("adding the confirmation buttons")?;

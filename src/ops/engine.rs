@@ -363,14 +363,10 @@ impl Engine {
                     .iter()
                     .map(|s| s.alias.as_str())
                     .collect();
-                Rejection::UnknownService(if known.is_empty() {
-                    format!("No service called `{typed}` in this organization. Use a service name or id (autocomplete lists them).")
-                } else {
-                    format!(
-                        "No service called `{typed}`. Configured aliases: {}; a service name or id from the organization works too.",
-                        known.join(", ")
-                    )
-                })
+                Rejection::UnknownService {
+                    typed: typed.to_owned(),
+                    aliases: known.into_iter().map(str::to_owned).collect(),
+                }
             })
     }
 
@@ -391,10 +387,10 @@ impl Engine {
         {
             Ok(())
         } else {
-            Err(Rejection::Denied(format!(
-                "You are not allowed to run /{kind} on `{}` in this channel. Ask an admin to add a policy rule for one of your roles.",
-                service.name
-            )))
+            Err(Rejection::Denied {
+                command: kind,
+                service: service.name.clone(),
+            })
         }
     }
 
@@ -639,16 +635,11 @@ impl Engine {
             p.origin.channel.clone(),
         );
         Arc::new(move |clicker: &Actor| {
-            engine
-                .authorize(kind, &service, clicker, &channel)
-                .map_err(|e| e.to_string())?;
+            engine.authorize(kind, &service, clicker, &channel)?;
             if clicker.id == requester || engine.inner.config.policy.may_confirm(&clicker.roles) {
                 Ok(())
             } else {
-                Err(
-                    "Only the requester or a member of a confirmer role may decide on this change."
-                        .into(),
-                )
+                Err(Rejection::NotDecider)
             }
         })
     }

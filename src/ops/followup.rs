@@ -66,6 +66,22 @@ pub enum FollowUpError {
     NotSupported(CommandKind),
 }
 
+impl FollowUpError {
+    /// The explanation in the user's language (`Display` is the English, for logs).
+    pub fn user_message(&self, loc: crate::i18n::Locale) -> String {
+        use crate::t;
+        match self {
+            Self::BadRevert(input) => t!(loc, "followup-bad-revert", input = input.as_str()),
+            Self::BadDuration(input) => t!(loc, "followup-bad-duration", input = input.as_str()),
+            Self::Both => t!(loc, "followup-both"),
+            Self::NeverWithoutReason => t!(loc, "followup-never-without-reason"),
+            Self::ReasonWithoutNever => t!(loc, "followup-reason-without-never"),
+            Self::AfterSnapshotNotUp => t!(loc, "followup-after-snapshot-not-up"),
+            Self::NotSupported(kind) => t!(loc, "followup-not-supported", command = kind.name()),
+        }
+    }
+}
+
 fn parse_span(text: &str) -> Option<Duration> {
     humantime::parse_duration(text.trim())
         .ok()
@@ -261,6 +277,23 @@ mod tests {
             err(input(Some("never"), None, Some("x")), Replicas, false),
             FollowUpError::NotSupported(Replicas)
         );
+    }
+
+    #[test]
+    fn english_messages_are_the_display_text() {
+        use crate::i18n::Locale;
+        for e in [
+            FollowUpError::BadRevert("soon".into()),
+            FollowUpError::BadDuration("1m".into()),
+            FollowUpError::Both,
+            FollowUpError::NeverWithoutReason,
+            FollowUpError::ReasonWithoutNever,
+            FollowUpError::AfterSnapshotNotUp,
+            FollowUpError::NotSupported(CommandKind::Idle),
+        ] {
+            assert_eq!(e.user_message(Locale::EnUs), e.to_string());
+            assert_ne!(e.user_message(Locale::Ru), e.to_string());
+        }
     }
 
     #[test]

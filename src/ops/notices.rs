@@ -1,11 +1,12 @@
-//! The sentences of follow-ups: resumed operations, scale-down reminders, timed reverts.
+//! The sentences of follow-ups: resumed operations, scale-down reminders, timed reverts. Like
+//! [`super::text`], the words come from the Fluent files; every function takes the [`Locale`].
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{engine::Phase, surface::Actor, text::duration};
-use crate::scaling::Target;
+use super::{engine::Phase, request::OperationId, surface::Actor, text::duration};
+use crate::{i18n::Locale, scaling::Target, t};
 
 /// The bot itself, as the actor of automatic steps in the audit log.
 pub fn system_actor() -> Actor {
@@ -16,64 +17,98 @@ pub fn system_actor() -> Actor {
     }
 }
 
-pub fn resumed(phase: Phase) -> String {
-    let doing = match phase {
-        Phase::Starting | Phase::AwaitingConfirmation => "waiting for the confirmation",
-        Phase::Applying => {
-            "sending the change again (it sets absolute values, so repeating it is safe)"
-        }
-        Phase::Watching | Phase::Settled => "watching for the new configuration",
-    };
-    format!("↻ clickscale restarted; picking this up again: {doing}.")
+fn when(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn resumed(loc: Locale, phase: Phase) -> String {
+    match phase {
+        Phase::Starting | Phase::AwaitingConfirmation => t!(loc, "resumed-confirm"),
+        Phase::Applying => t!(loc, "resumed-apply"),
+        Phase::Watching | Phase::Settled => t!(loc, "resumed-watch"),
+    }
 }
 
 /// A target as people read it.
-pub fn describe_target(target: &Target) -> String {
+pub fn describe_target(loc: Locale, target: &Target) -> String {
     match target {
-        Target::Cdc(c) => format!("{} cores / {} GB", c.cores(), c.replica_memory_gb),
+        Target::Cdc(c) => t!(
+            loc,
+            "describe-cdc",
+            cores = c.cores(),
+            memory = c.replica_memory_gb.to_string()
+        ),
         Target::Service(p) => {
             let mut parts = Vec::new();
             if let Some(n) = p.num_replicas {
-                parts.push(format!("{n} replica{}", if n == 1 { "" } else { "s" }));
+                parts.push(t!(loc, "target-replicas", n = n));
             }
             match (p.min_replica_memory_gb, p.max_replica_memory_gb) {
-                (Some(a), Some(b)) => parts.push(format!("{a}–{b} GB per replica")),
-                (Some(a), None) => parts.push(format!("at least {a} GB per replica")),
-                (None, Some(b)) => parts.push(format!("at most {b} GB per replica")),
+                (Some(min), Some(max)) => parts.push(t!(
+                    loc,
+                    "target-memory-range",
+                    min = min.to_string(),
+                    max = max.to_string()
+                )),
+                (Some(min), None) => {
+                    parts.push(t!(loc, "target-memory-min", min = min.to_string()))
+                }
+                (None, Some(max)) => {
+                    parts.push(t!(loc, "target-memory-max", max = max.to_string()))
+                }
                 (None, None) => {}
             }
             match (p.idle_scaling, p.idle_timeout_minutes) {
-                (Some(true), Some(t)) => parts.push(format!("idling on, {t} min timeout")),
-                (Some(true), None) => parts.push("idling on".into()),
-                (Some(false), _) => parts.push("idling off".into()),
-                (None, Some(t)) => parts.push(format!("{t} min idle timeout")),
+                (Some(true), Some(m)) => {
+                    parts.push(t!(loc, "target-idle-on-timeout", minutes = m.to_string()))
+                }
+                (Some(true), None) => parts.push(t!(loc, "target-idle-on")),
+                (Some(false), _) => parts.push(t!(loc, "target-idle-off")),
+                (None, Some(m)) => {
+                    parts.push(t!(loc, "target-idle-timeout", minutes = m.to_string()))
+                }
                 (None, None) => {}
             }
-            parts.join(", ")
+            crate::i18n::join(loc, &parts)
         }
     }
 }
 
-pub fn kept_on_request(reason: &str) -> String {
-    format!("Kept on purpose (`revert:never`): “{reason}”. No scale-down reminder; the reason is in the audit log.")
+pub fn kept_on_request(loc: Locale, reason: &str) -> String {
+    t!(loc, "kept-on-request", reason = reason)
 }
 
-pub fn followup_failed() -> String {
-    "⚠️ I could not schedule the scale-down reminder (database unavailable). Please scale down by hand when done.".into()
+pub fn followup_failed(loc: Locale) -> String {
+    t!(loc, "followup-failed")
 }
 
-pub fn after_snapshot_scheduled(service: &str, restore: &str, every: Duration) -> String {
-    format!(
-        "After the snapshot: I check the DB ClickPipes of `{service}` every {} and will ask on-call to scale back to {restore} once none is in Provisioning, Setup, Snapshot or Resync.",
-        duration(every)
+pub fn after_snapshot_scheduled(
+    loc: Locale,
+    service: &str,
+    restore: &str,
+    every: Duration,
+) -> String {
+    t!(
+        loc,
+        "after-snapshot-scheduled",
+        service = service,
+        restore = restore,
+        every = duration(every)
     )
 }
 
-pub fn timed_scheduled(restore: &str, until: DateTime<Utc>, warning: Duration) -> String {
-    format!(
-        "Timed change: I will restore {restore} at {} (warning {} before).",
-        until.format("%Y-%m-%d %H:%M UTC"),
-        duration(warning)
+pub fn timed_scheduled(
+    loc: Locale,
+    restore: &str,
+    until: DateTime<Utc>,
+    warning: Duration,
+) -> String {
+    t!(
+        loc,
+        "timed-scheduled",
+        restore = restore,
+        until = when(until),
+        warning = duration(warning)
     )
 }
 
@@ -89,99 +124,149 @@ pub struct SnapshotDone<'a> {
     pub current: &'a str,
     pub restore: &'a str,
     pub scaled_for: Duration,
+    /// (name, state) of the DB ClickPipes, none of them loading.
     pub pipes: &'a [(String, String)],
 }
 
-pub fn snapshot_done(role: Option<&str>, again: bool, d: &SnapshotDone<'_>) -> String {
+pub fn snapshot_done(loc: Locale, role: Option<&str>, again: bool, d: &SnapshotDone<'_>) -> String {
     let pipes = if d.pipes.is_empty() {
-        "no DB ClickPipes".to_owned()
+        t!(loc, "no-db-pipes")
     } else {
-        d.pipes
+        let items: Vec<String> = d
+            .pipes
             .iter()
-            .map(|(name, state)| format!("`{name}` ({state})"))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|(name, state)| {
+                t!(
+                    loc,
+                    "pipe-finished",
+                    name = name.as_str(),
+                    state = state.as_str()
+                )
+            })
+            .collect();
+        crate::i18n::join(loc, &items)
+    };
+    let again = if again {
+        t!(loc, "reminder-again")
+    } else {
+        String::new()
     };
     format!(
-        "{}{}The initial load on `{}` has finished: {pipes}. CDC is still scaled up to {} (for {}; it was {}). Scale down now, snooze, or keep it with a reason.",
+        "{}{}",
         mention(role),
-        if again { "Reminder: " } else { "" },
-        d.service,
-        d.current,
-        duration(d.scaled_for),
-        d.restore,
+        t!(
+            loc,
+            "snapshot-done",
+            again = again,
+            service = d.service,
+            pipes = pipes,
+            current = d.current,
+            scaled_for = duration(d.scaled_for),
+            restore = d.restore
+        )
     )
 }
 
-pub fn escalation(role: Option<&str>, waited: Duration, reminder: &str) -> String {
+pub fn escalation(loc: Locale, role: Option<&str>, waited: Duration, reminder: &str) -> String {
     format!(
-        "{}Escalation: nobody answered for {}. {reminder}",
+        "{}{}",
         mention(role),
-        duration(waited)
+        t!(
+            loc,
+            "escalation",
+            waited = duration(waited),
+            reminder = reminder
+        )
     )
 }
 
-pub fn escalation_elsewhere(service: &str, thread: &str) -> String {
-    format!("Escalation: CDC on `{service}` is still scaled up after its initial load and nobody answered. See <#{thread}>.")
+pub fn escalation_elsewhere(loc: Locale, service: &str, thread: &str) -> String {
+    t!(
+        loc,
+        "escalation-elsewhere",
+        service = service,
+        thread = thread
+    )
 }
 
-pub fn timed_warning(role: Option<&str>, service: &str, restore: &str, in_: Duration) -> String {
+pub fn timed_warning(
+    loc: Locale,
+    role: Option<&str>,
+    service: &str,
+    restore: &str,
+    left: Duration,
+) -> String {
     format!(
-        "{}The timed change on `{service}` ends in {}: then I restore {restore}. Extend it by 1h, or revert now.",
+        "{}{}",
         mention(role),
-        duration(in_)
+        t!(
+            loc,
+            "timed-warning",
+            service = service,
+            restore = restore,
+            left = duration(left)
+        )
     )
 }
 
-pub fn still_loading(pipes: &[(String, String)]) -> String {
-    let list = pipes
+pub fn still_loading(loc: Locale, pipes: &[(String, String)]) -> String {
+    let items: Vec<String> = pipes
         .iter()
-        .map(|(n, s)| format!("`{n}` is in {s}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("Not scaling down: {list}. I will ask again once the load has finished.")
+        .map(|(name, state)| {
+            t!(
+                loc,
+                "pipe-loading",
+                name = name.as_str(),
+                state = state.as_str()
+            )
+        })
+        .collect();
+    t!(loc, "still-loading", pipes = crate::i18n::join(loc, &items))
 }
 
-pub fn already_back(current: &str) -> String {
-    format!("CDC is already back at {current}; nothing left to scale down. Closing this reminder.")
+pub fn already_back(loc: Locale, restore: &str) -> String {
+    t!(loc, "already-back", restore = restore)
 }
 
-pub fn scaling_down(who: &str, restore: &str, op: super::OperationId) -> String {
-    format!("{who} asked to scale back to {restore}: operation {op} has its own thread.")
-}
-
-pub fn auto_scaling_down(restore: &str, op: super::OperationId) -> String {
-    format!(
-        "Nobody answered: scaling back to {restore} automatically, as configured (operation {op})."
+pub fn scaling_down(loc: Locale, who: &str, restore: &str, op: OperationId) -> String {
+    t!(
+        loc,
+        "scaling-down",
+        who = who,
+        restore = restore,
+        op = op.to_string()
     )
 }
 
-pub fn reverting(restore: &str, op: super::OperationId) -> String {
-    format!("Time is up: restoring {restore} (operation {op}).")
-}
-
-pub fn snoozed(who: &str, for_: Duration) -> String {
-    format!(
-        "Snoozed for {} by {who}. I will check again then.",
-        duration(for_)
+pub fn auto_scaling_down(loc: Locale, restore: &str, op: OperationId) -> String {
+    t!(
+        loc,
+        "auto-scaling-down",
+        restore = restore,
+        op = op.to_string()
     )
 }
 
-pub fn kept(who: &str, reason: &str) -> String {
-    format!("{who} keeps the current configuration: “{reason}”. No more reminders for this change.")
+pub fn reverting(loc: Locale, restore: &str, op: OperationId) -> String {
+    t!(loc, "reverting", restore = restore, op = op.to_string())
 }
 
-pub fn extended(who: &str, until: DateTime<Utc>) -> String {
-    format!(
-        "Extended by 1h by {who}: now restoring at {}.",
-        until.format("%Y-%m-%d %H:%M UTC")
-    )
+pub fn snoozed(loc: Locale, who: &str, for_: Duration) -> String {
+    t!(loc, "snoozed", who = who, duration = duration(for_))
 }
 
-pub fn answered(text: &str) -> String {
-    format!("{text} (answered)")
+pub fn kept(loc: Locale, who: &str, reason: &str) -> String {
+    t!(loc, "kept", who = who, reason = reason)
 }
 
-pub fn check_failed(message: &str) -> String {
-    format!("Checking the ClickPipes failed: {message} I will try again.")
+pub fn extended(loc: Locale, who: &str, until: DateTime<Utc>) -> String {
+    t!(loc, "extended", who = who, until = when(until))
+}
+
+pub fn answered(loc: Locale) -> String {
+    t!(loc, "reminder-answered")
+}
+
+pub fn check_failed(loc: Locale, message: &str) -> String {
+    t!(loc, "check-failed", message = message)
 }

@@ -81,7 +81,7 @@ impl Operation {
         }
         self.open_messages().await;
         if resume.is_some() {
-            self.say(&notices::resumed(from)).await;
+            self.say(&notices::resumed(self.lang(), from)).await;
         }
 
         let (applied_at, mut superseded) = match (from, resume.as_ref().and_then(|r| r.applied_at))
@@ -119,7 +119,7 @@ impl Operation {
                 .surface
                 .post_status(
                     &self.p.origin,
-                    &text::status(self.id, &self.p, text::STAGE_APPLYING),
+                    &text::status(self.id, &self.p, &text::stage_applying(self.lang())),
                 )
                 .await
             {
@@ -152,6 +152,10 @@ impl Operation {
         }
     }
 
+    fn lang(&self) -> crate::i18n::Locale {
+        self.p.origin.lang()
+    }
+
     async fn set_phase(&self, phase: Phase) {
         self.phase.send_replace(phase);
         if let Err(e) = self
@@ -173,7 +177,8 @@ impl Operation {
     async fn confirmation(&self, shown_at: Option<DateTime<Utc>>) -> Result<(), Outcome> {
         let settings = self.engine.inner().settings.clone();
         if let Some(actor) = &self.p.confirmed_by {
-            self.say(&text::confirmed_by(&actor.name)).await;
+            self.say(&text::confirmed_by(self.lang(), &actor.name))
+                .await;
             return Ok(());
         }
         if !self.p.plan.needs_confirmation() {
@@ -181,7 +186,7 @@ impl Operation {
         }
         let Some(message) = self.status.clone() else {
             return Err(Outcome::Failed {
-                message: "Could not post the confirmation buttons, so nothing was sent.".into(),
+                message: text::confirm_buttons_missing(self.lang()),
             });
         };
         let timeout = match shown_at {
@@ -194,7 +199,7 @@ impl Operation {
         if timeout.is_zero() {
             return Err(Outcome::Cancelled { by: None });
         }
-        self.stage(text::STAGE_CONFIRM).await;
+        self.stage(&text::stage_confirm(self.lang())).await;
         self.set_phase(Phase::AwaitingConfirmation).await;
         let prompt = text::confirm_prompt(&self.p, timeout);
         if shown_at.is_none() {
@@ -208,8 +213,9 @@ impl Operation {
         match decision {
             Ok(Decision::Confirmed(actor)) => {
                 self.audit(AuditAction::Confirmed, &actor, None).await;
-                self.say(&text::confirmed_by(&actor.name)).await;
-                self.stage(text::STAGE_APPLYING).await;
+                self.say(&text::confirmed_by(self.lang(), &actor.name))
+                    .await;
+                self.stage(&text::stage_applying(self.lang())).await;
                 Ok(())
             }
             Ok(Decision::Cancelled(actor)) => {
@@ -218,9 +224,7 @@ impl Operation {
             }
             Ok(Decision::Expired) => Err(Outcome::Cancelled { by: None }),
             Err(e) => Err(Outcome::Failed {
-                message: format!(
-                    "The confirmation could not be collected ({e}); nothing was sent."
-                ),
+                message: text::confirm_collect_failed(self.lang(), &e),
             }),
         }
     }
@@ -246,7 +250,7 @@ impl Operation {
             if older != self.id {
                 let _ = older_tx.send(Some((self.id, self.p.actor.name.clone())));
                 if !quietly && inner.in_flight.contains_key(&older) {
-                    self.say(&text::supersedes(older)).await;
+                    self.say(&text::supersedes(self.lang(), older)).await;
                 }
             }
         }
@@ -276,7 +280,7 @@ impl Operation {
                 self.audit(AuditAction::ApiCall, &system, Some(e.user_message()))
                     .await;
                 return Err(Outcome::Failed {
-                    message: e.user_message(),
+                    message: e.user_message_in(self.lang()),
                 });
             }
         };
@@ -304,8 +308,9 @@ impl Operation {
         }
         tracing::info!(request_id = ?request_id, "change accepted");
         let window = self.window_text();
-        self.stage(&text::stage_watching(&window)).await;
-        self.say(&text::accepted(request_id.as_deref(), &window))
+        self.stage(&text::stage_watching(self.lang(), &window))
+            .await;
+        self.say(&text::accepted(self.lang(), request_id.as_deref(), &window))
             .await;
         // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
         self.phase.send_replace(Phase::Watching);
@@ -315,12 +320,8 @@ impl Operation {
     fn window_text(&self) -> String {
         let s = &self.engine.inner().settings;
         match self.p.kind.resource() {
-            Resource::Cdc => format!(
-                "{}–{}",
-                text::duration(s.cdc_window.0),
-                text::duration(s.cdc_window.1)
-            ),
-            Resource::Service => format!("under {}", text::duration(s.service_window)),
+            Resource::Cdc => text::window_range(s.cdc_window.0, s.cdc_window.1),
+            Resource::Service => text::window_under(self.lang(), s.service_window),
         }
     }
 
@@ -370,7 +371,7 @@ impl Operation {
                         Err(e) => {
                             if !trouble_said {
                                 trouble_said = true;
-                                self.say(&text::poll_trouble(&e.message)).await;
+                                self.say(&text::poll_trouble(self.lang(), &e.message)).await;
                             }
                         }
                     }
@@ -378,13 +379,13 @@ impl Operation {
                 _ = superseded.changed() => {
                     let by = superseded.borrow().clone();
                     if let Some((by, actor)) = by {
-                        self.say(&text::superseded(by, &actor)).await;
+                        self.say(&text::superseded(self.lang(), by, &actor)).await;
                         return Outcome::Superseded { by };
                     }
                 }
                 _ = tokio::time::sleep_until(expected_end), if !progress_said => {
                     progress_said = true;
-                    self.say(&text::progress(applied_at.elapsed(), window, s.watch_deadline)).await;
+                    self.say(&text::progress(self.lang(), applied_at.elapsed(), window, s.watch_deadline)).await;
                 }
                 _ = tokio::time::sleep_until(deadline) => {
                     return Outcome::TimedOut { waited: applied_at.elapsed(), last_seen };
@@ -398,17 +399,21 @@ impl Operation {
         let mut thread_text = if matches!(outcome, Outcome::Superseded { .. }) {
             String::new()
         } else {
-            text::outcome_detail(self.p.kind, &outcome)
+            text::outcome_detail(self.lang(), self.p.kind, &outcome)
         };
         if let Outcome::Confirmed { .. } = &outcome {
             if let Some(line) = self.schedule_followup().await {
-                thread_text.push_str("\n");
+                thread_text.push('\n');
                 thread_text.push_str(&line);
             }
         }
         let notice = Notice {
             thread: thread_text,
-            status: text::status(self.id, &self.p, &text::stage_outcome(&outcome)),
+            status: text::status(
+                self.id,
+                &self.p,
+                &text::stage_outcome(self.lang(), &outcome),
+            ),
         };
         let mut entry = self.engine.audit_entry(
             self.id,
@@ -457,7 +462,7 @@ impl Operation {
         let followup = self.p.followup.clone();
         if matches!(followup, FollowUp::None | FollowUp::Never { .. }) {
             return match followup {
-                FollowUp::Never { reason } => Some(notices::kept_on_request(&reason)),
+                FollowUp::Never { reason } => Some(notices::kept_on_request(self.lang(), &reason)),
                 _ => None,
             };
         }
@@ -466,7 +471,7 @@ impl Operation {
             Ok(line) => Some(line),
             Err(e) => {
                 tracing::error!(error = format!("{e:#}"), "could not schedule the follow-up");
-                Some(notices::followup_failed())
+                Some(notices::followup_failed(self.lang()))
             }
         }
     }

@@ -22,11 +22,13 @@ use super::{
     text,
 };
 use crate::{
+    i18n::Locale,
     scaling::{Current, Target},
     store::{
         AuditAction, Leased, NewReminder, OperationRecord, Reminder, ReminderId, ReminderKind,
         ReminderState,
     },
+    t,
 };
 
 /// Every custom id of a reminder button starts with this.
@@ -122,7 +124,8 @@ pub(super) async fn schedule(
 ) -> anyhow::Result<String> {
     let restore = followup::restore_target(&p.target, &p.current)
         .context("the previous configuration is unknown, so there is nothing to restore")?;
-    let restore_text = notices::describe_target(&restore);
+    let loc = p.origin.lang();
+    let restore_text = notices::describe_target(loc, &restore);
     let oncall = &engine.config().oncall;
     let (kind, due, until, line) = match &p.followup {
         FollowUp::AfterSnapshot => (
@@ -130,6 +133,7 @@ pub(super) async fn schedule(
             after(oncall.snapshot_check_interval),
             None,
             notices::after_snapshot_scheduled(
+                loc,
                 &p.service.name,
                 &restore_text,
                 oncall.snapshot_check_interval,
@@ -143,7 +147,7 @@ pub(super) async fn schedule(
                 ReminderKind::TimedRevert,
                 warn_at.max(Utc::now()),
                 Some(until),
-                notices::timed_scheduled(&restore_text, until, oncall.timed_revert_warning),
+                notices::timed_scheduled(loc, &restore_text, until, oncall.timed_revert_warning),
             )
         }
         FollowUp::None | FollowUp::Never { .. } => anyhow::bail!("no follow-up to schedule"),
@@ -277,14 +281,16 @@ impl Engine {
     /// One step of a due reminder (see the module doc for the levels).
     async fn step(&self, mut r: Reminder) -> anyhow::Result<()> {
         let ctx = self.context(&r).await?;
+        let loc = ctx.op.origin.lang();
         let mut p = payload(&r)?;
         let oncall = self.config().oncall.clone();
         match (r.kind, r.level) {
             (ReminderKind::AfterSnapshot, 0) => match self.loading_pipes(&ctx.op).await {
-                Err(message) => {
+                Err(e) => {
                     if !p.trouble_said {
                         p.trouble_said = true;
-                        self.say_in(ctx.thread.as_ref(), &notices::check_failed(&message))
+                        let message = e.user_message_in(loc);
+                        self.say_in(ctx.thread.as_ref(), &notices::check_failed(loc, &message))
                             .await;
                     }
                     r.due_at = after(oncall.snapshot_check_interval);
@@ -294,10 +300,11 @@ impl Engine {
                 }
                 Ok((_, finished)) => {
                     if let Some(current) = self.still_scaled_up(&ctx.op, &p).await? {
-                        let restore = notices::describe_target(&p.restore);
+                        let restore = notices::describe_target(loc, &p.restore);
                         let scaled_for = to_std(Utc::now() - p.since);
                         self.post(&mut r, &mut p, &ctx, |role| {
                             notices::snapshot_done(
+                                loc,
                                 role,
                                 false,
                                 &notices::SnapshotDone {
@@ -313,10 +320,10 @@ impl Engine {
                         r.level = 1;
                         r.due_at = after(oncall.answer_within);
                     } else {
-                        self.close(&mut r, &p, ReminderState::Done).await;
+                        self.close(&mut r, &p, ReminderState::Done, loc).await;
                         self.say_in(
                             ctx.thread.as_ref(),
-                            &notices::already_back(&notices::describe_target(&p.restore)),
+                            &notices::already_back(loc, &notices::describe_target(loc, &p.restore)),
                         )
                         .await;
                     }
@@ -342,7 +349,8 @@ impl Engine {
                                     self.say_in(
                                         ctx.thread.as_ref(),
                                         &notices::auto_scaling_down(
-                                            &notices::describe_target(&p.restore),
+                                            loc,
+                                            &notices::describe_target(loc, &p.restore),
                                             op,
                                         ),
                                     )
@@ -360,20 +368,24 @@ impl Engine {
                                 Some("automatic scale-down after escalation".into()),
                             )
                             .await;
-                            self.close(&mut r, &p, ReminderState::Done).await;
+                            self.close(&mut r, &p, ReminderState::Done, loc).await;
                             return Ok(());
                         }
                         Ok((loading, _)) => {
                             // A resync started: back to watching the pipes.
-                            self.say_in(ctx.thread.as_ref(), &notices::still_loading(&loading))
-                                .await;
-                            self.close_post(&mut p).await;
+                            self.say_in(
+                                ctx.thread.as_ref(),
+                                &notices::still_loading(loc, &loading),
+                            )
+                            .await;
+                            self.close_post(&mut p, loc).await;
                             r.level = 0;
                             r.state = ReminderState::Pending;
                             r.due_at = after(oncall.snapshot_check_interval);
                         }
-                        Err(message) => {
-                            self.say_in(ctx.thread.as_ref(), &notices::check_failed(&message))
+                        Err(e) => {
+                            let message = e.user_message_in(loc);
+                            self.say_in(ctx.thread.as_ref(), &notices::check_failed(loc, &message))
                                 .await;
                             r.due_at = after(oncall.snapshot_check_interval);
                         }
@@ -384,7 +396,7 @@ impl Engine {
                         .posted_at
                         .map_or(Duration::ZERO, |at| to_std(Utc::now() - at));
                     let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
-                    let text = notices::escalation(esc_role.as_deref(), waited, &reminder);
+                    let text = notices::escalation(loc, esc_role.as_deref(), waited, &reminder);
                     self.post_with_roles(
                         &mut r,
                         &mut p,
@@ -415,9 +427,10 @@ impl Engine {
             (ReminderKind::TimedRevert, 0) => {
                 let until = p.until.unwrap_or_else(Utc::now);
                 let text = notices::timed_warning(
+                    loc,
                     oncall.role.as_deref(),
                     &ctx.op.service.name,
-                    &notices::describe_target(&p.restore),
+                    &notices::describe_target(loc, &p.restore),
                     to_std(until - Utc::now()),
                 );
                 self.post_with_roles(
@@ -437,14 +450,18 @@ impl Engine {
                     Ok(Some(op)) => {
                         self.say_in(
                             ctx.thread.as_ref(),
-                            &notices::reverting(&notices::describe_target(&p.restore), op),
+                            &notices::reverting(
+                                loc,
+                                &notices::describe_target(loc, &p.restore),
+                                op,
+                            ),
                         )
                         .await
                     }
                     Ok(None) => {
                         self.say_in(
                             ctx.thread.as_ref(),
-                            &notices::already_back(&notices::describe_target(&p.restore)),
+                            &notices::already_back(loc, &notices::describe_target(loc, &p.restore)),
                         )
                         .await
                     }
@@ -452,7 +469,7 @@ impl Engine {
                 }
                 self.audit_reminder(&ctx, &system, AuditAction::Reverted, None)
                     .await;
-                self.close(&mut r, &p, ReminderState::Done).await;
+                self.close(&mut r, &p, ReminderState::Done, loc).await;
                 return Ok(());
             }
         }
@@ -461,6 +478,7 @@ impl Engine {
     }
 
     async fn snapshot_text(&self, ctx: &Context, p: &Payload, again: bool) -> String {
+        let loc = ctx.op.origin.lang();
         let finished = self
             .loading_pipes(&ctx.op)
             .await
@@ -470,15 +488,16 @@ impl Engine {
             .cloud()
             .get_cdc_scaling(&ctx.op.service.id)
             .await
-            .map(|c| text::describe(CommandKind::CdcScale, &Current::Cdc(c)))
+            .map(|c| text::describe(loc, CommandKind::CdcScale, &Current::Cdc(c)))
             .unwrap_or_else(|_| "(unknown)".into());
         notices::snapshot_done(
+            loc,
             None,
             again,
             &notices::SnapshotDone {
                 service: &ctx.op.service.name,
                 current: &current,
-                restore: &notices::describe_target(&p.restore),
+                restore: &notices::describe_target(loc, &p.restore),
                 scaled_for: to_std(Utc::now() - p.since),
                 pipes: &finished,
             },
@@ -517,32 +536,27 @@ impl Engine {
             .thread
             .as_ref()
             .context("the operation has no thread to remind in")?;
-        self.close_post(p).await;
+        let loc = ctx.op.origin.lang();
+        self.close_post(p, loc).await;
+        let b = |answer, id: &str, style| button(r.id, answer, &t!(loc, id), style);
         let buttons = match r.kind {
             ReminderKind::AfterSnapshot => vec![
-                button(
-                    r.id,
-                    Answer::Restore,
-                    "Scale down now",
-                    ButtonStyle::Primary,
-                ),
-                button(
-                    r.id,
+                b(Answer::Restore, "button-scale-down", ButtonStyle::Primary),
+                b(
                     Answer::Snooze(HOUR),
-                    "Snooze 1h",
+                    "button-snooze-1h",
                     ButtonStyle::Secondary,
                 ),
-                button(
-                    r.id,
+                b(
                     Answer::Snooze(4 * HOUR),
-                    "Snooze 4h",
+                    "button-snooze-4h",
                     ButtonStyle::Secondary,
                 ),
-                button(r.id, Answer::Keep(None), "Keep…", ButtonStyle::Danger),
+                b(Answer::Keep(None), "button-keep", ButtonStyle::Danger),
             ],
             ReminderKind::TimedRevert => vec![
-                button(r.id, Answer::Extend, "Extend 1h", ButtonStyle::Secondary),
-                button(r.id, Answer::Restore, "Revert now", ButtonStyle::Primary),
+                b(Answer::Extend, "button-extend", ButtonStyle::Secondary),
+                b(Answer::Restore, "button-revert-now", ButtonStyle::Primary),
             ],
         };
         let post = ReminderPost {
@@ -567,6 +581,7 @@ impl Engine {
         let Some(surface) = self.inner().background.get() else {
             return;
         };
+        let loc = ctx.op.origin.lang();
         let origin = super::Origin {
             guild: ctx.op.origin.guild.clone(),
             channel: channel.to_owned(),
@@ -575,7 +590,7 @@ impl Engine {
         if let Err(e) = surface
             .post_status(
                 &origin,
-                &notices::escalation_elsewhere(&ctx.op.service.name, &thread.0),
+                &notices::escalation_elsewhere(loc, &ctx.op.service.name, &thread.0),
             )
             .await
         {
@@ -584,22 +599,19 @@ impl Engine {
     }
 
     /// Take the buttons off the last post, if any.
-    async fn close_post(&self, p: &mut Payload) {
+    async fn close_post(&self, p: &mut Payload, loc: Locale) {
         let (Some(post), Some(surface)) = (p.post.take(), self.inner().background.get()) else {
             return;
         };
-        if let Err(e) = surface
-            .edit_status(&post, &notices::answered("Reminder"))
-            .await
-        {
+        if let Err(e) = surface.edit_status(&post, &notices::answered(loc)).await {
             tracing::warn!(error = %e, "could not close the previous reminder");
         }
     }
 
     /// Finish a reminder in `state` and take the buttons away.
-    async fn close(&self, r: &mut Reminder, p: &Payload, state: ReminderState) {
+    async fn close(&self, r: &mut Reminder, p: &Payload, state: ReminderState, loc: Locale) {
         let mut p = p.clone();
-        self.close_post(&mut p).await;
+        self.close_post(&mut p, loc).await;
         r.state = state;
         r.payload = serde_json::to_value(&p).unwrap_or(serde_json::Value::Null);
         if let Err(e) = self.store().update_reminder(r).await {
@@ -611,12 +623,8 @@ impl Engine {
     async fn loading_pipes(
         &self,
         op: &OperationRecord,
-    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), String> {
-        let pipes = self
-            .cloud()
-            .list_clickpipes(&op.service.id)
-            .await
-            .map_err(|e| e.user_message())?;
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), crate::cloud::CloudError> {
+        let pipes = self.cloud().list_clickpipes(&op.service.id).await?;
         let (loading, finished): (Vec<_>, Vec<_>) = pipes
             .into_iter()
             .filter(|p| p.is_db_pipe())
@@ -642,8 +650,9 @@ impl Engine {
         op: &OperationRecord,
         p: &Payload,
     ) -> anyhow::Result<Option<String>> {
+        let loc = op.origin.lang();
         let Target::Cdc(restore) = &p.restore else {
-            return Ok(Some(notices::describe_target(&p.restore)));
+            return Ok(Some(notices::describe_target(loc, &p.restore)));
         };
         let current = self
             .cloud()
@@ -652,7 +661,7 @@ impl Engine {
             .map_err(|e| anyhow::anyhow!(e.user_message()))?;
         Ok(
             (current.replica_cpu_millicores > restore.replica_cpu_millicores)
-                .then(|| text::describe(CommandKind::CdcScale, &Current::Cdc(current))),
+                .then(|| text::describe(loc, CommandKind::CdcScale, &Current::Cdc(current))),
         )
     }
 
@@ -714,9 +723,9 @@ impl Engine {
 
     /// Whether `actor` may answer reminders about `op`: allowed to run the command there, and
     /// the requester, on call, escalation or a confirmer.
-    fn may_answer(&self, op: &OperationRecord, actor: &Actor) -> Result<(), String> {
+    fn may_answer(&self, op: &OperationRecord, actor: &Actor, loc: Locale) -> Result<(), String> {
         self.authorize(op.kind, &op.service, actor, &op.origin.channel)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.user_message(loc))?;
         let c = self.config();
         let on_call = [&c.oncall.role, &c.oncall.escalation_role]
             .into_iter()
@@ -725,37 +734,35 @@ impl Engine {
         if actor.id == op.actor.id || on_call || c.policy.may_confirm(&actor.roles) {
             Ok(())
         } else {
-            Err("Only on-call, the requester or a confirmer may answer this reminder.".into())
+            Err(t!(loc, "answer-not-allowed"))
         }
     }
 
-    /// Answer a reminder (a button click). `Ok` is the private acknowledgement for the clicker,
-    /// `Err` says why nothing happened.
+    /// Answer a reminder (a button click) as `actor`, who reads `loc`. `Ok` is the private
+    /// acknowledgement for the clicker, `Err` says why nothing happened. What the thread is
+    /// told follows the language of the operation's channel.
     pub async fn answer(
         &self,
         id: ReminderId,
         answer: Answer,
         actor: &Actor,
+        loc: Locale,
     ) -> Result<String, String> {
         let owner = self.instance().to_owned();
         let ttl = self.inner().settings.lease_ttl;
         let store = self.store();
         let fail = |e: anyhow::Error| {
             tracing::error!(reminder = %id, error = format!("{e:#}"), "answering a reminder failed");
-            "The bot could not read this reminder (database unavailable); try again in a minute."
-                .to_owned()
+            t!(loc, "answer-db-error")
         };
         if !store.claim_reminder(id, &owner, ttl).await.map_err(fail)? {
             let r = store.reminder(id).await.map_err(fail)?;
             return Err(match r {
-                Some(r) if r.state.is_open() => {
-                    "Someone is answering this reminder right now; try again in a few seconds."
-                        .into()
-                }
-                _ => "This reminder was answered already.".into(),
+                Some(r) if r.state.is_open() => t!(loc, "answer-busy"),
+                _ => t!(loc, "answer-done"),
             });
         }
-        let result = self.answer_claimed(id, answer, actor).await;
+        let result = self.answer_claimed(id, answer, actor, loc).await;
         let _ = store.release_lease(Leased::Reminder(id), &owner).await;
         result
     }
@@ -765,41 +772,45 @@ impl Engine {
         id: ReminderId,
         answer: Answer,
         actor: &Actor,
+        loc: Locale,
     ) -> Result<String, String> {
         let store = self.store();
         let internal = |e: anyhow::Error| {
             tracing::error!(reminder = %id, error = format!("{e:#}"), "answering a reminder failed");
-            "Something went wrong while answering; nothing changed. Try again in a minute."
-                .to_owned()
+            t!(loc, "answer-internal")
         };
         let mut r = store
             .reminder(id)
             .await
             .map_err(internal)?
-            .ok_or("This reminder no longer exists.")?;
+            .ok_or_else(|| t!(loc, "answer-gone"))?;
         if !r.state.is_open() || r.state == ReminderState::Acknowledged {
-            return Err("This reminder was answered already.".into());
+            return Err(t!(loc, "answer-done"));
         }
         let ctx = self.context(&r).await.map_err(internal)?;
-        self.may_answer(&ctx.op, actor)?;
+        self.may_answer(&ctx.op, actor, loc)?;
+        let thread_loc = ctx.op.origin.lang();
         let mut p = payload(&r).map_err(internal)?;
-        let reply = match (&answer, r.kind) {
+        // The line for the thread and for the clicker, each in its reader's language.
+        let said = |line: &dyn Fn(Locale) -> String| (line(thread_loc), line(loc));
+        let (thread_line, reply) = match (&answer, r.kind) {
             (Answer::Keep(reason), _) => {
                 let reason = reason
                     .as_deref()
                     .map(str::trim)
                     .filter(|r| !r.is_empty())
-                    .ok_or("Keep needs a reason; it is recorded in the audit log.")?
+                    .ok_or_else(|| t!(loc, "keep-needs-reason"))?
                     .to_owned();
                 self.audit_reminder(&ctx, actor, AuditAction::Kept, Some(reason.clone()))
                     .await;
-                self.close(&mut r, &p, ReminderState::Kept).await;
-                let line = notices::kept(&actor.name, &reason);
+                self.close(&mut r, &p, ReminderState::Kept, thread_loc)
+                    .await;
+                let (line, reply) = said(&|l| notices::kept(l, &actor.name, &reason));
                 self.say_in(ctx.thread.as_ref(), &line).await;
-                return Ok(line);
+                return Ok(reply);
             }
             (Answer::Snooze(span), ReminderKind::AfterSnapshot) => {
-                self.close_post(&mut p).await;
+                self.close_post(&mut p, thread_loc).await;
                 r.state = ReminderState::Snoozed;
                 r.level = 0;
                 r.due_at = after(*span);
@@ -810,10 +821,10 @@ impl Engine {
                     Some(text::duration(*span)),
                 )
                 .await;
-                notices::snoozed(&actor.name, *span)
+                said(&|l| notices::snoozed(l, &actor.name, *span))
             }
             (Answer::Extend, ReminderKind::TimedRevert) => {
-                self.close_post(&mut p).await;
+                self.close_post(&mut p, thread_loc).await;
                 let until = p.until.unwrap_or_else(Utc::now) + chrono::Duration::hours(1);
                 p.until = Some(until);
                 let warn = chrono::Duration::from_std(self.config().oncall.timed_revert_warning)
@@ -822,28 +833,33 @@ impl Engine {
                 r.due_at = (until - warn).max(Utc::now());
                 self.audit_reminder(&ctx, actor, AuditAction::Extended, Some(until.to_rfc3339()))
                     .await;
-                notices::extended(&actor.name, until)
+                said(&|l| notices::extended(l, &actor.name, until))
             }
             (Answer::Restore, kind) => {
                 if kind == ReminderKind::AfterSnapshot {
-                    let (loading, _) = self.loading_pipes(&ctx.op).await?;
+                    let (loading, _) = self
+                        .loading_pipes(&ctx.op)
+                        .await
+                        .map_err(|e| e.user_message_in(loc))?;
                     if !loading.is_empty() {
-                        self.close_post(&mut p).await;
+                        self.close_post(&mut p, thread_loc).await;
                         r.state = ReminderState::Pending;
                         r.level = 0;
                         r.due_at = after(self.config().oncall.snapshot_check_interval);
                         r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
                         store.update_reminder(&r).await.map_err(internal)?;
-                        let line = notices::still_loading(&loading);
+                        let (line, reply) = said(&|l| notices::still_loading(l, &loading));
                         self.say_in(ctx.thread.as_ref(), &line).await;
-                        return Err(line);
+                        return Err(reply);
                     }
                 }
-                let restore_text = notices::describe_target(&p.restore);
-                let line = match self.restore(&ctx, &p, actor).await {
-                    Ok(Some(op)) => notices::scaling_down(&actor.name, &restore_text, op),
-                    Ok(None) => notices::already_back(&restore_text),
-                    Err(e) => return Err(e.to_string()),
+                let restore = |l| notices::describe_target(l, &p.restore);
+                let (line, reply) = match self.restore(&ctx, &p, actor).await {
+                    Ok(Some(op)) => {
+                        said(&|l| notices::scaling_down(l, &actor.name, &restore(l), op))
+                    }
+                    Ok(None) => said(&|l| notices::already_back(l, &restore(l))),
+                    Err(e) => return Err(e.user_message(loc)),
                 };
                 let action = if kind == ReminderKind::TimedRevert {
                     AuditAction::Reverted
@@ -851,20 +867,21 @@ impl Engine {
                     AuditAction::Acknowledged
                 };
                 self.audit_reminder(&ctx, actor, action, None).await;
-                self.close(&mut r, &p, ReminderState::Done).await;
+                self.close(&mut r, &p, ReminderState::Done, thread_loc)
+                    .await;
                 self.say_in(ctx.thread.as_ref(), &line).await;
-                return Ok(line);
+                return Ok(reply);
             }
             (Answer::Snooze(_), ReminderKind::TimedRevert) => {
-                return Err("A timed change can be extended or reverted, not snoozed.".into())
+                return Err(t!(loc, "timed-no-snooze"))
             }
             (Answer::Extend, ReminderKind::AfterSnapshot) => {
-                return Err("Use Snooze to be reminded later.".into())
+                return Err(t!(loc, "snapshot-no-extend"))
             }
         };
         r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
         store.update_reminder(&r).await.map_err(internal)?;
-        self.say_in(ctx.thread.as_ref(), &reply).await;
+        self.say_in(ctx.thread.as_ref(), &thread_line).await;
         Ok(reply)
     }
 }

@@ -10,7 +10,9 @@ use super::{
 };
 use crate::{
     cloud::CloudError,
+    i18n::{self, Locale},
     scaling::{Current, IdleInput, Plan, ReplicaInput, RuleError, Target},
+    t,
 };
 
 /// The scaling commands. Their names are the slash-command names.
@@ -129,19 +131,59 @@ impl Prepared {
     }
 }
 
-/// Why a request was refused before anything was sent to the API.
+/// Why a request (or a click) was refused before anything was sent to the API.
+///
+/// `Display` is the English text, for logs; [`Rejection::user_message`] speaks the user's
+/// language.
 #[derive(Debug, thiserror::Error)]
 pub enum Rejection {
     #[error("{0}")]
     Invalid(#[from] RuleError),
-    #[error("{0}")]
-    Denied(String),
-    #[error("{0}")]
-    UnknownService(String),
+    /// The policy does not let this actor run `command` on `service` in this channel.
+    #[error("{}", self.user_message(Locale::EnUs))]
+    Denied {
+        command: CommandKind,
+        /// The service's name as people know it.
+        service: String,
+    },
+    /// Nothing matches what was typed; `aliases` are the configured ones, to suggest.
+    #[error("{}", self.user_message(Locale::EnUs))]
+    UnknownService { typed: String, aliases: Vec<String> },
+    /// A click from someone who is neither the requester nor a confirmer.
+    #[error("{}", self.user_message(Locale::EnUs))]
+    NotDecider,
     #[error("{}", .0.user_message())]
     Api(#[from] CloudError),
     #[error("{0}")]
     FollowUp(FollowUpError),
     #[error("The bot could not record this request (its database is unavailable), so nothing was sent. Try again in a minute.")]
     Unavailable,
+}
+
+impl Rejection {
+    /// The explanation shown to the person who asked, in their language.
+    pub fn user_message(&self, loc: Locale) -> String {
+        match self {
+            Self::Invalid(e) => e.user_message(loc),
+            Self::Denied { command, service } => t!(
+                loc,
+                "denied",
+                command = command.name(),
+                service = service.as_str()
+            ),
+            Self::UnknownService { typed, aliases } if aliases.is_empty() => {
+                t!(loc, "unknown-service", typed = typed.as_str())
+            }
+            Self::UnknownService { typed, aliases } => t!(
+                loc,
+                "unknown-service-aliases",
+                typed = typed.as_str(),
+                aliases = i18n::join(loc, aliases)
+            ),
+            Self::NotDecider => t!(loc, "not-decider"),
+            Self::Api(e) => e.user_message_in(loc),
+            Self::FollowUp(e) => e.user_message(loc),
+            Self::Unavailable => t!(loc, "store-unavailable"),
+        }
+    }
 }

@@ -9,6 +9,8 @@ use std::{fmt, sync::Arc, time::Duration};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use super::request::Rejection;
+
 /// Who asked for (or clicked on) something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
@@ -27,6 +29,13 @@ pub struct Origin {
     pub channel: String,
     /// BCP 47 locale of the interaction (`en-US`, `ru`, `zh-CN`).
     pub locale: String,
+}
+
+impl Origin {
+    /// The language to answer in: the interaction's locale, English when we lack it.
+    pub fn lang(&self) -> crate::i18n::Locale {
+        crate::i18n::Locale::from_tag(&self.locale)
+    }
 }
 
 /// A status message the surface posted, as the surface identifies it.
@@ -82,8 +91,9 @@ pub struct ReminderPost {
     pub buttons: Vec<NoticeButton>,
 }
 
-/// Decides whether a clicker may press a button; `Err` carries the reason shown to them privately.
-pub type ClickGuard = Arc<dyn Fn(&Actor) -> Result<(), String> + Send + Sync>;
+/// Decides whether a clicker may press a button; `Err` carries the reason shown to them
+/// privately (the surface renders it in the clicker's language).
+pub type ClickGuard = Arc<dyn Fn(&Actor) -> Result<(), Rejection> + Send + Sync>;
 
 /// What the engine needs from a chat surface. Errors are the surface's own (network, gone
 /// channel); the engine logs them and goes on, since it cannot report a broken chat in that chat.

@@ -1,5 +1,6 @@
-//! Every sentence the engine writes into chat, in one place, so wording stays consistent and
-//! can be localized without touching the flow.
+//! Every sentence the engine writes into chat, in one place, so wording stays consistent. The
+//! words themselves come from the Fluent files (see [`crate::i18n`]); functions that take a
+//! [`Prepared`] speak the language of its origin, the others take a [`Locale`].
 
 use std::time::Duration;
 
@@ -7,7 +8,12 @@ use super::{
     engine::Outcome,
     request::{CommandKind, OperationId, Prepared},
 };
-use crate::{cloud::model::Service, scaling::Current};
+use crate::{
+    cloud::model::Service,
+    i18n::{self, Locale},
+    scaling::{Change, Current, Field, Plan, Risk},
+    t,
+};
 
 /// `4m 05s`, `42s`, `1h 03m`: short and stable for chat.
 pub fn duration(d: Duration) -> String {
@@ -20,37 +26,108 @@ pub fn duration(d: Duration) -> String {
 }
 
 /// The values a command is about, as the API reports them.
-pub fn describe(kind: CommandKind, current: &Current) -> String {
+pub fn describe(loc: Locale, kind: CommandKind, current: &Current) -> String {
     match current {
-        Current::Cdc(c) => format!("{} cores / {} GB", c.cores(), c.replica_memory_gb),
-        Current::Service(s) => describe_service(kind, s),
+        Current::Cdc(c) => t!(
+            loc,
+            "describe-cdc",
+            cores = c.cores(),
+            memory = c.replica_memory_gb.to_string()
+        ),
+        Current::Service(s) => describe_service(loc, kind, s),
     }
 }
 
-fn describe_service(kind: CommandKind, s: &Service) -> String {
+fn describe_service(loc: Locale, kind: CommandKind, s: &Service) -> String {
     let state = s
         .state
         .as_ref()
-        .map(|st| format!(", state {st}"))
+        .map(|st| t!(loc, "describe-state", state = st.to_string()))
         .unwrap_or_default();
     match kind {
         CommandKind::Idle => match (s.idle_scaling, s.idle_timeout_minutes) {
-            (Some(true), Some(t)) => format!("idling on, {t} min timeout{state}"),
-            (Some(true), None) => format!("idling on{state}"),
-            _ => format!("idling off{state}"),
+            (Some(true), Some(m)) => t!(
+                loc,
+                "describe-idle-on-timeout",
+                minutes = m.to_string(),
+                state = state
+            ),
+            (Some(true), None) => t!(loc, "describe-idle-on", state = state),
+            _ => t!(loc, "describe-idle-off", state = state),
         },
         _ => {
             let replicas = s
                 .num_replicas
-                .map(|n| format!("{n} replica{}", if n == 1 { "" } else { "s" }))
-                .unwrap_or_else(|| "replicas unknown".into());
+                .map(|n| t!(loc, "describe-replicas", count = n))
+                .unwrap_or_else(|| t!(loc, "describe-replicas-unknown"));
             let memory = match (s.min_replica_memory_gb, s.max_replica_memory_gb) {
-                (Some(a), Some(b)) => format!(", {a}–{b} GB per replica"),
+                (Some(a), Some(b)) => t!(
+                    loc,
+                    "describe-memory",
+                    min = a.to_string(),
+                    max = b.to_string()
+                ),
                 _ => String::new(),
             };
             format!("{replicas}{memory}{state}")
         }
     }
+}
+
+/// Why a change needs a second look, for the summary and the confirmation prompt.
+pub fn risk(loc: Locale, risk: &Risk) -> String {
+    match risk {
+        Risk::CapacityDown => t!(loc, "risk-capacity-down"),
+        Risk::CostUp { factor } => t!(loc, "risk-cost-up", factor = format!("{factor:.1}")),
+        Risk::Idling {
+            customer_facing: true,
+        } => t!(loc, "risk-idling-customer"),
+        Risk::Idling {
+            customer_facing: false,
+        } => t!(loc, "risk-idling"),
+    }
+}
+
+fn change(loc: Locale, c: &Change) -> String {
+    let values = match &c.from {
+        Some(from) if *from == c.to => t!(loc, "plan-already", value = c.to.as_str()),
+        Some(from) => t!(loc, "plan-change", from = from.as_str(), to = c.to.as_str()),
+        None => t!(loc, "plan-unknown-from", to = c.to.as_str()),
+    };
+    if c.field == Field::CdcCompute {
+        format!("{}: {values}", t!(loc, "plan-field-cdc"))
+    } else {
+        values
+    }
+}
+
+/// [`Plan::summary`] in `loc`: the frame and the risks are translated; the values keep the
+/// units the plan wrote them with.
+pub fn summary(loc: Locale, plan: &Plan) -> String {
+    if plan.is_noop() {
+        let prefix = match plan.unchanged.first() {
+            Some(c) if c.field == Field::CdcCompute => format!("{}: ", t!(loc, "plan-field-cdc")),
+            _ => String::new(),
+        };
+        let values: Vec<String> = plan.unchanged.iter().map(|c| c.to.clone()).collect();
+        let rest = if values.is_empty() {
+            t!(loc, "plan-no-change")
+        } else {
+            t!(
+                loc,
+                "plan-no-change-already",
+                values = i18n::join(loc, &values)
+            )
+        };
+        return format!("{prefix}{rest}");
+    }
+    let changes: Vec<String> = plan.changes.iter().map(|c| change(loc, c)).collect();
+    let mut line = i18n::join(loc, &changes);
+    if !plan.risks.is_empty() {
+        let risks: Vec<String> = plan.risks.iter().map(|r| risk(loc, r)).collect();
+        line.push_str(&format!(" ({})", i18n::join(loc, &risks)));
+    }
+    line
 }
 
 pub fn thread_name(id: OperationId, p: &Prepared) -> String {
@@ -61,113 +138,147 @@ pub fn thread_name(id: OperationId, p: &Prepared) -> String {
 
 /// The headline of the status message; `stage` says where the operation is.
 pub fn status(id: OperationId, p: &Prepared, stage: &str) -> String {
-    format!(
-        "**/{}** `{}` {}: {}\nRequested by {}. {}",
-        p.kind,
-        p.service.name,
-        id,
-        p.plan.summary(),
-        p.actor.name,
-        stage
+    let loc = p.origin.lang();
+    t!(
+        loc,
+        "status",
+        command = p.kind.name(),
+        service = p.service.name.as_str(),
+        id = id.to_string(),
+        summary = summary(loc, &p.plan),
+        actor = p.actor.name.as_str(),
+        stage = stage
     )
 }
 
-pub const STAGE_CONFIRM: &str = "Waiting for confirmation.";
-pub const STAGE_APPLYING: &str = "Sending the change to ClickHouse Cloud…";
-
-pub fn stage_watching(window: &str) -> String {
-    format!("Accepted; waiting for the API to report the new configuration (usually {window}).")
+pub fn stage_confirm(loc: Locale) -> String {
+    t!(loc, "stage-confirm")
 }
 
-pub fn stage_outcome(outcome: &Outcome) -> String {
+pub fn stage_applying(loc: Locale) -> String {
+    t!(loc, "stage-applying")
+}
+
+pub fn stage_watching(loc: Locale, window: &str) -> String {
+    t!(loc, "stage-watching", window = window)
+}
+
+/// How long a change usually takes: a range (`2m 00s–6m 00s`) or an upper bound.
+pub fn window_range(min: Duration, max: Duration) -> String {
+    format!("{}–{}", duration(min), duration(max))
+}
+
+pub fn window_under(loc: Locale, max: Duration) -> String {
+    t!(loc, "window-under", duration = duration(max))
+}
+
+pub fn stage_outcome(loc: Locale, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Confirmed { took, .. } => format!("✅ Confirmed after {}.", duration(*took)),
-        Outcome::NoOp => "Nothing to change.".into(),
-        Outcome::TimedOut { .. } => "⚠️ Not confirmed before the deadline.".into(),
-        Outcome::Failed { .. } => "❌ Failed.".into(),
-        Outcome::Superseded { by } => format!("Superseded by {by}."),
-        Outcome::Cancelled { by: Some(a) } => format!("Cancelled by {}.", a.name),
-        Outcome::Cancelled { by: None } => {
-            "Expired: nobody confirmed in time. Nothing was sent.".into()
+        Outcome::Confirmed { took, .. } => t!(loc, "outcome-confirmed", took = duration(*took)),
+        Outcome::NoOp => t!(loc, "outcome-noop"),
+        Outcome::TimedOut { .. } => t!(loc, "outcome-timed-out"),
+        Outcome::Failed { .. } => t!(loc, "outcome-failed"),
+        Outcome::Superseded { by } => t!(loc, "outcome-superseded", by = by.to_string()),
+        Outcome::Cancelled { by: Some(a) } => {
+            t!(loc, "outcome-cancelled", actor = a.name.as_str())
         }
+        Outcome::Cancelled { by: None } => t!(loc, "outcome-expired"),
     }
 }
 
 pub fn noop(p: &Prepared) -> String {
-    format!(
-        "`{}` already has {}. Nothing was sent.",
-        p.service.name,
-        describe(p.kind, &p.current)
+    let loc = p.origin.lang();
+    t!(
+        loc,
+        "noop",
+        service = p.service.name.as_str(),
+        current = describe(loc, p.kind, &p.current)
     )
 }
 
 pub fn confirm_prompt(p: &Prepared, timeout: Duration) -> String {
+    let loc = p.origin.lang();
     let reasons: Vec<String> = p
         .plan
         .confirmation_reasons()
         .iter()
-        .map(|r| r.to_string())
+        .map(|r| risk(loc, r))
         .collect();
-    format!(
-        "This change needs a confirmation ({}). Press **Confirm** or **Cancel** within {}.",
-        reasons.join("; "),
-        duration(timeout)
+    t!(
+        loc,
+        "confirm-prompt",
+        reasons = reasons.join("; "),
+        timeout = duration(timeout)
     )
 }
 
-pub fn confirmed_by(name: &str) -> String {
-    format!("Confirmed by {name}.")
+pub fn confirmed_by(loc: Locale, name: &str) -> String {
+    t!(loc, "confirmed-by", name = name)
 }
 
-pub fn accepted(request_id: Option<&str>, window: &str) -> String {
+pub fn accepted(loc: Locale, request_id: Option<&str>, window: &str) -> String {
     match request_id {
-        Some(r) => format!("The API accepted the change (request id `{r}`). Usually takes {window}; I will post here when it shows."),
-        None => format!("The API accepted the change. Usually takes {window}; I will post here when it shows."),
+        Some(r) => t!(loc, "accepted-with-id", request_id = r, window = window),
+        None => t!(loc, "accepted", window = window),
     }
 }
 
-pub fn supersedes(older: OperationId) -> String {
-    format!("This request supersedes {older}; the API converges on the latest target.")
+pub fn supersedes(loc: Locale, older: OperationId) -> String {
+    t!(loc, "supersedes", older = older.to_string())
 }
 
-pub fn superseded(by: OperationId, actor: &str) -> String {
-    format!("Superseded by {by} (requested by {actor}); the API converges on that newer target, so this thread stops here.")
+pub fn superseded(loc: Locale, by: OperationId, actor: &str) -> String {
+    t!(loc, "superseded", by = by.to_string(), actor = actor)
 }
 
-pub fn progress(elapsed: Duration, window: &str, deadline: Duration) -> String {
-    format!(
-        "Still waiting after {} (usual: {window}). I keep checking until {} have passed.",
-        duration(elapsed),
-        duration(deadline)
+pub fn progress(loc: Locale, elapsed: Duration, window: &str, deadline: Duration) -> String {
+    t!(
+        loc,
+        "progress",
+        elapsed = duration(elapsed),
+        window = window,
+        deadline = duration(deadline)
     )
 }
 
-pub fn poll_trouble(message: &str) -> String {
-    format!("Checking the service failed: {message} I keep trying.")
+pub fn poll_trouble(loc: Locale, message: &str) -> String {
+    t!(loc, "poll-trouble", message = message)
 }
 
-pub fn outcome_detail(kind: CommandKind, outcome: &Outcome) -> String {
+pub fn confirm_buttons_missing(loc: Locale) -> String {
+    t!(loc, "confirm-buttons-missing")
+}
+
+pub fn confirm_collect_failed(loc: Locale, error: &dyn std::fmt::Display) -> String {
+    t!(loc, "confirm-collect-failed", error = error.to_string())
+}
+
+pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Confirmed { took, seen } => format!(
-            "✅ Confirmed: the API now reports {} ({} after the request).",
-            describe(kind, seen),
-            duration(*took)
+        Outcome::Confirmed { took, seen } => t!(
+            loc,
+            "detail-confirmed",
+            seen = describe(loc, kind, seen),
+            took = duration(*took)
         ),
         Outcome::TimedOut { last_seen, waited } => {
             let seen = last_seen
                 .as_ref()
-                .map(|c| describe(kind, c))
-                .unwrap_or_else(|| "nothing (no successful read)".into());
+                .map(|c| describe(loc, kind, c))
+                .unwrap_or_else(|| t!(loc, "detail-nothing-seen"));
             let check = match kind {
-                CommandKind::CdcScale => "the ClickPipes page of the service in the Cloud console",
-                _ => "the service's Settings > Scaling page in the Cloud console",
+                CommandKind::CdcScale => t!(loc, "detail-check-cdc"),
+                _ => t!(loc, "detail-check-service"),
             };
-            format!(
-                "⚠️ Not confirmed after {}. Last seen: {seen}. The change may still be in progress: check {check}, or run `/scaling-status`.",
-                duration(*waited)
+            t!(
+                loc,
+                "detail-timed-out",
+                waited = duration(*waited),
+                seen = seen,
+                place = check
             )
         }
-        Outcome::Failed { message } => format!("❌ {message}"),
-        other => stage_outcome(other),
+        Outcome::Failed { message } => t!(loc, "detail-failed", message = message.as_str()),
+        other => stage_outcome(loc, other),
     }
 }

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::{i18n::Locale, t};
+
 use super::{
     CDC_CORES_SPEC_MAX, DURATION_MAX_TEXT, DURATION_MIN_TEXT, IDLE_TIMEOUT_MAX_MINUTES,
     IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB,
@@ -239,5 +241,168 @@ fn duration_message(input: &str, problem: DurationProblem) -> String {
         DurationProblem::OutOfRange => format!(
             "duration must be from {DURATION_MIN_TEXT} to {DURATION_MAX_TEXT} (got {input:?})"
         ),
+    }
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+fn bound_key(b: Bound) -> &'static str {
+    match b {
+        Bound::Min => "min",
+        Bound::Max => "max",
+    }
+}
+
+impl RuleError {
+    /// The explanation in `loc`. In English it is exactly the `Display` text (tests/i18n.rs
+    /// checks every variant), which stays as is for logs.
+    pub fn user_message(&self, loc: Locale) -> String {
+        let mem_min = MEMORY_MIN_GB.to_string();
+        match self {
+            Self::Cores { got, max } => t!(
+                loc,
+                "rule-cores",
+                hint = yes_no(i64::from(*max) < *got && *got <= i64::from(CDC_CORES_SPEC_MAX)),
+                max = max.to_string(),
+                got = got.to_string(),
+                spec_max = CDC_CORES_SPEC_MAX.to_string()
+            ),
+            Self::Replicas {
+                got,
+                min,
+                max,
+                primary,
+            } => t!(
+                loc,
+                "rule-replicas",
+                primary = yes_no(*primary),
+                min = min.to_string(),
+                max = max.to_string(),
+                got = got.to_string()
+            ),
+            Self::Memory {
+                bound,
+                got,
+                origin,
+                max,
+                cap_applies,
+            } => {
+                let allowed = t!(
+                    loc,
+                    "rule-memory-allowed",
+                    mem_min = mem_min.as_str(),
+                    max = max.to_string()
+                );
+                let cap = if *cap_applies {
+                    t!(loc, "rule-memory-cap", max = max.to_string())
+                } else {
+                    String::new()
+                };
+                let id = match origin {
+                    Origin::Given => "rule-memory-given",
+                    Origin::Current => "rule-memory-current",
+                };
+                t!(
+                    loc,
+                    id,
+                    bound = bound_key(*bound),
+                    allowed = allowed,
+                    got = got.to_string(),
+                    cap = cap
+                )
+            }
+            Self::MemoryOrder {
+                min,
+                max,
+                min_origin,
+                max_origin,
+                limit,
+            } => {
+                let id = match (min_origin, max_origin) {
+                    (Origin::Given, Origin::Current) => "rule-order-min",
+                    (Origin::Current, Origin::Given) => "rule-order-max",
+                    _ => "rule-order",
+                };
+                t!(
+                    loc,
+                    id,
+                    mem_min = mem_min.as_str(),
+                    min = min.to_string(),
+                    max = max.to_string(),
+                    limit = limit.to_string()
+                )
+            }
+            Self::MemoryUnknown { given, limit } => t!(
+                loc,
+                "rule-memory-unknown",
+                given = bound_key(*given),
+                mem_min = mem_min.as_str(),
+                limit = limit.to_string()
+            ),
+            Self::MemoryNotFixed {
+                reason,
+                min,
+                max,
+                limit,
+            } => {
+                let (id, profile) = match reason {
+                    FixedMemory::Horizontal => ("rule-fixed-horizontal", String::new()),
+                    FixedMemory::Profile(p) => ("rule-fixed-profile", p.clone()),
+                };
+                t!(
+                    loc,
+                    id,
+                    profile = profile,
+                    min = min.to_string(),
+                    max = max.to_string(),
+                    mem_min = mem_min.as_str(),
+                    limit = limit.to_string()
+                )
+            }
+            Self::HorizontalCount { got, max } => t!(
+                loc,
+                "rule-horizontal-count",
+                got = got.to_string(),
+                max = max.to_string()
+            ),
+            Self::BasicTier { tier } => t!(loc, "rule-basic-tier", tier = format!("{tier:?}")),
+            Self::NothingGiven {
+                replicas_max,
+                memory_max,
+            } => t!(
+                loc,
+                "rule-nothing-given",
+                replicas_max = replicas_max.to_string(),
+                mem_min = mem_min.as_str(),
+                memory_max = memory_max.to_string()
+            ),
+            Self::IdleTimeout { got } => t!(
+                loc,
+                "rule-idle-timeout",
+                min = IDLE_TIMEOUT_MIN_MINUTES.to_string(),
+                max = IDLE_TIMEOUT_MAX_MINUTES.to_string(),
+                got = got.to_string()
+            ),
+            Self::TimeoutWithIdlingOff { got } => t!(
+                loc,
+                "rule-timeout-idling-off",
+                got = got.to_string(),
+                min = IDLE_TIMEOUT_MIN_MINUTES.to_string(),
+                max = IDLE_TIMEOUT_MAX_MINUTES.to_string()
+            ),
+            Self::Duration { input, problem } => {
+                let id = match problem {
+                    DurationProblem::Unreadable => "rule-duration-unreadable",
+                    DurationProblem::OutOfRange => "rule-duration-range",
+                };
+                t!(loc, id, input = format!("{input:?}"))
+            }
+        }
     }
 }

@@ -1,0 +1,387 @@
+# clickscale: все тексты бота и консоли на русском.
+# Источник: locales/en-US/clickscale.ftl. Переменные { $…}, текст в `обратных кавычках`,
+# имена команд (/scaling-status), имена опций (min-memory-gb), requestId, GB и коды HTTP
+# не переводятся.
+
+## Общее
+
+list-separator = {", "}
+
+## Слэш-команды Discord (имена: строчные буквы, цифры, - или _, не длиннее 32 символов)
+
+cmd-cdc-scale-name = cdc-масштаб
+cmd-cdc-scale-description = Масштабировать CDC-вычисления DB ClickPipes сервиса (целые ядра, 4 GB памяти на ядро)
+cmd-cdc-scale-service-name = сервис
+cmd-cdc-scale-service-description = Псевдоним, имя или id сервиса
+cmd-cdc-scale-cores-name = ядра
+cmd-cdc-scale-cores-description = Ядра CPU для CDC-вычислений; память — 4 GB на ядро
+cmd-replicas-name = реплики
+cmd-replicas-description = Изменить число реплик сервиса и/или границы памяти на реплику
+cmd-replicas-service-name = сервис
+cmd-replicas-service-description = Псевдоним, имя или id сервиса
+cmd-replicas-count-name = количество
+cmd-replicas-count-description = Число реплик
+cmd-replicas-min-memory-gb-name = мин-память-gb
+cmd-replicas-min-memory-gb-description = Минимальная память на реплику в GB (кратно 4, не меньше 8)
+cmd-replicas-max-memory-gb-name = макс-память-gb
+cmd-replicas-max-memory-gb-description = Максимальная память на реплику в GB (кратно 4, не меньше 8)
+cmd-idle-name = простой
+cmd-idle-description = Включить или выключить автоматический простой сервиса и задать его тайм-аут
+cmd-idle-service-name = сервис
+cmd-idle-service-description = Псевдоним, имя или id сервиса
+cmd-idle-enabled-name = включён
+cmd-idle-enabled-description = Разрешить сервису простаивать (масштабироваться до нуля), когда он не используется
+cmd-idle-timeout-minutes-name = тайм-аут-минуты
+cmd-idle-timeout-minutes-description = Сколько минут без запросов до перехода в простой (не меньше 5)
+cmd-scaling-status-name = статус-масштабирования
+cmd-scaling-status-description = Показать настройки масштабирования сервиса, CDC-вычисления и операции в работе
+cmd-scaling-status-service-name = сервис
+cmd-scaling-status-service-description = Псевдоним, имя или id сервиса
+
+## Значения, которые сообщает API
+
+describe-cdc = { $cores } { $cores ->
+    [one] ядро
+    [few] ядра
+   *[many] ядер
+} / { $memory } GB
+describe-state = , состояние { $state }
+describe-idle-on-timeout = простой включён, тайм-аут { $minutes } мин{ $state }
+describe-idle-on = простой включён{ $state }
+describe-idle-off = простой выключен{ $state }
+describe-replicas = { $count } { $count ->
+    [one] реплика
+    [few] реплики
+   *[many] реплик
+}
+describe-replicas-unknown = число реплик неизвестно
+describe-memory = , { $min }–{ $max } GB на реплику
+
+## Сводка плана и причины подтверждения
+
+plan-field-cdc = CDC-вычисления
+plan-change = { $from } -> { $to }
+plan-already = уже { $value }
+plan-unknown-from = { $to } (текущее значение неизвестно)
+plan-no-change = без изменений
+plan-no-change-already = без изменений, уже { $values }
+risk-capacity-down = мощность уменьшается
+risk-cost-up = стоимость x{ $factor }
+risk-idling-customer = включает простой для сервиса, которым пользуются клиенты
+risk-idling = включает простой
+
+## Статусное сообщение операции
+
+status = **/{ $command }** `{ $service }` { $id }: { $summary }
+    Запросил(а) { $actor }. { $stage }
+stage-confirm = Ждём подтверждения.
+stage-applying = Отправляем изменение в ClickHouse Cloud…
+stage-watching = Принято; ждём, когда API покажет новую конфигурацию (обычно { $window }).
+window-under = до { $duration }
+outcome-confirmed = ✅ Подтверждено через { $took }.
+outcome-noop = Менять нечего.
+outcome-timed-out = ⚠️ Не подтверждено до крайнего срока.
+outcome-failed = ❌ Не удалось.
+outcome-superseded = Заменено операцией { $by }.
+outcome-cancelled = Отменено: { $actor }.
+outcome-expired = Время вышло: никто не подтвердил вовремя. Ничего не отправлено.
+
+## Сообщения в ветке и личные ответы
+
+noop = У `{ $service }` уже { $current }. Ничего не отправлено.
+confirm-prompt = Это изменение нужно подтвердить ({ $reasons }). Нажмите **{ button-confirm }** или **{ button-cancel }** в течение { $timeout }.
+confirmed-by = Подтвердил(а) { $name }.
+accepted-with-id = API приняло изменение (request id `{ $request_id }`). Обычно это занимает { $window }; я напишу здесь, когда оно применится.
+accepted = API приняло изменение. Обычно это занимает { $window }; я напишу здесь, когда оно применится.
+supersedes = Этот запрос заменяет { $older }; API приводит сервис к последней цели.
+superseded = Заменено операцией { $by } (запросил(а) { $actor }); API приводит сервис к этой новой цели, поэтому эта ветка здесь заканчивается.
+progress = Всё ещё ждём, прошло { $elapsed } (обычно { $window }). Продолжаю проверять, пока не пройдёт { $deadline }.
+poll-trouble = Не удалось проверить сервис: { $message } Продолжаю попытки.
+detail-confirmed = ✅ Подтверждено: API теперь показывает { $seen } (через { $took } после запроса).
+detail-timed-out = ⚠️ Не подтверждено за { $waited }. Последнее значение: { $seen }. Изменение может ещё выполняться: проверьте { $place } или выполните `/scaling-status`.
+detail-nothing-seen = ничего (ни одного успешного чтения)
+detail-check-cdc = страницу ClickPipes сервиса в консоли Cloud
+detail-check-service = страницу Settings > Scaling сервиса в консоли Cloud
+detail-failed = ❌ { $message }
+confirm-buttons-missing = Не удалось показать кнопки подтверждения, поэтому ничего не отправлено.
+confirm-collect-failed = Не удалось получить подтверждение ({ $error }); ничего не отправлено.
+not-decider = Решать по этому изменению может только автор запроса или участник роли подтверждающих.
+unknown-service = В этой организации нет сервиса `{ $typed }`. Укажите имя или id сервиса (автодополнение их показывает).
+unknown-service-aliases = Нет сервиса `{ $typed }`. Настроенные псевдонимы: { $aliases }; подойдёт и имя или id сервиса из организации.
+denied = Вам нельзя выполнять /{ $command } для `{ $service }` в этом канале. Попросите администратора добавить правило политики для одной из ваших ролей.
+started = Запущено { $id }: `/{ $command }` для `{ $service }`: { $summary }. { $next }
+started-confirm = Нужно подтверждение: воспользуйтесь кнопками на статусном сообщении в этом канале. Дальнейшие сообщения будут в ветке этого сообщения.
+started-follow = Дальнейшие сообщения будут в ветке статусного сообщения в этом канале.
+
+## Отказы (правила масштабирования)
+
+rule-cores = { $hint ->
+    [yes] cores должно быть целым числом от 1 до { $max } (получено { $got }); предел настраивается до { $spec_max }
+   *[no] cores должно быть целым числом от 1 до { $max } (получено { $got })
+}
+rule-replicas = { $primary ->
+    [yes] число реплик должно быть целым от { $min } до { $max } для основного сервиса warehouse (получено { $got })
+   *[no] число реплик должно быть целым от { $min } до { $max } (получено { $got })
+}
+rule-memory-allowed = кратно 4, от { $mem_min } до { $max } GB на реплику
+rule-memory-cap = ; { $max } GB — предел памяти на реплику в этой организации
+rule-memory-given = { $bound ->
+    [min] минимальная память
+   *[max] максимальная память
+} должна быть { $allowed } (получено { $got }){ $cap }
+rule-memory-current = текущая { $bound ->
+    [min] минимальная
+   *[max] максимальная
+} память сервиса — { $got } GB, вне допустимого ({ $allowed }){ $cap }; укажите и { $bound ->
+    [min] минимальную
+   *[max] максимальную
+} память
+rule-order-min = минимальная память должна быть от { $mem_min } до { $max } GB на реплику — текущей максимальной памяти сервиса (получено { $min }); чтобы поднять выше, укажите и максимальную память
+rule-order-max = максимальная память должна быть от { $min } GB (текущая минимальная память сервиса) до { $limit } GB на реплику (получено { $max }); чтобы опустить ниже, укажите и минимальную память
+rule-order = минимальная память не может быть больше максимальной: обе должны быть кратны 4, от { $mem_min } до { $limit } GB на реплику, мин ≤ макс (получено мин { $min }, макс { $max })
+rule-memory-unknown = { $given ->
+    [min] указана только минимальная память, а текущую максимальную сервис не сообщает; укажите и максимальную память
+   *[max] указана только максимальная память, а текущую минимальную сервис не сообщает; укажите и минимальную память
+} (кратно 4, от { $mem_min } до { $limit } GB на реплику, мин ≤ макс)
+rule-fixed-horizontal = память: сервис использует горизонтальное автомасштабирование, где у каждой реплики один фиксированный размер, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } GB); укажите один размер, кратный 4, от { $mem_min } до { $limit } GB
+rule-fixed-profile = память: у профиля { $profile } нет вертикального автомасштабирования, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } GB); укажите один размер, кратный 4, от { $mem_min } до { $limit } GB
+rule-horizontal-count = реплики: сервис использует горизонтальное автомасштабирование, которому нужен диапазон реплик мин–макс, а не фиксированное число (получено { $got }); бот задаёт фиксированное число от 1 до { $max } только сервисам с вертикальным режимом, поэтому измените диапазон в консоли ClickHouse Cloud
+rule-basic-tier = Сервисы уровня Basic работают на одной реплике и не масштабируются; перейдите на Scale или Enterprise (уровень этого сервиса: { $tier }; простой по-прежнему можно менять)
+rule-nothing-given = укажите хотя бы одно: число реплик (от 1 до { $replicas_max }) или мин./макс. память (кратно 4, от { $mem_min } до { $memory_max } GB на реплику)
+rule-idle-timeout = тайм-аут простоя должен быть целым числом минут от { $min } до { $max }, то есть не больше недели (получено { $got })
+rule-timeout-idling-off = тайм-аут простоя действует, только когда простой включён (получено { $got } при выключенном простое); выключайте простой без тайм-аута или включайте его с тайм-аутом от { $min } до { $max } минут
+rule-duration-unreadable = длительность должна выглядеть как 30m, 4h, 1h30m или 2d, от 1 минуты до 30 дней (получено { $input })
+rule-duration-range = длительность должна быть от 1 минуты до 30 дней (получено { $input })
+
+## Ошибки API ClickHouse Cloud
+
+cloud-request-id = {" "}(request id { $id })
+cloud-op-list-organizations = получить список организаций
+cloud-op-list-services = получить список сервисов
+cloud-op-get-service = прочитать сервис
+cloud-op-update-replica-scaling = изменить масштабирование реплик
+cloud-op-get-cdc-scaling = прочитать CDC-масштабирование
+cloud-op-update-cdc-scaling = изменить CDC-масштабирование
+cloud-op-list-clickpipes = получить список ClickPipes
+cloud-op-get-clickpipe = прочитать ClickPipe
+cloud-op-change-service-state = изменить состояние сервиса
+cloud-timeout = Не удаётся связаться с API ClickHouse Cloud по адресу { $base_url } после { $attempts } { $attempts ->
+    [one] попытки
+   *[other] попыток
+}: ответа нет. Попробуйте позже.
+cloud-connect = Не удаётся связаться с API ClickHouse Cloud по адресу { $base_url } после { $attempts } { $attempts ->
+    [one] попытки
+   *[other] попыток
+}: соединение не установлено. Попробуйте позже.
+cloud-decode = API ClickHouse Cloud прислало ответ на «{ $op }», который clickscale не может прочитать{ $rid }. Возможно, API изменилось; пожалуйста, сообщите об этом.
+cloud-config = clickscale не может обратиться к Cloud API: { $message }.
+cloud-400 = API отклонило запрос: { $message }{ $rid }
+cloud-401 = API ClickHouse Cloud отклонило ключ API (проверьте CLICKHOUSE_KEY_ID / CLICKHOUSE_KEY_SECRET){ $rid }.
+cloud-403-permission = У ключа API нет разрешения `{ $permission }` на этот сервис, а оно нужно, чтобы { $op }{ $rid }.
+cloud-403 = Ключу API не разрешено { $op }{ $rid }: проверьте его роль.
+cloud-404-cdc = CDC-вычисления не найдены: либо сервис неизвестен, либо на нём ещё не создан ни один DB ClickPipe{ $rid }.
+cloud-404-clickpipe = Неизвестный ClickPipe или сервис{ $rid }.
+cloud-404-organization = Неизвестная организация{ $rid }.
+cloud-404 = Неизвестный сервис: проверьте id или псевдоним сервиса{ $rid }.
+cloud-409 = Сервис занят другим изменением: { $message }{ $rid }. Попробуйте через несколько минут.
+cloud-424-idle = Сервис простаивает, а вызовам ClickPipes нужно, чтобы он работал. Его можно разбудить (awake) и повторить команду{ $rid }.
+cloud-424 = Сервис не запущен, а чтобы { $op }, он должен работать: { $message }{ $rid }.
+cloud-429 = API ClickHouse Cloud ограничивает частоту запросов для этого ключа API (даже после { $attempts } { $attempts ->
+    [one] попытки
+   *[other] попыток
+}){ $rid }. Попробуйте через минуту.
+cloud-5xx = Сбой API ClickHouse Cloud (HTTP { $status }) после { $attempts } { $attempts ->
+    [one] попытки
+   *[other] попыток
+}{ $rid }. Попробуйте позже.
+cloud-other = API ClickHouse Cloud ответило HTTP { $status }: { $message }{ $rid }.
+
+## /scaling-status
+
+scaling-header = **`{ $name }`** (`{ $id }`){ $state }
+scaling-config-error = Конфигурация: не удалось прочитать: { $error }
+scaling-cdc = CDC-вычисления: { $cdc }
+scaling-cdc-idle = недоступны, пока сервис простаивает (вызовам ClickPipes нужно, чтобы он работал)
+scaling-cdc-none = нет: на этом сервисе ещё не настроен ни один DB ClickPipe
+scaling-read-error = не удалось прочитать: { $error }
+scaling-pipes = DB ClickPipes: { $pipes }
+scaling-pipe-state-unknown = состояние неизвестно
+scaling-pipes-error = DB ClickPipes: не удалось прочитать: { $error }
+scaling-in-flight-none = В работе: ничего.
+scaling-in-flight = В работе:
+scaling-in-flight-op = - { $id } `/{ $command }`, запросил(а) { $actor }: { $summary } (запущено { $ago } назад)
+scaling-replicas-horizontal = { $min }–{ $max } (горизонтальное автомасштабирование)
+scaling-unknown = неизвестно
+scaling-memory = { $gb } GB на реплику
+scaling-memory-range = { $min }–{ $max } GB на реплику
+scaling-replicas-memory = Реплики: { $replicas }; память: { $memory }
+scaling-idle-on-timeout = включён, тайм-аут { $minutes } мин
+scaling-idle-on = включён
+scaling-idle-off = выключен
+scaling-idling = Простой: { $idle }
+scaling-schedule-active = Сейчас действует запись расписания масштабирования, поэтому фактические значения могут отличаться от этих.
+
+## Discord: кнопки и ошибки
+
+button-confirm = Подтвердить
+button-cancel = Отмена
+buttons-expired = Срок действия этих кнопок истёк: изменение больше не ждёт решения.
+buttons-already-decided = Кто-то другой только что принял решение по этому изменению.
+error-internal = У меня что-то пошло не так; ничего не изменено. Если это повторится, передайте администратору этот код: `{ $reference }`.
+error-unreadable-option = Не удалось прочитать одну из опций команды. Проверьте значения и попробуйте снова (код `{ $reference }`).
+error-outdated-command = Эта команда не соответствует запущенной версии бота (список команд, возможно, ещё обновляется). Попробуйте через минуту (код `{ $reference }`).
+error-guild-only = Эта команда работает только в канале сервера, не в личных сообщениях.
+
+## Консоль (`clickscale console`)
+
+console-banner-sim =
+    clickscale console: симуляция ClickHouse Cloud по адресу { $url } (org { $org }). Вы — { $name } ({ $roles }).
+    Сервисы: { $services }
+    Попробуйте: /replicas service:analytics-staging count:4
+console-banner-api =
+    clickscale console: API ClickHouse Cloud по адресу { $url } (org { $org }). Вы — { $name } ({ $roles }).
+    Сервисы: { $services }
+    Попробуйте: /scaling-status service:<имя>
+console-no-roles = без ролей
+console-roles = роли { $roles }
+console-services-any = любое имя или id сервиса организации
+console-services-aliases = { $aliases } (или любое имя или id сервиса)
+console-interactive-hint = Введите `help`, чтобы увидеть команды; `quit` или Ctrl-D — выход.
+console-interrupted = Прервано: ввод больше не читается.
+console-read-failed = ошибка: не удалось прочитать ввод: { $error }
+console-parse-error = ошибка: { $error } Ничего не отправлено.
+console-refused = отказано: { $reason } Ничего не отправлено.
+console-refused-status = отказано: { $reason }
+console-buttons = { $row }   (введите надпись или номер кнопки)
+console-edited = изменено
+console-no-buttons = Нет кнопок, ожидающих нажатия, поэтому `{ $choice }` ничего не делает. Кнопки появляются, когда изменение нужно подтвердить.
+console-no-such-button = нет кнопки { $choice }: { $row }
+console-click-refused = (видно только вам) { $reason } Кнопки по-прежнему ждут.
+console-click-expired = Срок действия кнопок истёк раньше, чем пришло ваше нажатие.
+console-unanswered = Ввода больше нет: { $n } { $n ->
+    [one] неотвеченное подтверждение истекает сейчас; для него ничего не отправляется.
+    [few] неотвеченных подтверждения истекают сейчас; для них ничего не отправляется.
+   *[many] неотвеченных подтверждений истекают сейчас; для них ничего не отправляется.
+}
+console-waiting = Ждём завершения { $n } { $n ->
+    [one] операции
+   *[other] операций
+} в работе (Ctrl-C — выйти сразу)…
+console-leaving = Выход, в работе { $n } { $n ->
+    [one] операция
+    [few] операции
+   *[many] операций
+}: уже принятое изменение всё равно произойдёт в ClickHouse Cloud; проверьте его через /scaling-status.
+console-summary = Итог: { $parts }.
+console-summary-nothing = Итог: ничего не запускалось.
+console-summary-confirmed = подтверждено: { $n }
+console-summary-noop = без изменений: { $n }
+console-summary-cancelled = отменено: { $n }
+console-summary-expired = истекло: { $n }
+console-summary-superseded = заменено: { $n }
+console-summary-timed-out = не подтверждено вовремя: { $n }
+console-summary-failed = не удалось: { $n }
+console-summary-refused = отказано: { $n }
+console-summary-invalid = некорректный ввод: { $n }
+
+## Follow-ups: revert options, reminders, timed reverts, history
+
+cmd-cdc-scale-revert-name = откат
+cmd-cdc-scale-revert-description = Когда вернуть обратно: after-snapshot (по умолчанию при увеличении), длительность вроде 4h или never
+cmd-cdc-scale-for-name = на-время
+cmd-cdc-scale-for-description = Вернуть обратно через это время, например 4h (то же, что revert:4h)
+cmd-cdc-scale-reason-name = причина
+cmd-cdc-scale-reason-description = Почему оставить увеличенным (обязательно с revert:never; пишется в журнал аудита)
+cmd-replicas-for-name = на-время
+cmd-replicas-for-description = Вернуть прежние значения через это время, например 4h (от 5m до 7d)
+cmd-scaling-history-name = история-масштабирования
+cmd-scaling-history-description = Последние запросы на масштабирование, результаты, напоминания и ответы
+cmd-scaling-history-service-name = сервис
+cmd-scaling-history-service-description = Только этот сервис (псевдоним, имя или id)
+
+followup-bad-revert = `revert:` принимает `after-snapshot`, `never` или длительность вроде `4h` (от 5m до 7d); получено `{ $input }`.
+followup-bad-duration = `for:` принимает длительность вроде `30m`, `4h` или `2d` (от 5m до 7d); получено `{ $input }`.
+followup-both = Укажите либо `revert:`, либо `for:`, но не оба (`for:4h` означает то же, что `revert:4h`).
+followup-never-without-reason = Для `revert:never` нужен `reason:` (он пишется в журнал аудита), например `reason:бэкфилл идёт всю неделю`.
+followup-reason-without-never = `reason:` указывается только с `revert:never`; иначе уберите его.
+followup-after-snapshot-not-up = `revert:after-snapshot` имеет смысл только при увеличении CDC; это изменение его не увеличивает. Используйте `revert:<длительность>` или не указывайте опцию.
+followup-not-supported = /{ $command } не принимает `revert:` и `for:`.
+store-unavailable = Бот не смог сохранить этот запрос (база данных недоступна), поэтому ничего не отправлено. Повторите через минуту.
+
+resumed-confirm = ↻ clickscale перезапущен; продолжаю: жду подтверждения.
+resumed-apply = ↻ clickscale перезапущен; продолжаю: отправляю изменение повторно (оно задаёт абсолютные значения, повтор безопасен).
+resumed-watch = ↻ clickscale перезапущен; продолжаю: жду новую конфигурацию.
+
+target-replicas = { $n } { $n ->
+    [one] реплика
+    [few] реплики
+   *[many] реплик
+}
+target-memory-range = { $min }–{ $max } ГБ на реплику
+target-memory-min = не меньше { $min } ГБ на реплику
+target-memory-max = не больше { $max } ГБ на реплику
+target-idle-on-timeout = простой включён, тайм-аут { $minutes } мин
+target-idle-on = простой включён
+target-idle-off = простой выключен
+target-idle-timeout = тайм-аут простоя { $minutes } мин
+
+kept-on-request = Оставлено намеренно (`revert:never`): «{ $reason }». Напоминания об уменьшении не будет; причина записана в журнал аудита.
+followup-failed = ⚠️ Не удалось запланировать напоминание об уменьшении (база данных недоступна). Пожалуйста, уменьшите вручную, когда закончите.
+after-snapshot-scheduled = После снапшота: каждые { $every } я проверяю DB ClickPipes сервиса `{ $service }` и попрошу дежурных вернуть { $restore }, когда ни один не будет в Provisioning, Setup, Snapshot или Resync.
+timed-scheduled = Изменение на время: верну { $restore } в { $until } (предупрежу за { $warning }).
+pipe-finished = `{ $name }` ({ $state })
+pipe-loading = `{ $name }` в состоянии { $state }
+no-db-pipes = DB ClickPipes нет
+reminder-again = Напоминание:{" "}
+snapshot-done = { $again }Начальная загрузка на `{ $service }` завершена: { $pipes }. CDC всё ещё увеличен до { $current } (уже { $scaled_for }; было { $restore }). Уменьшите сейчас, отложите или оставьте с указанием причины.
+escalation = Эскалация: никто не ответил за { $waited }. { $reminder }
+escalation-elsewhere = Эскалация: CDC на `{ $service }` всё ещё увеличен после начальной загрузки, и никто не ответил. См. <#{ $thread }>.
+timed-warning = Изменение на время для `{ $service }` заканчивается через { $left }: затем я верну { $restore }. Продлите на 1 ч или откатите сейчас.
+still-loading = Не уменьшаю: { $pipes }. Спрошу снова, когда загрузка закончится.
+already-back = Сервис уже вернулся к { $restore }; возвращать нечего. Закрываю напоминание.
+scaling-down = { $who } попросил(а) вернуть { $restore }: у операции { $op } своя ветка.
+auto-scaling-down = Никто не ответил: возвращаю { $restore } автоматически, как настроено (операция { $op }).
+reverting = Время вышло: возвращаю { $restore } (операция { $op }).
+snoozed = { $who } отложил(а) на { $duration }. Тогда проверю снова.
+kept = { $who } оставляет текущую конфигурацию: «{ $reason }». Напоминаний по этому изменению больше не будет.
+extended = { $who } продлил(а) на 1 ч: теперь возврат в { $until }.
+reminder-answered = Напоминание (отвечено)
+check-failed = Не удалось проверить ClickPipes: { $message } Попробую ещё раз.
+answer-busy = Кто-то отвечает на это напоминание прямо сейчас; повторите через несколько секунд.
+answer-done = На это напоминание уже ответили.
+answer-gone = Этого напоминания больше нет.
+answer-not-allowed = Отвечать на это напоминание могут только дежурные, автор запроса или подтверждающие.
+answer-db-error = Бот не смог прочитать напоминание (база данных недоступна); повторите через минуту.
+answer-internal = При ответе что-то пошло не так; ничего не изменилось. Повторите через минуту.
+keep-needs-reason = Чтобы оставить, нужна причина; она пишется в журнал аудита.
+timed-no-snooze = Изменение на время можно продлить или откатить, но не отложить.
+snapshot-no-extend = Чтобы напомнить позже, используйте «Отложить».
+button-scale-down = Уменьшить сейчас
+button-snooze-1h = Отложить на 1 ч
+button-snooze-4h = Отложить на 4 ч
+button-keep = Оставить…
+button-extend = Продлить на 1 ч
+button-revert-now = Откатить сейчас
+keep-modal-title = Оставить текущую конфигурацию
+keep-modal-reason = Почему? (пишется в журнал аудита)
+
+history-unavailable = История сейчас недоступна (ошибка базы данных); повторите через минуту.
+history-all = все сервисы
+history-empty = Истории масштабирования для { $scope } пока нет.
+history-title = **История масштабирования** для { $scope } (сначала новые, время UTC):
+history-line = `{ $when }`{ $op }{ $service } { $action }: { $actor }{ $request }{ $detail }
+history-request = {" "}(id запроса `{ $id }`)
+action-requested = запрос
+action-confirmed = подтверждение
+action-cancelled = отмена
+action-api_call = вызов API
+action-outcome = результат
+action-reminder = напоминание
+action-escalated = эскалация
+action-acknowledged = принято
+action-kept = оставлено
+action-snoozed = отложено
+action-extended = продлено
+action-reverted = откат
+console-no-reminder = Нет напоминания, ожидающего такого ответа, поэтому ничего не происходит.
+console-private = (видно только вам) { $text }

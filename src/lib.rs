@@ -20,6 +20,8 @@
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
+//! - [`telemetry`]: Prometheus metrics (operations, time to confirm, Cloud API calls).
+//! - [`http`]: `--http ADDR`: `/healthz`, `/readyz` and `/metrics` for `run` and `console`.
 //! - [`commands`] (top-level `commands/`): one file per slash command, thin: parse -> engine -> reply.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations, rust_2018_idioms)]
@@ -31,7 +33,9 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod http;
 pub mod ops;
 pub mod scaling;
 pub mod sim;
 pub mod store;
+pub mod telemetry;

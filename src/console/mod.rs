@@ -17,6 +17,7 @@ pub mod surface;
 use std::{
     collections::BTreeMap,
     io::{BufRead, IsTerminal},
+    net::SocketAddr,
     process::ExitCode,
     sync::Arc,
 };
@@ -56,6 +57,9 @@ pub struct ConsoleArgs {
     /// the next line, so the transcript does not depend on timing.
     #[arg(long, hide = true)]
     pub settle_each: bool,
+    /// Serve /healthz, /readyz and /metrics on this address while the console runs.
+    #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
+    pub http: Option<SocketAddr>,
 }
 
 impl ConsoleArgs {
@@ -99,6 +103,13 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     let cloud = CloudClient::new(config.cloud_settings()?)
         .context("building the ClickHouse Cloud API client")?;
     let engine = Engine::new(cloud, config)?;
+    let http = match args.http {
+        Some(addr) => {
+            let state = crate::http::HttpState::new(engine.clone());
+            Some(crate::http::HttpServer::start(addr, state).await?)
+        }
+        None => None,
+    };
     let surface = Arc::new(ConsoleSurface::new(printer.clone()));
 
     printer.block(&banner(&engine, sim.as_ref(), &actor, interactive));
@@ -121,6 +132,9 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         interrupts: interrupts(),
     };
     let code = session.run(stdin_lines()).await;
+    if let Some(server) = http {
+        server.stop().await;
+    }
     // The simulator lives until the last operation has settled.
     drop(sim);
     Ok(code)
@@ -650,6 +664,7 @@ mod tests {
             roles: vec!["ops".into(), " ".into(), "lead".into()],
             sim_time_scale: 1.0,
             settle_each: false,
+            http: None,
         };
         let a = args.actor();
         assert_eq!((a.id.as_str(), a.name.as_str()), ("alice", "alice"));

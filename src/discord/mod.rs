@@ -17,13 +17,18 @@ pub mod errors;
 pub mod surface;
 pub mod types;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{atomic::AtomicBool, Arc},
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serenity::all::{
-    ClientBuilder, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId, Http, HttpBuilder,
-    Interaction, Member, ShardManager, User,
+    ClientBuilder, ConnectionStage, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId,
+    Http, HttpBuilder, Interaction, Member, ShardManager, User,
 };
 use tokio::{sync::watch, task::JoinHandle};
 
@@ -40,6 +45,9 @@ pub struct RunArgs {
     /// global registration can take a while. Overrides `discord.guild_id`.
     #[arg(long, value_name = "ID")]
     pub guild_id: Option<u64>,
+    /// Serve /healthz, /readyz and /metrics on this address (e.g. 0.0.0.0:8080).
+    #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
+    pub http: Option<SocketAddr>,
 }
 
 impl RunArgs {
@@ -58,7 +66,23 @@ pub async fn run(mut config: Config, args: RunArgs) -> anyhow::Result<()> {
         CloudClient::new(config.cloud_settings()?).context("building the Cloud API client")?;
     let engine = Engine::new(cloud, config.clone())?;
     let bot = start(config, engine.clone()).await?;
+    let http = match args.http {
+        Some(addr) => {
+            let state = crate::http::HttpState::new(engine.clone()).with_gateway(bot.gateway());
+            match crate::http::HttpServer::start(addr, state).await {
+                Ok(server) => Some(server),
+                Err(e) => {
+                    bot.shutdown().await;
+                    return Err(e);
+                }
+            }
+        }
+        None => None,
+    };
     let result = bot.run_until(shutdown_signal()).await;
+    if let Some(server) = http {
+        server.stop().await;
+    }
     let left = engine.in_flight();
     if !left.is_empty() {
         let ids: Vec<String> = left.iter().map(|o| o.id.to_string()).collect();
@@ -105,12 +129,19 @@ pub struct BotHandle {
     task: Option<JoinHandle<Result<(), serenity::Error>>>,
     /// `None` until the commands are registered (or registration failed, with why).
     ready: watch::Receiver<Option<Result<(), String>>>,
+    /// `true` while the gateway session is connected (set by [`event_handler`]).
+    gateway: Arc<AtomicBool>,
 }
 
 /// How long [`BotHandle::shutdown`] waits for the shards to close before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 impl BotHandle {
+    /// `true` while the gateway session is connected; for readiness checks.
+    pub fn gateway(&self) -> Arc<AtomicBool> {
+        self.gateway.clone()
+    }
+
     /// Wait until the gateway session is up and the slash commands are registered.
     pub async fn ready(&mut self) -> anyhow::Result<()> {
         let Some(task) = self.task.as_mut() else {
@@ -209,6 +240,8 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     let registration = crate::commands::registration(&commands, &config)?;
     let guild = config.discord.guild_id.map(GuildId::new);
     let (ready_tx, ready) = watch::channel(None);
+    let gateway = Arc::new(AtomicBool::new(false));
+    let gateway_flag = gateway.clone();
 
     let options = poise::FrameworkOptions {
         commands,
@@ -234,6 +267,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
                 Ok(Data {
                     engine,
                     surface: Arc::new(DiscordSurface::new(ctx.http.clone())),
+                    gateway: gateway_flag,
                 })
             })
         })
@@ -250,6 +284,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
         shard_manager,
         task: Some(task),
         ready,
+        gateway,
     })
 }
 
@@ -282,6 +317,17 @@ async fn event_handler(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &FullEvent,
 ) -> Result<(), Error> {
+    use std::sync::atomic::Ordering;
+    let gateway = &framework.user_data.gateway;
+    match event {
+        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
+            gateway.store(true, Ordering::Release)
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            gateway.store(event.new == ConnectionStage::Connected, Ordering::Release)
+        }
+        _ => {}
+    }
     if let FullEvent::InteractionCreate {
         interaction: Interaction::Component(click),
     } = event

@@ -157,6 +157,7 @@ struct Inner {
     settled: Notify,
     /// Service names from the organization's list, refreshed at most once a minute.
     org_services: tokio::sync::Mutex<Option<(Instant, Vec<ServiceRef>)>>,
+    metrics: Arc<crate::telemetry::Metrics>,
 }
 
 const ORG_LIST_TTL: Duration = Duration::from_secs(60);
@@ -176,6 +177,7 @@ impl Engine {
                 outcomes: Mutex::new(BTreeMap::new()),
                 settled: Notify::new(),
                 org_services: tokio::sync::Mutex::new(None),
+                metrics: Arc::default(),
             }),
         })
     }
@@ -190,6 +192,11 @@ impl Engine {
 
     pub fn pollers(&self) -> &Pollers {
         &self.inner.pollers
+    }
+
+    /// Operation metrics, rendered at `/metrics`.
+    pub fn metrics(&self) -> &Arc<crate::telemetry::Metrics> {
+        &self.inner.metrics
     }
 
     /// Operations not yet settled.
@@ -400,6 +407,9 @@ impl Engine {
                 started: Instant::now(),
             },
         );
+        self.inner
+            .metrics
+            .set_in_flight(self.inner.in_flight.len() as i64);
         let engine = self.clone();
         tokio::spawn(async move {
             let op = Operation {
@@ -439,7 +449,15 @@ impl Engine {
             .entry(outcome.label())
             .or_default() += 1;
         self.inner.latest.retain(|_, (latest, _)| *latest != id);
-        self.inner.in_flight.remove(&id);
+        if let Some((_, op)) = self.inner.in_flight.remove(&id) {
+            let took = match outcome {
+                Outcome::Confirmed { took, .. } => Some(*took),
+                _ => None,
+            };
+            let metrics = &self.inner.metrics;
+            metrics.operation_settled(op.kind.name(), outcome.label(), took);
+            metrics.set_in_flight(self.inner.in_flight.len() as i64);
+        }
         self.inner.settled.notify_waiters();
     }
 

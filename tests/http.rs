@@ -352,28 +352,39 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
     server.stop().await;
 }
 
-/// Reads the child's stderr until the `http listening on http://ADDR` line.
-async fn listening_addr(stderr: tokio::process::ChildStderr) -> SocketAddr {
-    let mut lines = BufReader::new(stderr).lines();
-    let mut seen = String::new();
-    let found = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
+/// Reads the child's stderr (all of it, in the background, so the child never blocks or
+/// writes into a closed pipe) and returns the address of its `http listening on http://ADDR`
+/// line, and the log collected so far.
+async fn listening_addr(
+    stderr: tokio::process::ChildStderr,
+) -> (SocketAddr, Arc<std::sync::Mutex<String>>) {
+    let log = Arc::new(std::sync::Mutex::new(String::new()));
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let collected = log.clone();
+    tokio::spawn(async move {
+        let mut lines = BufReader::new(stderr).lines();
+        let mut tx = Some(tx);
+        while let Ok(Some(line)) = lines.next_line().await {
             if let Some((_, rest)) = line.split_once("http listening on http://") {
                 let addr: String = rest
                     .chars()
                     .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
                     .collect();
-                return Some(addr.parse::<SocketAddr>().unwrap());
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(addr.parse::<SocketAddr>().unwrap());
+                }
             }
-            seen.push_str(&line);
-            seen.push('\n');
+            let mut log = collected.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
         }
-        None
-    })
-    .await;
-    match found {
-        Ok(Some(addr)) => addr,
-        _ => panic!("no `http listening on` line; stderr so far:\n{seen}"),
+    });
+    match tokio::time::timeout(Duration::from_secs(30), rx).await {
+        Ok(Ok(addr)) => (addr, log),
+        _ => panic!(
+            "no `http listening on` line; stderr:\n{}",
+            log.lock().unwrap()
+        ),
     }
 }
 
@@ -414,7 +425,7 @@ async fn the_console_binary_serves_health_and_healthcheck_reads_it() {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let addr = listening_addr(child.stderr.take().unwrap()).await;
+    let (addr, _log) = listening_addr(child.stderr.take().unwrap()).await;
     assert!(addr.ip().is_loopback() && addr.port() != 0, "{addr}");
 
     let (status, _, body) = get(addr, "/healthz").await;
@@ -454,4 +465,136 @@ async fn healthcheck_fails_when_nothing_listens() {
         err.contains(&format!("no answer from http://127.0.0.1:{port}/healthz")),
         "{err}"
     );
+}
+
+mod support;
+
+/// Polls `flag` until it equals `want`.
+async fn wait_for_flag(flag: &AtomicBool, want: bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while flag.load(Ordering::Acquire) != want {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gateway flag never became {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn readyz_follows_the_discord_gateway_session() {
+    use clickscale::discord;
+    use support::discord::FakeDiscord;
+
+    let fake = FakeDiscord::start().await;
+    let sim = start_sim().await;
+    let mut config = Config::default();
+    config.discord.token = Some("fake-token".to_owned().into());
+    config.discord.proxy_url = Some(fake.proxy_url());
+    config.discord.guild_id = Some(fake.guild_id().parse().unwrap());
+    let engine = engine(sim.base_url());
+    let mut bot = discord::start(config, engine.clone()).await.unwrap();
+    let flag = bot.gateway();
+    let server = serve(HttpState::new(engine).with_gateway(flag.clone())).await;
+    bot.ready().await.unwrap();
+    fake.wait_ready().await;
+    // READY sets it (just after the command registration that `ready()` waits for).
+    wait_for_flag(&flag, true).await;
+    let (status, _, body) = get(server.addr(), "/readyz").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(check_line(&body, "gateway"), "gateway: ok (connected)");
+
+    // Discord asks for a reconnect: serenity resumes and the session counts as connected again.
+    let resumes = fake.gateway_stats().resumes;
+    assert!(fake.close_gateway(4000));
+    fake.wait_for_gateway(|s| s.resumes > resumes && s.live, Duration::from_secs(10))
+        .await;
+    wait_for_flag(&flag, true).await;
+
+    // A stopped bot is not connected.
+    bot.shutdown().await;
+    assert!(!flag.load(Ordering::Acquire));
+    let (status, _, body) = get(server.addr(), "/readyz").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        check_line(&body, "gateway").starts_with("gateway: FAIL"),
+        "{body}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_run_binary_serves_readiness_and_stops_on_sigterm() {
+    use support::discord::FakeDiscord;
+
+    let fake = FakeDiscord::start().await;
+    let sim = start_sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("clickscale.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n",
+            fake.proxy_url(),
+            fake.guild_id()
+        ),
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("CLICKSCALE_HTTP_ADDR", "127.0.0.1:0")
+        .env("CLICKSCALE_LOG", "info")
+        .env("DISCORD_TOKEN", "fake-bot-token")
+        .env("CLICKHOUSE_API_URL", sim.base_url())
+        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    // The address comes from the environment variable, as in the container image.
+    let (addr, log) = listening_addr(child.stderr.take().unwrap()).await;
+    fake.wait_ready().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let body = loop {
+        let (status, _, body) = get(addr, "/readyz").await;
+        if status == 200 {
+            break body;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never ready:\n{body}\nlog:\n{}",
+            log.lock().unwrap()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(check_line(&body, "gateway"), "gateway: ok (connected)");
+    assert!(
+        check_line(&body, "cloud").starts_with("cloud: ok"),
+        "{body}"
+    );
+    let (status, _, metrics) = get(addr, "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("clickscale_cloud_api_requests_total{status=\"200\"} 1"),
+        "{metrics}"
+    );
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("the bot stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert!(reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .is_err());
 }

@@ -20,7 +20,10 @@ pub mod types;
 use std::{
     future::Future,
     net::SocketAddr,
-    sync::{atomic::AtomicBool, Arc},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     time::Duration,
 };
 
@@ -129,7 +132,7 @@ pub struct BotHandle {
     task: Option<JoinHandle<Result<(), serenity::Error>>>,
     /// `None` until the commands are registered (or registration failed, with why).
     ready: watch::Receiver<Option<Result<(), String>>>,
-    /// `true` while the gateway session is connected (set by [`event_handler`]).
+    /// `true` while the gateway session is connected (kept by [`GatewayWatch`]).
     gateway: Arc<AtomicBool>,
 }
 
@@ -201,6 +204,7 @@ impl BotHandle {
     /// Close the gateway sessions and stop the client.
     pub async fn shutdown(mut self) {
         self.shard_manager.shutdown_all().await;
+        self.gateway.store(false, Ordering::Release);
         if let Some(mut task) = self.task.take() {
             match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
                 Ok(Ok(Ok(()))) => tracing::info!("Discord client stopped"),
@@ -241,7 +245,6 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     let guild = config.discord.guild_id.map(GuildId::new);
     let (ready_tx, ready) = watch::channel(None);
     let gateway = Arc::new(AtomicBool::new(false));
-    let gateway_flag = gateway.clone();
 
     let options = poise::FrameworkOptions {
         commands,
@@ -267,7 +270,6 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
                 Ok(Data {
                     engine,
                     surface: Arc::new(DiscordSurface::new(ctx.http.clone())),
-                    gateway: gateway_flag,
                 })
             })
         })
@@ -276,6 +278,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     // Interactions arrive whatever the intents; GUILDS keeps the channel cache useful.
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
+        .event_handler(GatewayWatch(gateway.clone()))
         .await
         .context("building the Discord client")?;
     let shard_manager = client.shard_manager.clone();
@@ -317,17 +320,6 @@ async fn event_handler(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &FullEvent,
 ) -> Result<(), Error> {
-    use std::sync::atomic::Ordering;
-    let gateway = &framework.user_data.gateway;
-    match event {
-        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
-            gateway.store(true, Ordering::Release)
-        }
-        FullEvent::ShardStageUpdate { event } => {
-            gateway.store(event.new == ConnectionStage::Connected, Ordering::Release)
-        }
-        _ => {}
-    }
     if let FullEvent::InteractionCreate {
         interaction: Interaction::Component(click),
     } = event
@@ -340,6 +332,31 @@ async fn event_handler(
             .await;
     }
     Ok(())
+}
+
+/// Keeps a flag `true` while the gateway session is connected, for `/readyz`. A plain
+/// serenity handler because serenity sends shard stage changes to those only, not to poise.
+#[derive(Debug)]
+struct GatewayWatch(Arc<AtomicBool>);
+
+#[serenity::async_trait]
+impl serenity::all::EventHandler for GatewayWatch {
+    async fn ready(&self, _: serenity::all::Context, _: serenity::all::Ready) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    async fn resume(&self, _: serenity::all::Context, _: serenity::all::ResumedEvent) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    async fn shard_stage_update(
+        &self,
+        _: serenity::all::Context,
+        event: serenity::all::ShardStageUpdateEvent,
+    ) {
+        self.0
+            .store(event.new == ConnectionStage::Connected, Ordering::Release);
+    }
 }
 
 /// The engine's view of a Discord user: id, the name people see, role ids for the policy.

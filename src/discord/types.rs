@@ -1,6 +1,6 @@
 //! The types every command and handler shares: what poise hands to a command.
 
-use std::sync::{atomic::AtomicBool, Arc};
+use std::sync::Arc;
 
 use super::surface::DiscordSurface;
 use crate::ops::Engine;
@@ -12,8 +12,6 @@ pub struct Data {
     pub engine: Engine,
     /// Posts status messages and thread follow-ups with the bot token, and owns the buttons.
     pub surface: Arc<DiscordSurface>,
-    /// `true` while the gateway session is connected; `/readyz` reports it.
-    pub gateway: Arc<AtomicBool>,
 }
 
 /// Errors a command returns; [`super::on_error`] logs them with a reference id and shows the

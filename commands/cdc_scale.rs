@@ -1,8 +1,9 @@
-//! `/cdc-scale service cores`: the compute of a service's DB ClickPipes (CDC).
+//! `/cdc-scale service cores revert? for? reason?`: the compute of a service's DB ClickPipes
+//! (CDC), and when to scale it back.
 
 use crate::{
     discord::{Context, Error},
-    ops::ScaleRequest,
+    ops::{RevertInput, ScaleRequest},
 };
 
 /// Scale the CDC compute shared by a service's DB ClickPipes (whole cores, 4 GB memory per core)
@@ -15,6 +16,18 @@ pub async fn cdc_scale(
     #[description = "CPU cores for the CDC compute; memory follows at 4 GB per core"]
     #[min = 1]
     cores: i64,
+    #[description = "When to scale back: after-snapshot (default when scaling up), a duration like 4h, or never"]
+    revert: Option<String>,
+    #[description = "Scale back after this long, e.g. 4h (same as revert:4h)"]
+    #[rename = "for"]
+    for_: Option<String>,
+    #[description = "Why it stays scaled up (required with revert:never; recorded in the audit log)"]
+    reason: Option<String>,
 ) -> Result<(), Error> {
-    super::scale(ctx, service, ScaleRequest::Cdc { cores }).await
+    let revert = RevertInput {
+        revert,
+        for_,
+        reason,
+    };
+    super::scale(ctx, service, ScaleRequest::Cdc { cores }, revert).await
 }

@@ -23,5 +23,5 @@ pub async fn idle(
         enabled,
         timeout_minutes,
     };
-    super::scale(ctx, service, ScaleRequest::Idle(input)).await
+    super::scale(ctx, service, ScaleRequest::Idle(input), Default::default()).await
 }

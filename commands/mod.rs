@@ -13,6 +13,7 @@
 pub mod cdc_scale;
 pub mod idle;
 pub mod replicas;
+pub mod scaling_history;
 pub mod scaling_status;
 
 use serde_json::Value;
@@ -21,7 +22,7 @@ use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse};
 use crate::{
     config::Config,
     discord::{errors::reply_ephemeral, Command, Context, Error},
-    ops::{text, Origin, Prepared, ScaleRequest, Submission},
+    ops::{text, Origin, Prepared, RevertInput, ScaleRequest, Submission},
 };
 
 /// Every command the bot registers, in the order Discord lists them.
@@ -31,6 +32,7 @@ pub fn all() -> Vec<Command> {
         replicas::replicas(),
         idle::idle(),
         scaling_status::scaling_status(),
+        scaling_history::scaling_history(),
     ]
 }
 
@@ -91,7 +93,12 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// Who is asking and from where, as the engine sees it.
-pub fn submission(ctx: Context<'_>, service: String, request: ScaleRequest) -> Submission {
+pub fn submission(
+    ctx: Context<'_>,
+    service: String,
+    request: ScaleRequest,
+    revert: RevertInput,
+) -> Submission {
     let member = match ctx {
         poise::Context::Application(a) => a.interaction.member.as_deref(),
         // Only slash commands are registered.
@@ -106,16 +113,22 @@ pub fn submission(ctx: Context<'_>, service: String, request: ScaleRequest) -> S
             channel: ctx.channel_id().to_string(),
             locale: ctx.locale().unwrap_or("en-US").to_owned(),
         },
+        revert,
     }
 }
 
 /// The whole life of a scaling command on the chat side: defer privately at once (the engine
 /// reads the API before answering), prepare, then either explain the refusal, say there is
 /// nothing to do, or launch and point at the thread.
-pub async fn scale(ctx: Context<'_>, service: String, request: ScaleRequest) -> Result<(), Error> {
+pub async fn scale(
+    ctx: Context<'_>,
+    service: String,
+    request: ScaleRequest,
+    revert: RevertInput,
+) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
-    let submission = submission(ctx, service, request);
+    let submission = submission(ctx, service, request, revert);
     let kind = submission.request.kind();
     let reply = match data.engine.prepare(submission).await {
         Err(rejection) => {
@@ -128,8 +141,10 @@ pub async fn scale(ctx: Context<'_>, service: String, request: ScaleRequest) -> 
         }
         Ok(prepared) => {
             let started = Started::of(&prepared);
-            let handle = data.engine.launch(prepared, data.surface.clone());
-            started.text(handle.id)
+            match data.engine.launch(prepared, data.surface.clone()).await {
+                Ok(handle) => started.text(handle.id),
+                Err(rejection) => rejection.to_string(),
+            }
         }
     };
     reply_ephemeral(ctx, &reply).await?;
@@ -198,7 +213,16 @@ mod tests {
             .iter()
             .map(|c| c["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["cdc-scale", "replicas", "idle", "scaling-status"]);
+        assert_eq!(
+            names,
+            [
+                "cdc-scale",
+                "replicas",
+                "idle",
+                "scaling-status",
+                "scaling-history"
+            ]
+        );
         let cores = option(&payload, "cdc-scale", "cores");
         assert_eq!(cores["type"], 4);
         assert_eq!(cores["min_value"].as_f64(), Some(1.0));

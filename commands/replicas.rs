@@ -2,7 +2,7 @@
 
 use crate::{
     discord::{errors::reply_ephemeral, Context, Error},
-    ops::ScaleRequest,
+    ops::{RevertInput, ScaleRequest},
     scaling::{ReplicaInput, RuleError},
 };
 
@@ -24,6 +24,9 @@ pub async fn replicas(
     #[rename = "max-memory-gb"]
     #[min = 8]
     max_memory_gb: Option<i64>,
+    #[description = "Restore the previous values after this long, e.g. 4h (5m to 7d)"]
+    #[rename = "for"]
+    for_: Option<String>,
 ) -> Result<(), Error> {
     if count.is_none() && min_memory_gb.is_none() && max_memory_gb.is_none() {
         // Nothing to change: say so at once, before any API call.
@@ -40,5 +43,9 @@ pub async fn replicas(
         min_memory_gb,
         max_memory_gb,
     };
-    super::scale(ctx, service, ScaleRequest::Replicas(input)).await
+    let revert = RevertInput {
+        for_,
+        ..RevertInput::default()
+    };
+    super::scale(ctx, service, ScaleRequest::Replicas(input), revert).await
 }

@@ -32,6 +32,87 @@ pub struct Config {
     /// Friendly names for services, shown in autocomplete and accepted wherever a service is named.
     pub services: Vec<ServiceAlias>,
     pub policy: Policy,
+    pub store: StoreConfig,
+    pub oncall: OnCall,
+}
+
+/// How this instance shares the database with others. The URL itself comes from
+/// `--database-url` / `CLICKSCALE_DATABASE_URL`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Names this instance in leases; empty: the host name. A restarted instance with the same
+    /// name takes its work back at once; another waits until the lease lapses.
+    pub instance_id: String,
+    /// How long an instance may act on an operation or reminder without renewing its lease.
+    #[serde(with = "humantime_serde")]
+    pub lease_ttl: Duration,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            instance_id: String::new(),
+            lease_ttl: Duration::from_secs(30),
+        }
+    }
+}
+
+impl StoreConfig {
+    /// The configured id, else the host name, else `clickscale`.
+    pub fn instance(&self) -> String {
+        if !self.instance_id.trim().is_empty() {
+            return self.instance_id.trim().to_owned();
+        }
+        std::env::var("HOSTNAME")
+            .ok()
+            .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "clickscale".into())
+    }
+}
+
+/// Who is told to scale down after a snapshot or before a timed revert, and how hard to insist.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OnCall {
+    /// Discord role id mentioned on scale-down reminders (a role name on the console).
+    pub role: Option<String>,
+    /// Mentioned when nobody answered two reminders.
+    pub escalation_role: Option<String>,
+    /// Channel id that also gets the escalation.
+    pub escalation_channel: Option<String>,
+    /// Remind again, then escalate, after this long without an answer.
+    #[serde(with = "humantime_serde")]
+    pub answer_within: Duration,
+    /// How often the DB ClickPipes are checked while an initial load runs.
+    #[serde(with = "humantime_serde")]
+    pub snapshot_check_interval: Duration,
+    /// Scale down on its own this long after the escalation when nobody answered; off when unset.
+    #[serde(with = "humantime_serde")]
+    pub auto_scale_down_after: Option<Duration>,
+    /// A timed change warns this long before it is reverted.
+    #[serde(with = "humantime_serde")]
+    pub timed_revert_warning: Duration,
+    /// How often due reminders are looked for.
+    #[serde(with = "humantime_serde")]
+    pub tick: Duration,
+}
+
+impl Default for OnCall {
+    fn default() -> Self {
+        Self {
+            role: None,
+            escalation_role: None,
+            escalation_channel: None,
+            answer_within: Duration::from_secs(3600),
+            snapshot_check_interval: Duration::from_secs(5 * 60),
+            auto_scale_down_after: None,
+            timed_revert_warning: Duration::from_secs(15 * 60),
+            tick: Duration::from_secs(15),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -287,6 +368,15 @@ impl Config {
         anyhow::ensure!(
             self.risk.cost_up_confirm_factor >= 1.0,
             "risk.cost_up_confirm_factor must be at least 1.0"
+        );
+        let o = &self.oncall;
+        anyhow::ensure!(
+            !o.tick.is_zero() && !o.answer_within.is_zero() && !o.snapshot_check_interval.is_zero(),
+            "oncall.tick, oncall.answer_within and oncall.snapshot_check_interval must be greater than zero"
+        );
+        anyhow::ensure!(
+            self.store.lease_ttl >= Duration::from_secs(1),
+            "store.lease_ttl must be at least 1s"
         );
         let mut seen = std::collections::HashSet::new();
         for s in &self.services {

@@ -3,8 +3,8 @@
 //! - `GET /healthz`: 200 `ok` while the process serves requests (liveness).
 //! - `GET /readyz`: 200 when every check passes, else 503; the plain-text body names each
 //!   check and its state: `gateway` (Discord session connected; not applicable to the
-//!   console), `store` (`SELECT 1` answers; not configured without a store) and `cloud`
-//!   (the ClickHouse Cloud API answers).
+//!   console), `store` (the engine's database answers `SELECT 1`) and `cloud` (the
+//!   ClickHouse Cloud API answers).
 //! - `GET /metrics`: [`Metrics`](crate::telemetry::Metrics) in the OpenMetrics text format.
 //!
 //! The cloud check must not spend the API key's budget (10 requests per 10 s, shared with
@@ -39,7 +39,6 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     cloud::{ClientStats, CloudClient, CloudError},
     ops::Engine,
-    store::Store,
 };
 
 /// Port of the default address (`CLICKSCALE_HTTP_ADDR=0.0.0.0:8080` in the container image).
@@ -57,27 +56,20 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct HttpState {
     engine: Engine,
-    store: Option<Store>,
     gateway: Option<Arc<AtomicBool>>,
     cloud_recheck_after: Duration,
 }
 
 impl HttpState {
-    /// Metrics and the cloud check come from `engine` (its [`Metrics`](crate::telemetry::Metrics)
-    /// and its Cloud client); no store and no gateway are checked until added.
+    /// Everything but the gateway comes from `engine`: its
+    /// [`Metrics`](crate::telemetry::Metrics), its Cloud client and its store. No gateway is
+    /// checked until one is added.
     pub fn new(engine: Engine) -> Self {
         Self {
             engine,
-            store: None,
             gateway: None,
             cloud_recheck_after: CLOUD_RECHECK_AFTER,
         }
-    }
-
-    /// Check this store in `/readyz`; `/metrics` then also counts its pending reminders.
-    pub fn with_store(mut self, store: Store) -> Self {
-        self.store = Some(store);
-        self
     }
 
     /// Check the Discord gateway: `true` while the session is connected.
@@ -112,7 +104,7 @@ struct CloudSeen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Check {
     Ok(String),
-    /// Not part of this process (no store, no gateway in the console): does not block readiness.
+    /// Not part of this process (no gateway in the console): does not block readiness.
     Skipped(&'static str),
     Failed(String),
 }
@@ -239,16 +231,14 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     let metrics = engine.metrics();
     // Gauges that are cheap to read exactly at scrape time are refreshed here.
     metrics.set_in_flight(i64::try_from(engine.in_flight().len()).unwrap_or(i64::MAX));
-    if let Some(store) = &shared.state.store {
-        match tokio::time::timeout(CHECK_TIMEOUT, store.pending_reminders()).await {
-            Ok(Ok(pending)) => {
-                metrics.set_reminders_pending(i64::try_from(pending.len()).unwrap_or(i64::MAX))
-            }
-            Ok(Err(e)) => {
-                tracing::debug!(error = %format!("{e:#}"), "cannot count pending reminders")
-            }
-            Err(_) => tracing::debug!("counting pending reminders timed out"),
+    match tokio::time::timeout(CHECK_TIMEOUT, engine.store().pending_reminders()).await {
+        Ok(Ok(pending)) => {
+            metrics.set_reminders_pending(i64::try_from(pending.len()).unwrap_or(i64::MAX))
         }
+        Ok(Err(e)) => {
+            tracing::debug!(error = %format!("{e:#}"), "cannot count pending reminders")
+        }
+        Err(_) => tracing::debug!("counting pending reminders timed out"),
     }
     let body = metrics.render(&engine.cloud().stats());
     (
@@ -267,10 +257,7 @@ async fn gateway_check(shared: &Shared) -> Check {
 }
 
 async fn store_check(shared: &Shared) -> Check {
-    let Some(store) = &shared.state.store else {
-        return Check::Skipped("not configured");
-    };
-    match tokio::time::timeout(CHECK_TIMEOUT, store.ping()).await {
+    match tokio::time::timeout(CHECK_TIMEOUT, shared.state.engine.store().ping()).await {
         Ok(Ok(())) => Check::Ok("SELECT 1 answered".into()),
         Ok(Err(e)) => Check::Failed(format!("{e:#}")),
         Err(_) => Check::Failed(format!(
@@ -471,8 +458,8 @@ mod tests {
     fn check_lines_name_the_state() {
         assert_eq!(Check::Ok("x".into()).line("cloud"), "cloud: ok (x)");
         assert_eq!(
-            Check::Skipped("not configured").line("store"),
-            "store: not configured"
+            Check::Skipped("not applicable").line("gateway"),
+            "gateway: not applicable"
         );
         assert_eq!(Check::Failed("y".into()).line("cloud"), "cloud: FAIL (y)");
         assert!(Check::Skipped("n/a").passes());

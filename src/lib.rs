@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 
+pub mod audit;
 pub mod check;
 pub mod cloud;
 #[path = "../commands/mod.rs"]

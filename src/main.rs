@@ -31,6 +31,8 @@ enum Command {
     Sim(clickscale::sim::SimArgs),
     /// Validate the configuration and the API key's access with read-only calls.
     Check(CheckArgs),
+    /// Export the audit log (requests, confirmations, API calls, outcomes, reminders, answers).
+    Audit(clickscale::audit::AuditArgs),
     /// Exit 0 if the HTTP endpoint (`--http`) answers 2xx, else 1; for container health checks.
     Healthcheck(HealthcheckArgs),
 }
@@ -83,6 +85,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Console(args) => clickscale::console::run(config()?, args).await,
         Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check(config()?, args).await,
+        Command::Audit(args) => clickscale::audit::run(args).await,
         Command::Healthcheck(args) => Ok(healthcheck(args).await),
     }
 }

@@ -25,6 +25,9 @@ struct Run {
 
 /// Run the console with `script` on stdin and wait for it to exit.
 fn console(script: &str, extra: &[&str]) -> Run {
+    // Each run keeps its operations in a database of its own.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("clickscale.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
         .args([
             "console",
@@ -36,6 +39,7 @@ fn console(script: &str, extra: &[&str]) -> Run {
         ])
         .args(extra)
         .env("CLICKSCALE_LOG", "warn")
+        .env("CLICKSCALE_DATABASE_URL", &database)
         .env_remove("CLICKSCALE_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -280,7 +284,7 @@ scale it please
         run.transcript
     );
     assert!(run.transcript.contains(
-        "Options of /replicas: service (required, text), count (integer), min-memory-gb (integer), max-memory-gb (integer)."
+        "Options of /replicas: service (required, text), count (integer), min-memory-gb (integer), max-memory-gb (integer), for (text)."
     ));
     assert!(run
         .transcript

@@ -62,7 +62,10 @@ impl World {
         });
         tweak(&mut config);
         let cloud = CloudClient::new(config.cloud_settings().unwrap()).unwrap();
-        let engine = Engine::new(cloud, config.clone()).unwrap();
+        let store = clickscale::store::Store::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let engine = Engine::new(cloud, config.clone(), store).unwrap();
         let mut bot = discord::start(config, engine).await.unwrap();
         bot.ready().await.unwrap();
         fake.wait_ready().await;
@@ -162,7 +165,24 @@ async fn registers_the_commands_with_their_options_and_ranges() {
     let w = World::start(|_| {}).await;
     let cmds = w.fake.registered_commands();
     let names: Vec<&str> = cmds.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["cdc-scale", "replicas", "idle", "scaling-status"]);
+    assert_eq!(
+        names,
+        [
+            "cdc-scale",
+            "replicas",
+            "idle",
+            "scaling-status",
+            "scaling-history"
+        ]
+    );
+    let cdc = w.fake.registered_command("cdc-scale").unwrap();
+    let cdc_options: Vec<&str> = cdc["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(cdc_options, ["service", "cores", "revert", "for", "reason"]);
     let cores = w.fake.registered_command("cdc-scale").unwrap()["options"]
         .as_array()
         .unwrap()
@@ -197,6 +217,7 @@ async fn registers_the_commands_with_their_options_and_ranges() {
             ("count", false, Some(1.0), Some(20.0)),
             ("min-memory-gb", false, Some(8.0), Some(356.0)),
             ("max-memory-gb", false, Some(8.0), Some(356.0)),
+            ("for", false, None, None),
         ]
     );
     let idle = w.fake.registered_command("idle").unwrap();

@@ -457,7 +457,15 @@ async fn the_healthcheck_command_checks_the_configured_address() {
     let mut settings =
         CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
     settings.base_url = sim.base_url();
-    let engine = Engine::new(CloudClient::new(settings).unwrap(), Config::default()).unwrap();
+    let store = clickscale::store::Store::connect("sqlite::memory:")
+        .await
+        .unwrap();
+    let engine = Engine::new(
+        CloudClient::new(settings).unwrap(),
+        Config::default(),
+        store,
+    )
+    .unwrap();
     let server = HttpServer::start("127.0.0.1:0".parse().unwrap(), HttpState::new(engine))
         .await
         .unwrap();

@@ -12,9 +12,10 @@ use clickscale::{
     config::{Config, ServiceAlias},
     ops::{
         Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, Rejection,
-        ScaleRequest, Submission, ThreadRef,
+        ReminderPost, RevertInput, ScaleRequest, Submission, ThreadRef,
     },
     scaling::{IdleInput, ReplicaInput},
+    store::Store,
     sim::{
         self,
         fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
@@ -79,6 +80,15 @@ impl ChatSurface for Recorder {
         }
         Ok(Decision::Expired)
     }
+    async fn post_reminder(&self, t: &ThreadRef, post: &ReminderPost) -> anyhow::Result<MessageRef> {
+        let mut lines = self.lines.lock().unwrap();
+        let labels: Vec<&str> = post.buttons.iter().map(|b| b.label.as_str()).collect();
+        lines.push(format!("  [{}] reminder: {} {labels:?}", t.0, post.text));
+        Ok(MessageRef {
+            channel: "c".into(),
+            message: lines.len().to_string(),
+        })
+    }
 }
 
 impl Recorder {
@@ -133,7 +143,8 @@ async fn harness(sim_config: SimConfig, tweak: impl FnOnce(&mut Config)) -> Harn
         base_delay: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    let engine = Engine::new(CloudClient::new(s).unwrap(), config).unwrap();
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    let engine = Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap();
     Harness {
         sim,
         engine,
@@ -156,6 +167,7 @@ fn submission(service: &str, request: ScaleRequest, who: Actor) -> Submission {
         request,
         actor: who,
         origin: origin(),
+        revert: RevertInput::default(),
     }
 }
 
@@ -189,7 +201,7 @@ async fn cdc_scale_up_is_confirmed_once_the_api_shows_it() {
         .await
         .unwrap();
     assert!(!p.plan.needs_confirmation(), "{:?}", p.plan);
-    let mut op = h.engine.launch(p, h.surface.clone());
+    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     assert_eq!(h.engine.outcome_counts().get("confirmed"), Some(&1));
     let text = h.surface.text();
@@ -302,7 +314,7 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
         .await
         .unwrap();
     assert!(p.plan.needs_confirmation());
-    let mut op = h.engine.launch(p, h.surface.clone());
+    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     let text = h.surface.text();
     assert!(
@@ -331,7 +343,7 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
         )
         .await
         .unwrap();
-    let mut op = h.engine.launch(p, h.surface.clone());
+    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     assert_eq!(patches(&h.sim), before);
     assert_eq!(h.engine.outcome_counts().get("cancelled"), Some(&1));
@@ -355,7 +367,7 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
         )
         .await
         .unwrap();
-    let mut a = h.engine.launch(first, h.surface.clone());
+    let mut a = h.engine.launch(first, h.surface.clone()).await.unwrap();
     a.reached(Phase::Watching).await;
     let second = h
         .prepare(
@@ -366,7 +378,7 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
         .await
         .unwrap();
     assert_eq!(second.supersedes, Some(a.id));
-    let mut b = h.engine.launch(second, h.surface.clone());
+    let mut b = h.engine.launch(second, h.surface.clone()).await.unwrap();
     a.reached(Phase::Settled).await;
     b.reached(Phase::Settled).await;
     let text = h.surface.text();
@@ -401,7 +413,7 @@ async fn the_deadline_reports_what_was_last_seen() {
         )
         .await
         .unwrap();
-    let mut op = h.engine.launch(p, h.surface.clone());
+    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     let text = h.surface.text();
     assert!(text.contains("Still waiting after"), "{text}");
@@ -430,7 +442,7 @@ async fn api_errors_at_apply_time_settle_as_failed_with_the_reason() {
             ..Default::default()
         })
         .await;
-    let mut op = h.engine.launch(p, h.surface.clone());
+    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     let text = h.surface.text();
     assert!(text.contains("❌"), "{text}");
@@ -461,7 +473,7 @@ async fn many_watchers_of_one_service_share_one_poll_stream() {
             )
             .await
             .unwrap();
-        let mut op = h.engine.launch(p, h.surface.clone());
+        let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
         op.reached(Phase::Watching).await;
         handles.push(op);
     }

@@ -17,8 +17,8 @@ use clickscale::{
     config::Config,
     http::{HttpServer, HttpState},
     ops::{
-        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, ScaleRequest,
-        Submission, ThreadRef,
+        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, ReminderPost,
+        RevertInput, ScaleRequest, Submission, ThreadRef,
     },
     sim::{
         self,
@@ -59,6 +59,12 @@ impl ChatSurface for Silent {
     ) -> anyhow::Result<Decision> {
         Ok(Decision::Expired)
     }
+    async fn post_reminder(&self, t: &ThreadRef, _: &ReminderPost) -> anyhow::Result<MessageRef> {
+        Ok(MessageRef {
+            channel: t.0.clone(),
+            message: "2".into(),
+        })
+    }
 }
 
 fn fast_sim() -> SimConfig {
@@ -70,8 +76,8 @@ fn fast_sim() -> SimConfig {
     }
 }
 
-/// An engine on the API at `base_url`, with short timings and retries.
-fn engine(base_url: String) -> Engine {
+/// An engine on the API at `base_url` and an in-memory store, with short timings and retries.
+async fn engine(base_url: String) -> Engine {
     let mut config = Config::default();
     config.timings.poll_interval = Duration::from_millis(50);
     config.timings.watch_deadline = Duration::from_secs(5);
@@ -89,7 +95,8 @@ fn engine(base_url: String) -> Engine {
         base_delay: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    Engine::new(CloudClient::new(s).unwrap(), config).unwrap()
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap()
 }
 
 async fn start_sim() -> SimHandle {
@@ -137,20 +144,8 @@ fn org_probes(sim: &SimHandle) -> usize {
 #[tokio::test]
 async fn healthz_and_readyz_with_everything_up() {
     let sim = start_sim().await;
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::connect(&format!(
-        "sqlite://{}",
-        dir.path().join("clickscale.db").display()
-    ))
-    .await
-    .unwrap();
     let gateway = Arc::new(AtomicBool::new(true));
-    let server = serve(
-        HttpState::new(engine(sim.base_url()))
-            .with_store(store.clone())
-            .with_gateway(gateway),
-    )
-    .await;
+    let server = serve(HttpState::new(engine(sim.base_url()).await).with_gateway(gateway)).await;
     let (status, _, body) = get(server.addr(), "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok\n"));
 
@@ -165,14 +160,14 @@ async fn healthz_and_readyz_with_everything_up() {
     let (status, _, _) = get(server.addr(), "/nope").await;
     assert_eq!(status, 404);
     server.stop().await;
-    store.close().await;
 }
 
 #[tokio::test]
 async fn readyz_names_the_gateway_while_it_is_disconnected() {
     let sim = start_sim().await;
     let gateway = Arc::new(AtomicBool::new(false));
-    let server = serve(HttpState::new(engine(sim.base_url())).with_gateway(gateway.clone())).await;
+    let server =
+        serve(HttpState::new(engine(sim.base_url()).await).with_gateway(gateway.clone())).await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body.lines().next(), Some("not ready"), "{body}");
@@ -185,7 +180,7 @@ async fn readyz_names_the_gateway_while_it_is_disconnected() {
         check_line(&body, "cloud").starts_with("cloud: ok"),
         "{body}"
     );
-    assert_eq!(check_line(&body, "store"), "store: not configured");
+    assert_eq!(check_line(&body, "store"), "store: ok (SELECT 1 answered)");
 
     gateway.store(true, Ordering::Release);
     let (status, _, body) = get(server.addr(), "/readyz").await;
@@ -196,8 +191,9 @@ async fn readyz_names_the_gateway_while_it_is_disconnected() {
 #[tokio::test]
 async fn readyz_names_the_store_once_it_is_closed() {
     let sim = start_sim().await;
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let server = serve(HttpState::new(engine(sim.base_url())).with_store(store.clone())).await;
+    let engine = engine(sim.base_url()).await;
+    let store = engine.store().clone();
+    let server = serve(HttpState::new(engine)).await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(check_line(&body, "gateway"), "gateway: not applicable");
@@ -219,7 +215,10 @@ async fn readyz_names_the_store_once_it_is_closed() {
 #[tokio::test]
 async fn readyz_names_the_cloud_api_when_nothing_answers() {
     let port = closed_port().await;
-    let server = serve(HttpState::new(engine(format!("http://127.0.0.1:{port}")))).await;
+    let server = serve(HttpState::new(
+        engine(format!("http://127.0.0.1:{port}")).await,
+    ))
+    .await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 503, "{body}");
     let cloud = check_line(&body, "cloud");
@@ -235,9 +234,10 @@ async fn readyz_names_the_cloud_api_when_nothing_answers() {
 #[tokio::test]
 async fn readyz_notices_when_the_api_goes_away() {
     let sim = start_sim().await;
-    let server =
-        serve(HttpState::new(engine(sim.base_url())).with_cloud_recheck_after(Duration::ZERO))
-            .await;
+    let server = serve(
+        HttpState::new(engine(sim.base_url()).await).with_cloud_recheck_after(Duration::ZERO),
+    )
+    .await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 200, "{body}");
     sim.shutdown();
@@ -262,7 +262,7 @@ async fn readyz_notices_when_the_api_goes_away() {
 #[tokio::test]
 async fn readyz_spends_at_most_one_api_call_per_interval() {
     let sim = start_sim().await;
-    let engine = engine(sim.base_url());
+    let engine = engine(sim.base_url()).await;
     let server = serve(HttpState::new(engine.clone())).await;
     for _ in 0..5 {
         let (status, _, body) = get(server.addr(), "/readyz").await;
@@ -286,7 +286,7 @@ async fn readyz_spends_at_most_one_api_call_per_interval() {
 #[tokio::test]
 async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
     let sim = start_sim().await;
-    let engine = engine(sim.base_url());
+    let engine = engine(sim.base_url()).await;
     let server = serve(HttpState::new(engine.clone())).await;
 
     let prepared = engine
@@ -303,11 +303,12 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
                 channel: "ops".into(),
                 locale: "en-US".into(),
             },
+            revert: RevertInput::default(),
         })
         .await
         .unwrap();
     assert!(!prepared.plan.needs_confirmation());
-    let mut op = engine.launch(prepared, Arc::new(Silent));
+    let mut op = engine.launch(prepared, Arc::new(Silent)).await.unwrap();
     op.reached(Phase::Settled).await;
     assert_eq!(engine.outcome_counts().get("confirmed"), Some(&1));
 
@@ -406,7 +407,10 @@ async fn healthcheck(args: &[&str]) -> (i32, String, String) {
 
 #[tokio::test]
 async fn the_console_binary_serves_health_and_healthcheck_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("clickscale.db").display());
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .env("CLICKSCALE_DATABASE_URL", &database)
         .args([
             "console",
             "--sim",
@@ -433,6 +437,7 @@ async fn the_console_binary_serves_health_and_healthcheck_reads_it() {
     let (status, _, body) = get(addr, "/readyz").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(check_line(&body, "gateway"), "gateway: not applicable");
+    assert_eq!(check_line(&body, "store"), "store: ok (SELECT 1 answered)");
 
     // The --http address leads the healthcheck to /healthz.
     let (code, out, err) = healthcheck(&["--http", &addr.to_string()]).await;
@@ -492,7 +497,7 @@ async fn readyz_follows_the_discord_gateway_session() {
     config.discord.token = Some("fake-token".to_owned().into());
     config.discord.proxy_url = Some(fake.proxy_url());
     config.discord.guild_id = Some(fake.guild_id().parse().unwrap());
-    let engine = engine(sim.base_url());
+    let engine = engine(sim.base_url()).await;
     let mut bot = discord::start(config, engine.clone()).await.unwrap();
     let flag = bot.gateway();
     let server = serve(HttpState::new(engine).with_gateway(flag.clone())).await;
@@ -545,6 +550,10 @@ async fn the_run_binary_serves_readiness_and_stops_on_sigterm() {
         .arg(&config)
         .arg("run")
         .env("CLICKSCALE_HTTP_ADDR", "127.0.0.1:0")
+        .env(
+            "CLICKSCALE_DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("clickscale.db").display()),
+        )
         .env("CLICKSCALE_LOG", "info")
         .env("DISCORD_TOKEN", "fake-bot-token")
         .env("CLICKHOUSE_API_URL", sim.base_url())
@@ -576,12 +585,17 @@ async fn the_run_binary_serves_readiness_and_stops_on_sigterm() {
         check_line(&body, "cloud").starts_with("cloud: ok"),
         "{body}"
     );
+    assert_eq!(check_line(&body, "store"), "store: ok (SELECT 1 answered)");
     let (status, _, metrics) = get(addr, "/metrics").await;
     assert_eq!(status, 200);
-    assert!(
-        metrics.contains("clickscale_cloud_api_requests_total{status=\"200\"} 1"),
-        "{metrics}"
-    );
+    // At least the readiness probe was answered 200.
+    let ok: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("clickscale_cloud_api_requests_total{status=\"200\"} "))
+        .unwrap_or_else(|| panic!("no 200 sample in\n{metrics}"))
+        .parse()
+        .unwrap();
+    assert!(ok >= 1, "{metrics}");
 
     let pid = child.id().unwrap().to_string();
     assert!(std::process::Command::new("kill")

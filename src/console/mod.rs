@@ -33,12 +33,14 @@ pub use self::{
 use crate::{
     cloud::CloudClient,
     config::Config,
-    ops::{text, Actor, Engine, MessageRef, OperationHandle, Origin, Phase, Submission},
+    ops::{text, Actor, Answer, Engine, MessageRef, OperationHandle, Origin, Phase, Submission},
 };
 
 /// `clickscale console` options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub database: crate::store::DatabaseArgs,
     /// Run against the built-in ClickHouse Cloud API simulator instead of the configured API
     /// (no accounts or keys needed).
     #[arg(long)]
@@ -102,7 +104,8 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     };
     let cloud = CloudClient::new(config.cloud_settings()?)
         .context("building the ClickHouse Cloud API client")?;
-    let engine = Engine::new(cloud, config)?;
+    let store = args.database.connect().await?;
+    let engine = Engine::new(cloud, config, store.clone())?;
     let http = match args.http {
         Some(addr) => {
             let state = crate::http::HttpState::new(engine.clone());
@@ -113,7 +116,10 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     let surface = Arc::new(ConsoleSurface::new(printer.clone()));
 
     printer.block(&banner(&engine, sim.as_ref(), &actor, interactive));
+    // Operations and reminders left by an earlier run carry on here.
+    engine.start_background(surface.clone()).await?;
 
+    let engine_stop = engine.clone();
     let session = Session {
         engine,
         surface,
@@ -135,6 +141,8 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     if let Some(server) = http {
         server.stop().await;
     }
+    engine_stop.stop_background();
+    store.close().await;
     // The simulator lives until the last operation has settled.
     drop(sim);
     Ok(code)
@@ -203,6 +211,13 @@ mod sim {
         t.cdc_expected_max = scaled(Duration::from_secs(6), scale);
         t.service_expected_max = scaled(Duration::from_secs(3), scale);
         t.watch_deadline = scaled(Duration::from_secs(120), scale);
+        // Reminders at demo speed too: pipes are checked every few seconds, not minutes.
+        let o = &mut config.oncall;
+        o.tick = scaled(Duration::from_millis(500), scale);
+        o.snapshot_check_interval = scaled(Duration::from_secs(2), scale);
+        o.answer_within = scaled(Duration::from_secs(30), scale);
+        o.timed_revert_warning = scaled(Duration::from_secs(5), scale);
+        config.store.lease_ttl = scaled(Duration::from_secs(6), scale).max(Duration::from_secs(1));
         Ok((
             config,
             Sim {
@@ -362,15 +377,22 @@ impl Session {
                 Input::Quit => true,
                 Input::Press(choice) => self.press(choice).await,
                 Input::Status { service } => self.status(&service).await,
-                Input::Scale { service, request } => {
+                Input::Scale {
+                    service,
+                    request,
+                    revert,
+                } => {
                     let submission = Submission {
                         service,
                         request,
                         actor: self.actor.clone(),
                         origin: self.origin.clone(),
+                        revert,
                     };
                     self.scale(submission).await
                 }
+                Input::History { service } => self.history(service.as_deref()).await,
+                Input::Answer(answer) => self.answer(answer).await,
             };
             if done {
                 break;
@@ -417,7 +439,17 @@ impl Session {
             self.printer.block(&output::plain(&text::noop(&prepared)));
             return false;
         }
-        let handle = self.engine.launch(prepared, self.surface.clone());
+        let handle = match self.engine.launch(prepared, self.surface.clone()).await {
+            Ok(handle) => handle,
+            Err(rejection) => {
+                self.rejected += 1;
+                self.printer.block(&format!(
+                    "refused: {}",
+                    output::plain(&rejection.to_string())
+                ));
+                return false;
+            }
+        };
         self.ops.push(Tracked {
             handle,
             message: None,
@@ -508,6 +540,62 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// A reminder answer, for the newest reminder that offers it. In a script, waits until
+    /// one is posted (the reminder comes when the pipes finish). `true` when Ctrl-C interrupted.
+    async fn answer(&mut self, answer: Answer) -> bool {
+        let engine = self.engine.clone();
+        let deadline = tokio::time::Instant::now() + engine.settings().watch_deadline;
+        let interactive = self.interactive;
+        let find = async {
+            loop {
+                match engine.newest_reminder_for(&answer).await {
+                    Ok(Some(id)) => return Ok(Some(id)),
+                    Ok(None) if interactive || tokio::time::Instant::now() >= deadline => {
+                        return Ok(None)
+                    }
+                    Ok(None) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let id = match Self::or_interrupt(&mut self.interrupts, find).await {
+            None => return true,
+            Some(Ok(Some(id))) => id,
+            Some(Ok(None)) => {
+                self.printer
+                    .block("No reminder is waiting for that answer, so it does nothing.");
+                return false;
+            }
+            Some(Err(e)) => {
+                self.printer.block(&format!("error: {e:#}"));
+                return false;
+            }
+        };
+        let reply = match engine.answer(id, answer, &self.actor).await {
+            Ok(t) => t,
+            Err(t) => {
+                self.rejected += 1;
+                t
+            }
+        };
+        self.printer
+            .block(&format!("(only you see this) {}", output::plain(&reply)));
+        false
+    }
+
+    /// `/scaling-history`: the newest audit entries.
+    async fn history(&mut self, service: Option<&str>) -> bool {
+        use crate::commands::scaling_history;
+        match scaling_history::render(&self.engine, service).await {
+            Ok(text) => self.printer.block(&output::plain(&text)),
+            Err(e) => {
+                self.rejected += 1;
+                self.printer.block(&format!("refused: {}", output::plain(&e)));
+            }
+        }
+        false
     }
 
     /// `/scaling-status`; `true` when Ctrl-C interrupted it.
@@ -659,6 +747,9 @@ mod tests {
     #[test]
     fn actor_from_flags() {
         let args = ConsoleArgs {
+            database: crate::store::DatabaseArgs {
+                url: "sqlite::memory:".into(),
+            },
             sim: true,
             user: Some(" alice ".into()),
             roles: vec!["ops".into(), " ".into(), "lead".into()],

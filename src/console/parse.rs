@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::{
-    ops::ScaleRequest,
+    ops::{Answer, RevertInput, ScaleRequest},
     scaling::{IdleInput, ReplicaInput},
 };
 
@@ -52,10 +52,39 @@ pub enum Input {
     Scale {
         service: String,
         request: ScaleRequest,
+        revert: RevertInput,
     },
     Status {
         service: String,
     },
+    /// `/scaling-history [service:…]`
+    History {
+        service: Option<String>,
+    },
+    /// A reminder button: `Scale down now`, `Snooze 1h`, `Keep: reason`, `Extend 1h`, `Revert now`.
+    Answer(Answer),
+}
+
+/// Reminder answers as typed (case-insensitive), newest reminder first.
+fn reminder_answer(line: &str) -> Option<Answer> {
+    const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+    let lower = line.trim().to_ascii_lowercase();
+    if let Some(reason) = lower
+        .strip_prefix("keep")
+        .filter(|r| r.is_empty() || r.starts_with([':', ' ']))
+    {
+        let start = line.len() - reason.len();
+        let reason = line[start..].trim_start_matches([':', ' ']).trim();
+        return Some(Answer::Keep((!reason.is_empty()).then(|| reason.to_owned())));
+    }
+    Some(match lower.as_str() {
+        "scale down now" | "scale down" => Answer::Restore,
+        "revert now" | "revert" => Answer::Restore,
+        "snooze 1h" | "snooze" => Answer::Snooze(HOUR),
+        "snooze 4h" => Answer::Snooze(4 * HOUR),
+        "extend 1h" | "extend" => Answer::Extend,
+        _ => return None,
+    })
 }
 
 /// A button as typed: by label or by its number in the row.
@@ -133,6 +162,19 @@ const COMMANDS: &[CommandSpec] = &[
                 required: true,
                 about: "CPU cores",
             },
+            OptionSpec {
+                name: "revert",
+                kind: Kind::Text,
+                required: false,
+                about: "after-snapshot (default when scaling up), a duration like 4h, or never",
+            },
+            FOR,
+            OptionSpec {
+                name: "reason",
+                kind: Kind::Text,
+                required: false,
+                about: "why it stays scaled up (required with revert:never)",
+            },
         ],
     },
     CommandSpec {
@@ -158,6 +200,7 @@ const COMMANDS: &[CommandSpec] = &[
                 required: false,
                 about: "maximum memory per replica in GB (multiple of 4, at least 8)",
             },
+            FOR,
         ],
     },
     CommandSpec {
@@ -184,7 +227,24 @@ const COMMANDS: &[CommandSpec] = &[
         about: "configuration, CDC compute, DB ClickPipes and operations in flight",
         options: &[SERVICE],
     },
+    CommandSpec {
+        name: "scaling-history",
+        about: "recent requests, outcomes, reminders and answers from the audit log",
+        options: &[OptionSpec {
+            name: "service",
+            kind: Kind::Text,
+            required: false,
+            about: "only this service",
+        }],
+    },
 ];
+
+const FOR: OptionSpec = OptionSpec {
+    name: "for",
+    kind: Kind::Text,
+    required: false,
+    about: "restore the previous values after this long, e.g. 4h (5m to 7d)",
+};
 
 const WORDS: &str = "help, quit";
 
@@ -259,6 +319,10 @@ pub fn help() -> String {
         out,
         "  Confirm / Cancel (or 1 / 2): press a button on the newest message that has buttons"
     );
+    let _ = writeln!(
+        out,
+        "  Scale down now / Snooze 1h / Snooze 4h / Keep: <reason> / Extend 1h / Revert now: answer the newest reminder"
+    );
     let _ = writeln!(out, "  help: this text");
     let _ = write!(
         out,
@@ -292,6 +356,9 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
         "help" | "?" => return Ok(Input::Help),
         "quit" | "exit" => return Ok(Input::Quit),
         _ => {}
+    }
+    if let Some(answer) = reminder_answer(line) {
+        return Ok(Input::Answer(answer));
     }
     if let Some(b) = BUTTONS
         .iter()
@@ -426,6 +493,15 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
         Some(Value::Integer(i)) => Some(i),
         _ => None,
     };
+    let opt_text = |name: &str| match get(name) {
+        Some(Value::Text(s)) => Some(s),
+        _ => None,
+    };
+    let revert = RevertInput {
+        revert: opt_text("revert"),
+        for_: opt_text("for"),
+        reason: opt_text("reason"),
+    };
     let service = text("service");
     Ok(match spec.name {
         "cdc-scale" => Input::Scale {
@@ -433,6 +509,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
             request: ScaleRequest::Cdc {
                 cores: int("cores").unwrap_or_default(),
             },
+            revert,
         },
         "replicas" => {
             let input = ReplicaInput {
@@ -451,6 +528,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
             Input::Scale {
                 service,
                 request: ScaleRequest::Replicas(input),
+                revert,
             }
         }
         "idle" => Input::Scale {
@@ -459,8 +537,12 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
                 enabled: matches!(get("enabled"), Some(Value::Boolean(true))),
                 timeout_minutes: int("timeout-minutes"),
             }),
+            revert,
         },
         "scaling-status" => Input::Status { service },
+        "scaling-history" => Input::History {
+            service: opt_text("service"),
+        },
         other => unreachable!("/{other} is in COMMANDS but not handled"),
     })
 }
@@ -479,7 +561,20 @@ mod tests {
             parse("/cdc-scale service:ingest-cdc cores:8").unwrap(),
             Input::Scale {
                 service: "ingest-cdc".into(),
-                request: ScaleRequest::Cdc { cores: 8 }
+                request: ScaleRequest::Cdc { cores: 8 },
+                revert: RevertInput::default(),
+            }
+        );
+        assert_eq!(
+            parse(r#"/cdc-scale service:x cores:8 revert:never reason:"all week""#).unwrap(),
+            Input::Scale {
+                service: "x".into(),
+                request: ScaleRequest::Cdc { cores: 8 },
+                revert: RevertInput {
+                    revert: Some("never".into()),
+                    for_: None,
+                    reason: Some("all week".into()),
+                },
             }
         );
         assert_eq!(
@@ -490,7 +585,8 @@ mod tests {
                     count: Some(6),
                     min_memory_gb: None,
                     max_memory_gb: Some(64)
-                })
+                }),
+                revert: RevertInput::default(),
             }
         );
         assert_eq!(
@@ -500,7 +596,8 @@ mod tests {
                 request: ScaleRequest::Idle(IdleInput {
                     enabled: true,
                     timeout_minutes: Some(10)
-                })
+                }),
+                revert: RevertInput::default(),
             }
         );
         assert_eq!(
@@ -510,7 +607,8 @@ mod tests {
                 request: ScaleRequest::Idle(IdleInput {
                     enabled: false,
                     timeout_minutes: None
-                })
+                }),
+                revert: RevertInput::default(),
             }
         );
         assert_eq!(
@@ -530,6 +628,20 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn reminder_answers() {
+        let hour = std::time::Duration::from_secs(3600);
+        assert_eq!(parse("Scale down now").unwrap(), Input::Answer(Answer::Restore));
+        assert_eq!(parse("snooze 4h").unwrap(), Input::Answer(Answer::Snooze(4 * hour)));
+        assert_eq!(parse("Extend 1h").unwrap(), Input::Answer(Answer::Extend));
+        assert_eq!(
+            parse("Keep: Backfill runs all week").unwrap(),
+            Input::Answer(Answer::Keep(Some("Backfill runs all week".into())))
+        );
+        assert_eq!(parse("keep").unwrap(), Input::Answer(Answer::Keep(None)));
+        assert!(parse("keeper").is_err());
     }
 
     #[test]
@@ -598,7 +710,12 @@ mod tests {
     fn help_lists_every_command_and_option() {
         let h = help();
         for c in COMMANDS {
-            assert!(h.contains(&format!("/{} service:<text>", c.name)), "{h}");
+            let service = if c.options[0].required {
+                "service:<text>"
+            } else {
+                "[service:<text>]"
+            };
+            assert!(h.contains(&format!("/{} {service}", c.name)), "{h}");
             for o in c.options {
                 assert!(h.contains(o.name), "{h}");
             }

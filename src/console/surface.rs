@@ -20,7 +20,9 @@ use super::{
     output::{hanging, plain, Printer},
     parse::{Button, Choice},
 };
-use crate::ops::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};
+use crate::ops::{
+    Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+};
 
 /// The channel name console messages are posted in (policy rules can name it).
 pub const CHANNEL: &str = "console";
@@ -246,6 +248,39 @@ impl ChatSurface for ConsoleSurface {
         };
         self.remove(message);
         Ok(decision)
+    }
+
+    async fn post_reminder(
+        &self,
+        thread: &ThreadRef,
+        post: &ReminderPost,
+    ) -> anyhow::Result<MessageRef> {
+        let n = self.next_message.fetch_add(1, Ordering::Relaxed);
+        let message = MessageRef {
+            channel: CHANNEL.into(),
+            message: n.to_string(),
+        };
+        // Role mentions read as @role here: `<@&oncall>` means nothing in a terminal.
+        let mut text = post.text.clone();
+        for role in &post.mention_roles {
+            text = text.replace(&format!("<@&{role}>"), &format!("@{role}"));
+        }
+        self.post_in_thread(thread, &format!("{} {text}", label(&message)))
+            .await?;
+        let row = post
+            .buttons
+            .iter()
+            .map(|b| format!("[{}]", b.label.trim_end_matches('…')))
+            .collect::<Vec<_>>()
+            .join("  ");
+        let how = if post.buttons.iter().any(|b| b.asks_reason) {
+            "   (type a label; Keep takes a reason: `Keep: why`)"
+        } else {
+            "   (type a label)"
+        };
+        self.printer.block(&format!("{} {row}{how}", label(&message)));
+        self.bump();
+        Ok(message)
     }
 }
 

@@ -14,6 +14,7 @@
 
 pub mod buttons;
 pub mod errors;
+pub mod reminders;
 pub mod surface;
 pub mod types;
 
@@ -42,8 +43,10 @@ pub use types::{Command, Context, Data, Error};
 use crate::{cloud::CloudClient, config::Config, ops::Actor, ops::Engine};
 
 /// `clickscale run` options; each one overrides its config key.
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
+    #[command(flatten)]
+    pub database: crate::store::DatabaseArgs,
     /// Register the slash commands in this guild only; they show up at once there, while
     /// global registration can take a while. Overrides `discord.guild_id`.
     #[arg(long, value_name = "ID")]
@@ -67,7 +70,8 @@ pub async fn run(mut config: Config, args: RunArgs) -> anyhow::Result<()> {
     args.apply(&mut config);
     let cloud =
         CloudClient::new(config.cloud_settings()?).context("building the Cloud API client")?;
-    let engine = Engine::new(cloud, config.clone())?;
+    let store = args.database.connect().await?;
+    let engine = Engine::new(cloud, config.clone(), store.clone())?;
     let bot = start(config, engine.clone()).await?;
     let http = match args.http {
         Some(addr) => {
@@ -86,14 +90,16 @@ pub async fn run(mut config: Config, args: RunArgs) -> anyhow::Result<()> {
     if let Some(server) = http {
         server.stop().await;
     }
+    engine.stop_background();
     let left = engine.in_flight();
     if !left.is_empty() {
         let ids: Vec<String> = left.iter().map(|o| o.id.to_string()).collect();
-        tracing::warn!(
+        tracing::info!(
             operations = %ids.join(", "),
-            "stopping with operations in flight; their threads get no further follow-ups"
+            "stopping with operations in flight; they resume on the next start"
         );
     }
+    store.close().await;
     result
 }
 
@@ -266,11 +272,13 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
                     Ok(n) => tracing::info!(commands = n, guild = ?guild.map(|g| g.get()), "slash commands registered"),
                     Err(e) => tracing::error!(error = %e, "registering the slash commands failed"),
                 }
+                let surface = Arc::new(DiscordSurface::new(ctx.http.clone()));
+                // Resume unsettled operations and reminders before saying we are ready.
+                if let Err(e) = engine.start_background(surface.clone()).await {
+                    tracing::error!(error = format!("{e:#}"), "could not resume background work");
+                }
                 let _ = ready_tx.send(Some(registered.map(|_| ()).map_err(|e| format!("{e:#}"))));
-                Ok(Data {
-                    engine,
-                    surface: Arc::new(DiscordSurface::new(ctx.http.clone())),
-                })
+                Ok(Data { engine, surface })
             })
         })
         .build();
@@ -320,16 +328,23 @@ async fn event_handler(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &FullEvent,
 ) -> Result<(), Error> {
-    if let FullEvent::InteractionCreate {
-        interaction: Interaction::Component(click),
-    } = event
-    {
-        framework
-            .user_data
-            .surface
-            .buttons()
-            .dispatch(&framework.serenity_context.http, click)
-            .await;
+    let http = &framework.serenity_context.http;
+    let data = framework.user_data;
+    match event {
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(click),
+        } if reminders::is_reminder_id(&click.data.custom_id) => {
+            reminders::click(http, &data.engine, click).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(click),
+        } => data.surface.buttons().dispatch(http, click).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(modal),
+        } if reminders::is_reminder_id(&modal.data.custom_id) => {
+            reminders::keep_submitted(http, &data.engine, modal).await
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -10,12 +10,15 @@ use std::{sync::Arc, time::Duration};
 use anyhow::Context as _;
 use async_trait::async_trait;
 use serenity::all::{
-    AutoArchiveDuration, ChannelId, CreateAllowedMentions, CreateMessage, CreateThread,
-    EditMessage, Http, MessageId,
+    AutoArchiveDuration, ButtonStyle as DiscordStyle, ChannelId, CreateActionRow,
+    CreateAllowedMentions, CreateButton, CreateMessage, CreateThread, EditMessage, Http,
+    MessageId, RoleId,
 };
 
 use super::buttons::{confirm_row, Buttons};
-use crate::ops::{ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};
+use crate::ops::{
+    ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+};
 
 /// Discord caps message content at 2000 characters.
 const MESSAGE_LIMIT: usize = 2000;
@@ -173,6 +176,43 @@ impl ChatSurface for DiscordSurface {
                 Ok(Decision::Expired)
             }
         }
+    }
+
+    async fn post_reminder(
+        &self,
+        thread: &ThreadRef,
+        post: &ReminderPost,
+    ) -> anyhow::Result<MessageRef> {
+        // Reminders are the one place the bot pings: the configured roles, nobody else.
+        let roles = post
+            .mention_roles
+            .iter()
+            .filter_map(|r| r.parse::<u64>().ok().filter(|n| *n != 0).map(RoleId::new));
+        let buttons = post
+            .buttons
+            .iter()
+            .map(|b| {
+                CreateButton::new(b.id.clone())
+                    .label(b.label.clone())
+                    .style(match b.style {
+                        ButtonStyle::Primary => DiscordStyle::Primary,
+                        ButtonStyle::Secondary => DiscordStyle::Secondary,
+                        ButtonStyle::Danger => DiscordStyle::Danger,
+                    })
+            })
+            .collect();
+        let message = CreateMessage::new()
+            .content(clip(&post.text))
+            .allowed_mentions(CreateAllowedMentions::new().roles(roles))
+            .components(vec![CreateActionRow::Buttons(buttons)]);
+        let sent = channel(&thread.0)?
+            .send_message(self.http.as_ref(), message)
+            .await
+            .context("posting a reminder")?;
+        Ok(MessageRef {
+            channel: sent.channel_id.to_string(),
+            message: sent.id.to_string(),
+        })
     }
 }
 

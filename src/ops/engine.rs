@@ -1,34 +1,37 @@
-//! The operation engine: prepare (policy, validation, read, plan) -> launch (status message,
-//! thread, confirmation, PATCH, watch, settle).
+//! The operation engine: prepare (policy, validation, read, plan) -> launch (record, status
+//! message, thread, confirmation, PATCH, watch, settle), with every step kept in the store so
+//! that a restarted process (or another instance) resumes where this one stopped.
 
 use std::{
     collections::BTreeMap,
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc, Mutex,
-    },
+    sync::{Arc, Mutex, OnceLock},
     time::Duration,
 };
 
+use chrono::{DateTime, Utc};
 use dashmap::DashMap;
 use tokio::{
     sync::{watch, Notify},
+    task::AbortHandle,
     time::Instant,
 };
+use tokio_util::sync::CancellationToken;
 
 use super::{
+    followup::{self, FollowUp},
+    operation::{Operation, Resume},
     request::{
         CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef,
         Submission,
     },
-    surface::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, ThreadRef},
-    text,
-    watch::{Observation, Pollers},
+    surface::{Actor, ChatSurface, ClickGuard, ThreadRef},
+    watch::Pollers,
 };
 use crate::{
     cloud::{CloudClient, CloudError},
     config::Config,
-    scaling::{self, Current, Limits, RiskPolicy, Target},
+    scaling::{self, Current, Limits, RiskPolicy},
+    store::{AuditAction, AuditEntry, NewOperation, OperationRecord, Store},
 };
 
 /// How an operation ended.
@@ -95,6 +98,17 @@ impl OperationHandle {
     }
 }
 
+impl Outcome {
+    /// The command-independent part of what a settled operation reports, for the audit log.
+    pub fn seen(&self) -> Option<&Current> {
+        match self {
+            Self::Confirmed { seen, .. } => Some(seen),
+            Self::TimedOut { last_seen, .. } => last_seen.as_ref(),
+            _ => None,
+        }
+    }
+}
+
 /// An operation in flight, as `/scaling-status` lists it.
 #[derive(Debug, Clone)]
 pub struct InFlight {
@@ -116,6 +130,7 @@ pub struct EngineSettings {
     pub cdc_window: (Duration, Duration),
     pub service_window: Duration,
     pub cost_up_confirm_factor: f64,
+    pub lease_ttl: Duration,
 }
 
 impl EngineSettings {
@@ -128,12 +143,13 @@ impl EngineSettings {
             cdc_window: (c.timings.cdc_expected_min, c.timings.cdc_expected_max),
             service_window: c.timings.service_expected_max,
             cost_up_confirm_factor: c.risk.cost_up_confirm_factor,
+            lease_ttl: c.store.lease_ttl,
         })
     }
 }
 
 /// Sent to an operation when a newer one takes over its resource: the newer id and its requester.
-type Supersession = (OperationId, String);
+pub(super) type Supersession = (OperationId, String);
 
 /// The newest operation on a resource and the channel that tells it it was superseded.
 type Latest = (OperationId, watch::Sender<Option<Supersession>>);
@@ -144,46 +160,97 @@ pub struct Engine {
 }
 
 #[derive(Debug)]
-struct Inner {
-    cloud: CloudClient,
-    config: Config,
-    settings: EngineSettings,
+pub(super) struct Inner {
+    pub(super) cloud: CloudClient,
+    pub(super) config: Config,
+    pub(super) settings: EngineSettings,
+    pub(super) store: Store,
+    /// This instance's name in leases.
+    pub(super) instance: String,
     pollers: Pollers,
-    next_id: AtomicU64,
     /// The newest operation per (service, resource), with the channel that tells it it was superseded.
-    latest: DashMap<(String, Resource), Latest>,
-    in_flight: DashMap<OperationId, InFlight>,
+    pub(super) latest: DashMap<(String, Resource), Latest>,
+    pub(super) in_flight: DashMap<OperationId, InFlight>,
+    /// The tasks running this instance's operations: stopped if another instance takes one over.
+    tasks: DashMap<OperationId, AbortHandle>,
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
     settled: Notify,
     /// Service names from the organization's list, refreshed at most once a minute.
     org_services: tokio::sync::Mutex<Option<(Instant, Vec<ServiceRef>)>>,
+    /// Where resumed operations and reminders post (set by [`Engine::start_background`]).
+    pub(super) background: OnceLock<Arc<dyn ChatSurface>>,
+    pub(super) stop: CancellationToken,
     metrics: Arc<crate::telemetry::Metrics>,
+}
+
+impl std::fmt::Debug for dyn ChatSurface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChatSurface")
+    }
 }
 
 const ORG_LIST_TTL: Duration = Duration::from_secs(60);
 
+/// Where a wall-clock time falls on the monotonic clock (now, if it is in the future).
+pub(super) fn instant_of(t: DateTime<Utc>) -> Instant {
+    let ago = (Utc::now() - t).to_std().unwrap_or_default();
+    Instant::now().checked_sub(ago).unwrap_or_else(Instant::now)
+}
+
 impl Engine {
-    pub fn new(cloud: CloudClient, config: Config) -> anyhow::Result<Self> {
+    /// An engine over `store` (migrated already, see [`Store::connect`]). Nothing runs in the
+    /// background until [`Engine::start_background`].
+    pub fn new(cloud: CloudClient, config: Config, store: Store) -> anyhow::Result<Self> {
         let settings = EngineSettings::from_config(&config)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 pollers: Pollers::new(cloud.clone(), settings.poll_interval),
+                instance: config.store.instance(),
                 cloud,
                 config,
                 settings,
-                next_id: AtomicU64::new(1),
+                store,
                 latest: DashMap::new(),
                 in_flight: DashMap::new(),
+                tasks: DashMap::new(),
                 outcomes: Mutex::new(BTreeMap::new()),
                 settled: Notify::new(),
                 org_services: tokio::sync::Mutex::new(None),
+                background: OnceLock::new(),
+                stop: CancellationToken::new(),
                 metrics: Arc::default(),
             }),
         })
     }
 
+    pub(super) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    pub(super) fn inner_arc(&self) -> &Arc<Inner> {
+        &self.inner
+    }
+
+    /// The engine, while anything else still holds it (background loops must not keep it alive).
+    pub(super) fn from_weak(weak: &std::sync::Weak<Inner>) -> Option<Engine> {
+        weak.upgrade().map(|inner| Engine { inner })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// This instance's name in leases.
+    pub fn instance(&self) -> &str {
+        &self.inner.instance
+    }
+
     pub fn cloud(&self) -> &CloudClient {
         &self.inner.cloud
+    }
+
+    pub fn settings(&self) -> &EngineSettings {
+        &self.inner.settings
     }
 
     pub fn config(&self) -> &Config {
@@ -347,55 +414,130 @@ impl Engine {
             ScaleRequest::Cdc { cores } => Some(scaling::cdc_target(*cores, limits)?),
             _ => None,
         };
+        // Revert options that are wrong whatever the service says are refused before any call.
+        followup::resolve(kind, &sub.revert, true).map_err(Rejection::FollowUp)?;
         let service = self.resolve_service(&sub.service).await?;
         self.authorize(kind, &service, &sub.actor, &sub.origin.channel)?;
         let cloud = &self.inner.cloud;
         let (current, target) = match (&sub.request, early_cdc) {
             (ScaleRequest::Cdc { .. }, Some(cdc)) => (
                 Current::Cdc(cloud.get_cdc_scaling(&service.id).await?),
-                Target::Cdc(cdc),
+                scaling::Target::Cdc(cdc),
             ),
             (ScaleRequest::Replicas(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
                 let patch = scaling::replica_patch(input, &svc, limits)?;
-                (Current::Service(Box::new(svc)), Target::Service(patch))
+                (Current::Service(Box::new(svc)), scaling::Target::Service(patch))
             }
             (ScaleRequest::Idle(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
                 let patch = scaling::idle_patch(input)?;
-                (Current::Service(Box::new(svc)), Target::Service(patch))
+                (Current::Service(Box::new(svc)), scaling::Target::Service(patch))
             }
             (ScaleRequest::Cdc { .. }, None) => unreachable!("CDC input is checked above"),
         };
-        let policy = RiskPolicy {
-            cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
-            customer_facing: service.customer_facing,
-        };
-        let plan = scaling::plan(&current, &target, &policy);
-        let supersedes = self
-            .inner
-            .latest
-            .get(&(service.id.clone(), kind.resource()))
-            .map(|e| e.0)
-            .filter(|id| self.inner.in_flight.contains_key(id));
-        Ok(Prepared {
+        let followup = followup::resolve(
+            kind,
+            &sub.revert,
+            followup::cdc_scales_up(&current, &target),
+        )
+        .map_err(Rejection::FollowUp)?;
+        self.plan(PlanInput {
             kind,
             service,
             current,
             target,
-            plan,
             actor: sub.actor,
             origin: sub.origin,
+            followup,
+            confirmed_by: None,
+        })
+    }
+
+    /// The plan and supersession for a change whose target is known.
+    pub(super) fn plan(&self, i: PlanInput) -> Result<Prepared, Rejection> {
+        let policy = RiskPolicy {
+            cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
+            customer_facing: i.service.customer_facing,
+        };
+        let plan = scaling::plan(&i.current, &i.target, &policy);
+        let supersedes = self
+            .inner
+            .latest
+            .get(&(i.service.id.clone(), i.kind.resource()))
+            .map(|e| e.0)
+            .filter(|id| self.inner.in_flight.contains_key(id));
+        Ok(Prepared {
+            kind: i.kind,
+            service: i.service,
+            current: i.current,
+            target: i.target,
+            plan,
+            actor: i.actor,
+            origin: i.origin,
             supersedes,
+            followup: i.followup,
+            confirmed_by: i.confirmed_by,
             prepared_at: std::time::Instant::now(),
         })
     }
 
-    /// Start a prepared operation in the background and return its id at once.
-    pub fn launch(&self, prepared: Prepared, surface: Arc<dyn ChatSurface>) -> OperationHandle {
-        let id = OperationId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
+    /// Record a prepared operation and start it in the background; returns its id at once.
+    /// Nothing is sent to the API when it cannot be recorded.
+    pub async fn launch(
+        &self,
+        prepared: Prepared,
+        surface: Arc<dyn ChatSurface>,
+    ) -> Result<OperationHandle, Rejection> {
+        let store = &self.inner.store;
+        let record = async {
+            let id = store.next_operation_id().await?;
+            store
+                .insert_operation(&NewOperation {
+                    id,
+                    kind: prepared.kind,
+                    service: prepared.service.clone(),
+                    actor: prepared.actor.clone(),
+                    origin: prepared.origin.clone(),
+                    target: serde_json::to_value(&prepared.target)?,
+                    before: serde_json::to_value(&prepared.current)?,
+                    followup: serde_json::to_value(&prepared.followup)?,
+                })
+                .await?;
+            store
+                .claim_operation(id, &self.inner.instance, self.inner.settings.lease_ttl)
+                .await?;
+            anyhow::Ok(id)
+        };
+        let id = record.await.map_err(|e| {
+            tracing::error!(error = format!("{e:#}"), "could not record an operation");
+            Rejection::Unavailable
+        })?;
+        let mut entry = self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Requested);
+        entry.after = serde_json::to_value(&prepared.target).ok();
+        entry.detail = Some(prepared.plan.summary());
+        self.record(entry).await;
+        if let FollowUp::Never { reason } = &prepared.followup {
+            let mut e = self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Kept);
+            e.detail = Some(format!("revert:never: {reason}"));
+            self.record(e).await;
+        }
+        Ok(self.spawn(id, prepared, surface, None))
+    }
+
+    /// Run an operation (new or resumed) on this instance.
+    fn spawn(
+        &self,
+        id: OperationId,
+        prepared: Prepared,
+        surface: Arc<dyn ChatSurface>,
+        resume: Option<Resume>,
+    ) -> OperationHandle {
         let (phase_tx, phase) = watch::channel(Phase::Starting);
         let phase_tx = Arc::new(phase_tx);
+        let started = resume
+            .as_ref()
+            .map_or_else(Instant::now, |r| instant_of(r.created_at));
         self.inner.in_flight.insert(
             id,
             InFlight {
@@ -404,27 +546,27 @@ impl Engine {
                 service: prepared.service.clone(),
                 summary: prepared.plan.summary(),
                 actor: prepared.actor.name.clone(),
-                started: Instant::now(),
+                started,
             },
         );
         self.inner
             .metrics
             .set_in_flight(self.inner.in_flight.len() as i64);
         let engine = self.clone();
-        tokio::spawn(async move {
-            let op = Operation {
-                id,
-                engine: engine.clone(),
-                surface,
-                p: prepared,
-                status: None,
-                thread: None,
-                phase: phase_tx.clone(),
-            };
-            let outcome = op.run().await;
-            engine.settle(id, &outcome);
-            phase_tx.send_replace(Phase::Settled);
-        });
+        let span = tracing::info_span!("operation", operation = %id, command = %prepared.kind, service = %prepared.service.name);
+        let task = tokio::spawn(tracing::Instrument::instrument(
+            async move {
+                let op = Operation::new(id, engine.clone(), surface, prepared, phase_tx.clone());
+                let outcome = op.run(resume).await;
+                engine.settled(id, &outcome);
+                phase_tx.send_replace(Phase::Settled);
+            },
+            span,
+        ));
+        self.inner.tasks.insert(id, task.abort_handle());
+        if task.is_finished() {
+            self.inner.tasks.remove(&id);
+        }
         OperationHandle { id, phase }
     }
 
@@ -439,7 +581,8 @@ impl Engine {
             .or_default() += 1;
     }
 
-    fn settle(&self, id: OperationId, outcome: &Outcome) {
+    /// In-memory bookkeeping once an operation has settled (the store was updated before).
+    fn settled(&self, id: OperationId, outcome: &Outcome) {
         tracing::info!(operation = %id, outcome = outcome.label(), "operation settled");
         *self
             .inner
@@ -448,20 +591,58 @@ impl Engine {
             .expect("outcome lock")
             .entry(outcome.label())
             .or_default() += 1;
-        self.inner.latest.retain(|_, (latest, _)| *latest != id);
-        if let Some((_, op)) = self.inner.in_flight.remove(&id) {
+        let kind = self.inner.in_flight.get(&id).map(|op| op.kind);
+        if let Some(kind) = kind {
             let took = match outcome {
                 Outcome::Confirmed { took, .. } => Some(*took),
                 _ => None,
             };
-            let metrics = &self.inner.metrics;
-            metrics.operation_settled(op.kind.name(), outcome.label(), took);
-            metrics.set_in_flight(self.inner.in_flight.len() as i64);
+            self.inner
+                .metrics
+                .operation_settled(kind.name(), outcome.label(), took);
         }
+        self.forget(id);
+    }
+
+    fn forget(&self, id: OperationId) {
+        self.inner.latest.retain(|_, (latest, _)| *latest != id);
+        self.inner.in_flight.remove(&id);
+        self.inner.tasks.remove(&id);
+        self.inner
+            .metrics
+            .set_in_flight(self.inner.in_flight.len() as i64);
         self.inner.settled.notify_waiters();
     }
 
-    fn guard_for(&self, p: &Prepared) -> ClickGuard {
+    /// An audit entry about operation `id`, with where it happened; fill in the rest.
+    pub(super) fn audit_entry(
+        &self,
+        id: OperationId,
+        p: &Prepared,
+        thread: Option<&ThreadRef>,
+        actor: &Actor,
+        action: AuditAction,
+    ) -> AuditEntry {
+        let mut e = AuditEntry::new(Utc::now(), &actor.id, &actor.name, action);
+        e.operation = Some(id);
+        e.guild = p.origin.guild.clone();
+        e.channel = Some(p.origin.channel.clone());
+        e.thread = thread.map(|t| t.0.clone());
+        e.service_id = Some(p.service.id.clone());
+        e.service_name = Some(p.service.name.clone());
+        e.before = serde_json::to_value(&p.current).ok();
+        e
+    }
+
+    /// Append to the audit log; a failure is logged, never shown as the operation's failure.
+    pub(super) async fn record(&self, entry: AuditEntry) {
+        if let Err(e) = self.inner.store.audit(&entry).await {
+            tracing::error!(error = format!("{e:#}"), action = entry.action.as_str(), "audit entry lost");
+        }
+    }
+
+    /// Who may press Confirm / Cancel on an operation.
+    pub(super) fn guard_for(&self, p: &Prepared) -> ClickGuard {
         let engine = self.clone();
         let (kind, service, requester, channel) = (
             p.kind,
@@ -483,244 +664,181 @@ impl Engine {
             }
         })
     }
-}
 
-/// One operation's run, from status message to settlement.
-struct Operation {
-    id: OperationId,
-    engine: Engine,
-    surface: Arc<dyn ChatSurface>,
-    p: Prepared,
-    status: Option<MessageRef>,
-    thread: Option<ThreadRef>,
-    phase: Arc<watch::Sender<Phase>>,
-}
-
-impl Operation {
-    async fn run(mut self) -> Outcome {
-        let id = self.id;
-        let settings = self.engine.inner.settings.clone();
-        match self
-            .surface
-            .post_status(
-                &self.p.origin,
-                &text::status(id, &self.p, text::STAGE_APPLYING),
-            )
-            .await
-        {
-            Ok(m) => self.status = Some(m),
-            Err(e) => {
-                tracing::warn!(operation = %id, error = %e, "could not post the status message")
-            }
+    /// Resume unsettled work and start the background loops (lease renewal and adoption of
+    /// operations whose instance died, due reminders), posting through `surface`.
+    pub async fn start_background(&self, surface: Arc<dyn ChatSurface>) -> anyhow::Result<()> {
+        if self.inner.background.set(surface).is_err() {
+            anyhow::bail!("the engine's background work is already running");
         }
-        if let Some(m) = &self.status {
+        self.post_unposted_notices().await;
+        self.adopt_unsettled().await;
+        let weak = Arc::downgrade(&self.inner);
+        let stop = self.inner.stop.clone();
+        let every = self.inner.settings.lease_ttl / 3;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                let Some(inner) = weak.upgrade() else { return };
+                let engine = Engine { inner };
+                engine.keep_leases().await;
+                engine.adopt_unsettled().await;
+                engine.post_unposted_notices().await;
+            }
+        });
+        super::reminders::spawn_loop(self);
+        Ok(())
+    }
+
+    /// Stop the background loops (the operations' own tasks end with the runtime).
+    pub fn stop_background(&self) {
+        self.inner.stop.cancel();
+    }
+
+    fn background_surface(&self) -> Option<Arc<dyn ChatSurface>> {
+        self.inner.background.get().cloned()
+    }
+
+    /// Renew the leases of this instance's operations; stop any whose lease was lost (another
+    /// instance decided this one was dead and took over).
+    async fn keep_leases(&self) {
+        let ids: Vec<OperationId> = self.inner.tasks.iter().map(|e| *e.key()).collect();
+        for id in ids {
             match self
-                .surface
-                .open_thread(m, &text::thread_name(id, &self.p))
+                .inner
+                .store
+                .claim_operation(id, &self.inner.instance, self.inner.settings.lease_ttl)
                 .await
             {
-                Ok(t) => self.thread = Some(t),
-                Err(e) => tracing::warn!(operation = %id, error = %e, "could not open a thread"),
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(operation = %id, "lease lost to another instance; stopping here");
+                    if let Some((_, task)) = self.inner.tasks.remove(&id) {
+                        task.abort();
+                    }
+                    self.forget(id);
+                }
+                Err(e) => tracing::warn!(operation = %id, error = format!("{e:#}"), "could not renew a lease"),
             }
         }
+    }
 
-        if self.p.plan.needs_confirmation() {
-            let Some(message) = self.status.clone() else {
-                return self
-                    .finish(Outcome::Failed {
-                        message: "Could not post the confirmation buttons, so nothing was sent."
-                            .into(),
-                    })
-                    .await;
-            };
-            self.stage(text::STAGE_CONFIRM).await;
-            self.phase.send_replace(Phase::AwaitingConfirmation);
-            let prompt = text::confirm_prompt(&self.p, settings.confirm_timeout);
-            self.say(&prompt).await;
-            let guard = self.engine.guard_for(&self.p);
-            let decision = self
-                .surface
-                .confirm(&message, &prompt, settings.confirm_timeout, guard)
-                .await;
-            match decision {
-                Ok(Decision::Confirmed(actor)) => {
-                    self.say(&text::confirmed_by(&actor.name)).await;
-                    self.stage(text::STAGE_APPLYING).await;
-                }
-                Ok(Decision::Cancelled(actor)) => {
-                    return self.finish(Outcome::Cancelled { by: Some(actor) }).await
-                }
-                Ok(Decision::Expired) => return self.finish(Outcome::Cancelled { by: None }).await,
-                Err(e) => {
-                    return self
-                        .finish(Outcome::Failed {
-                            message: format!(
-                                "The confirmation could not be collected ({e}); nothing was sent."
-                            ),
-                        })
-                        .await
-                }
-            }
-        }
-
-        self.phase.send_replace(Phase::Applying);
-        // Take over the resource before the PATCH: from here on, older operations stop.
-        let (tx, mut superseded_rx) = watch::channel(None);
-        let key = (self.p.service.id.clone(), self.p.kind.resource());
-        if let Some((_, (older, older_tx))) = self.engine.inner.latest.remove(&key) {
-            let _ = older_tx.send(Some((id, self.p.actor.name.clone())));
-            if self.engine.inner.in_flight.contains_key(&older) {
-                self.say(&text::supersedes(older)).await;
-            }
-        }
-        self.engine.inner.latest.insert(key, (id, tx));
-
-        let cloud = self.engine.cloud().clone();
-        let applied = match &self.p.target {
-            Target::Cdc(t) => cloud
-                .patch_cdc_scaling(&self.p.service.id, *t)
-                .await
-                .map(|a| a.request_id),
-            Target::Service(patch) => cloud
-                .patch_replica_scaling(&self.p.service.id, patch)
-                .await
-                .map(|a| a.request_id),
-        };
-        let request_id = match applied {
+    /// Take over every unsettled operation no live instance holds (all of them after a
+    /// restart), oldest first, and carry on posting into the same messages and threads.
+    async fn adopt_unsettled(&self) {
+        let Some(surface) = self.background_surface() else { return };
+        let records = match self.inner.store.unsettled_operations().await {
             Ok(r) => r,
             Err(e) => {
-                tracing::warn!(operation = %id, error = ?e, "PATCH failed");
-                return self
-                    .finish(Outcome::Failed {
-                        message: e.user_message(),
-                    })
-                    .await;
+                tracing::warn!(error = format!("{e:#}"), "could not read unsettled operations");
+                return;
             }
         };
-        let applied_at = Instant::now();
-        tracing::info!(operation = %id, request_id = ?request_id, "change accepted");
-        let window = self.window_text();
-        self.stage(&text::stage_watching(&window)).await;
-        self.say(&text::accepted(request_id.as_deref(), &window))
-            .await;
-        // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
-        self.phase.send_replace(Phase::Watching);
-
-        let outcome = self.watch(applied_at, &mut superseded_rx, &window).await;
-        self.finish(outcome).await
-    }
-
-    fn window_text(&self) -> String {
-        let s = &self.engine.inner.settings;
-        match self.p.kind.resource() {
-            Resource::Cdc => format!(
-                "{}–{}",
-                text::duration(s.cdc_window.0),
-                text::duration(s.cdc_window.1)
-            ),
-            Resource::Service => format!("under {}", text::duration(s.service_window)),
-        }
-    }
-
-    /// Poll (through the shared stream) until the API reports the target, the deadline, or a newer operation.
-    async fn watch(
-        &self,
-        applied_at: Instant,
-        superseded: &mut watch::Receiver<Option<Supersession>>,
-        window: &str,
-    ) -> Outcome {
-        let s = &self.engine.inner.settings;
-        let mut rx = self
-            .engine
-            .pollers()
-            .subscribe(&self.p.service.id, self.p.kind.resource());
-        let deadline = applied_at + s.watch_deadline;
-        let expected_end = applied_at
-            + match self.p.kind.resource() {
-                Resource::Cdc => s.cdc_window.1,
-                Resource::Service => s.service_window,
-            };
-        let mut progress_said = false;
-        let mut trouble_said = false;
-        let mut last_seen: Option<Current> = None;
-        loop {
-            let progress_at = if progress_said {
-                deadline
-            } else {
-                expected_end
-            };
-            tokio::select! {
-                changed = rx.changed() => {
-                    if changed.is_err() {
-                        // The stream only ends when nobody listens; we still do, so resubscribe.
-                        rx = self.engine.pollers().subscribe(&self.p.service.id, self.p.kind.resource());
-                        continue;
-                    }
-                    let obs: Option<Observation> = rx.borrow_and_update().clone();
-                    let Some(obs) = obs else { continue };
-                    // An answer to a GET sent before the PATCH was accepted says nothing about it.
-                    if obs.sent_at < applied_at {
-                        continue;
-                    }
-                    match obs.result {
-                        Ok(current) => {
-                            if scaling::matches_target(&self.p.target, &current) {
-                                return Outcome::Confirmed { took: applied_at.elapsed(), seen: current };
-                            }
-                            last_seen = Some(current);
-                        }
-                        Err(e) if e.permanent => return Outcome::Failed { message: e.message },
-                        Err(e) => {
-                            if !trouble_said {
-                                trouble_said = true;
-                                self.say(&text::poll_trouble(&e.message)).await;
-                            }
-                        }
-                    }
-                }
-                _ = superseded.changed() => {
-                    let by = superseded.borrow().clone();
-                    if let Some((by, actor)) = by {
-                        self.say(&text::superseded(by, &actor)).await;
-                        return Outcome::Superseded { by };
-                    }
-                }
-                _ = tokio::time::sleep_until(progress_at), if !progress_said => {
-                    progress_said = true;
-                    self.say(&text::progress(applied_at.elapsed(), window, s.watch_deadline)).await;
-                }
-                _ = tokio::time::sleep_until(deadline) => {
-                    return Outcome::TimedOut { waited: applied_at.elapsed(), last_seen };
-                }
+        for record in records {
+            if self.inner.in_flight.contains_key(&record.id) {
+                continue;
             }
-        }
-    }
-
-    async fn finish(&self, outcome: Outcome) -> Outcome {
-        if !matches!(outcome, Outcome::Superseded { .. }) {
-            self.say(&text::outcome_detail(self.p.kind, &outcome)).await;
-        }
-        self.stage(&text::stage_outcome(&outcome)).await;
-        outcome
-    }
-
-    async fn stage(&self, stage: &str) {
-        if let Some(m) = &self.status {
-            if let Err(e) = self
-                .surface
-                .edit_status(m, &text::status(self.id, &self.p, stage))
+            match self
+                .inner
+                .store
+                .claim_operation(record.id, &self.inner.instance, self.inner.settings.lease_ttl)
                 .await
             {
-                tracing::warn!(operation = %self.id, error = %e, "could not edit the status message");
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::warn!(operation = %record.id, error = format!("{e:#}"), "could not claim an operation");
+                    continue;
+                }
+            }
+            let id = record.id;
+            match self.resumable(record) {
+                Ok((prepared, resume)) => {
+                    tracing::info!(operation = %id, phase = ?resume.phase, "resuming operation");
+                    self.spawn(id, prepared, surface.clone(), Some(resume));
+                }
+                Err(e) => {
+                    tracing::error!(operation = %id, error = format!("{e:#}"), "cannot resume operation; marking it failed");
+                    let _ = self
+                        .inner
+                        .store
+                        .settle_operation(id, "failed", Some(&format!("{e:#}")), None)
+                        .await;
+                }
             }
         }
     }
 
-    async fn say(&self, line: &str) {
-        if let Some(t) = &self.thread {
-            if let Err(e) = self.surface.post_in_thread(t, line).await {
-                tracing::warn!(operation = %self.id, error = %e, "could not post in the thread");
+    /// Rebuild what a stored operation needs to run again.
+    fn resumable(&self, r: OperationRecord) -> anyhow::Result<(Prepared, Resume)> {
+        let current: Current = serde_json::from_value(r.before)?;
+        let target: scaling::Target = serde_json::from_value(r.target)?;
+        let followup: FollowUp = if r.followup.is_null() {
+            FollowUp::None
+        } else {
+            serde_json::from_value(r.followup)?
+        };
+        let prepared = self
+            .plan(PlanInput {
+                kind: r.kind,
+                service: r.service,
+                current,
+                target,
+                actor: r.actor,
+                origin: r.origin,
+                followup,
+                confirmed_by: None,
+            })
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok((
+            prepared,
+            Resume {
+                phase: r.phase,
+                status: r.status,
+                thread: r.thread,
+                applied_at: r.applied_at,
+                created_at: r.created_at,
+            },
+        ))
+    }
+
+    /// Post the final notices of operations that settled just before a process stopped.
+    async fn post_unposted_notices(&self) {
+        let Some(surface) = self.background_surface() else { return };
+        let ids = match self.inner.store.unposted_notices().await {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = format!("{e:#}"), "could not read unposted notices");
+                return;
             }
+        };
+        for id in ids {
+            if self.inner.in_flight.contains_key(&id) {
+                continue; // Its own task posts it.
+            }
+            let record = match self.inner.store.operation(id).await {
+                Ok(Some(r)) => r,
+                _ => continue,
+            };
+            super::operation::post_notice(self, surface.as_ref(), id, record.status.as_ref(), record.thread.as_ref()).await;
         }
     }
+}
+
+/// Everything [`Engine::plan`] needs.
+pub(super) struct PlanInput {
+    pub kind: CommandKind,
+    pub service: ServiceRef,
+    pub current: Current,
+    pub target: scaling::Target,
+    pub actor: Actor,
+    pub origin: super::surface::Origin,
+    pub followup: FollowUp,
+    /// Set when the change was agreed already (a reminder's Scale down / Revert now click).
+    pub confirmed_by: Option<Actor>,
 }

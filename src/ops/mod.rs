@@ -4,6 +4,10 @@
 //! input, reads the current configuration and builds the plan before anything is sent;
 //! [`Engine::launch`] runs the rest in the background and reports through a [`ChatSurface`].
 pub mod engine;
+pub mod followup;
+pub mod notices;
+mod operation;
+pub mod reminders;
 pub mod request;
 pub mod surface;
 pub mod text;
@@ -13,4 +17,9 @@ pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, Pha
 pub use request::{
     CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef, Submission,
 };
-pub use surface::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ThreadRef};
+pub use followup::{FollowUp, FollowUpError, RevertInput};
+pub use reminders::Answer;
+pub use surface::{
+    Actor, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
+    ReminderPost, ThreadRef,
+};

@@ -4,7 +4,10 @@ use std::{fmt, time::Instant};
 
 use serde::{Deserialize, Serialize};
 
-use super::surface::{Actor, Origin};
+use super::{
+    followup::{FollowUp, FollowUpError, RevertInput},
+    surface::{Actor, Origin},
+};
 use crate::{
     cloud::CloudError,
     scaling::{Current, IdleInput, Plan, ReplicaInput, RuleError, Target},
@@ -78,6 +81,8 @@ pub struct Submission {
     pub request: ScaleRequest,
     pub actor: Actor,
     pub origin: Origin,
+    /// `revert:` / `for:` / `reason:`, for the commands that take them.
+    pub revert: RevertInput,
 }
 
 /// A service as the engine knows it: its id, the name people use, and config flags.
@@ -111,6 +116,10 @@ pub struct Prepared {
     /// An operation on the same resource still in flight: this one will supersede it, so the
     /// request is sent even when the API still shows the target as current.
     pub supersedes: Option<OperationId>,
+    /// What to do once the change is confirmed.
+    pub followup: FollowUp,
+    /// Agreed already (a reminder's Scale down / Revert now click): no confirmation step.
+    pub confirmed_by: Option<Actor>,
     pub prepared_at: Instant,
 }
 
@@ -131,4 +140,8 @@ pub enum Rejection {
     UnknownService(String),
     #[error("{}", .0.user_message())]
     Api(#[from] CloudError),
+    #[error("{0}")]
+    FollowUp(FollowUpError),
+    #[error("The bot could not record this request (its database is unavailable), so nothing was sent. Try again in a minute.")]
+    Unavailable,
 }

@@ -55,6 +55,33 @@ pub enum Decision {
     Expired,
 }
 
+/// How a notice button looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ButtonStyle {
+    Primary,
+    Secondary,
+    Danger,
+}
+
+/// A button on a reminder. Its `id` is routed back to [`crate::ops::Engine::answer`] by the
+/// surface's click handler (not to a waiting task), so it works after a restart too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeButton {
+    pub id: String,
+    pub label: String,
+    pub style: ButtonStyle,
+    /// The click must come with a reason (Keep): Discord asks for it in a modal.
+    pub asks_reason: bool,
+}
+
+/// A reminder post: text, the roles it pings, and its answer buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderPost {
+    pub text: String,
+    pub mention_roles: Vec<String>,
+    pub buttons: Vec<NoticeButton>,
+}
+
 /// Decides whether a clicker may press a button; `Err` carries the reason shown to them privately.
 pub type ClickGuard = Arc<dyn Fn(&Actor) -> Result<(), String> + Send + Sync>;
 
@@ -79,4 +106,11 @@ pub trait ChatSurface: Send + Sync + 'static {
         timeout: Duration,
         guard: ClickGuard,
     ) -> anyhow::Result<Decision>;
+    /// Post a reminder with answer buttons in a thread, pinging only `mention_roles`.
+    /// [`ChatSurface::edit_status`] replaces its text and takes the buttons away.
+    async fn post_reminder(
+        &self,
+        thread: &ThreadRef,
+        post: &ReminderPost,
+    ) -> anyhow::Result<MessageRef>;
 }

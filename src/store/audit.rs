@@ -202,6 +202,23 @@ impl Store {
         .with_context(|| format!("recording a `{}` audit entry", e.action.as_str()))
     }
 
+    /// The newest `limit` entries, newest first, optionally on one service (by id or name).
+    pub async fn recent_audit(
+        &self,
+        service: Option<&str>,
+        limit: u32,
+    ) -> anyhow::Result<Vec<AuditRecord>> {
+        let sql = "SELECT * FROM audit WHERE ($1 IS NULL OR service_id = $1 OR service_name = $1) \
+                   ORDER BY id DESC LIMIT $2";
+        let rows: Vec<AuditRow> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(service)
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await)
+        .context("reading the audit log")?;
+        rows.into_iter().map(AuditRecord::try_from).collect()
+    }
+
     /// Entries at or after `since`, oldest first, at most `limit`, optionally on one service
     /// (by id or name).
     pub async fn audit_since(

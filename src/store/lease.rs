@@ -76,6 +76,31 @@ impl Store {
         Ok(rows == 1)
     }
 
+    /// Take the lease on one open reminder for `ttl` (to answer a click on it): true if it was
+    /// free, lapsed, or already `owner`'s; false if another instance is acting on it now.
+    pub async fn claim_reminder(
+        &self,
+        id: ReminderId,
+        owner: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<bool> {
+        let sql = "UPDATE reminders SET lease_owner = $2, lease_until = $3 \
+                   WHERE id = $1 AND state NOT IN ('kept', 'done') \
+                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4)";
+        let at = now();
+        let until = after(at, ttl)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(id.0)
+            .bind(owner)
+            .bind(until)
+            .bind(at)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .with_context(|| format!("claiming {id}"))?;
+        Ok(rows == 1)
+    }
+
     /// Lease the reminder that has been due longest and that no instance holds, for `ttl`.
     /// Reminders `owner` already holds are not returned again.
     pub async fn claim_due_reminder(

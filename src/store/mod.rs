@@ -48,6 +48,28 @@ pub use reminders::{NewReminder, Reminder, ReminderId, ReminderKind, ReminderSta
 /// Used when neither `--database-url` nor `CLICKSCALE_DATABASE_URL` is given.
 pub const DEFAULT_URL: &str = "sqlite://clickscale.db";
 
+/// `--database-url`, shared by the commands that keep state (`run`, `console`, `audit`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// Where operations, reminders and the audit log live: `sqlite://PATH` (created if
+    /// missing) or `postgres://USER:PASSWORD@HOST/DB` for several instances.
+    #[arg(
+        long = "database-url",
+        value_name = "URL",
+        env = "CLICKSCALE_DATABASE_URL",
+        default_value = DEFAULT_URL,
+        hide_env_values = true
+    )]
+    pub url: String,
+}
+
+impl DatabaseArgs {
+    /// Open the store (applying migrations).
+    pub async fn connect(&self) -> anyhow::Result<Store> {
+        Store::connect(&self.url).await
+    }
+}
+
 /// How long an SQLite connection waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 

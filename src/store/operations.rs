@@ -24,6 +24,8 @@ pub struct NewOperation {
     pub target: Value,
     /// The configuration read before the change, as JSON.
     pub before: Value,
+    /// What to do once the change is confirmed (`ops::FollowUp` as JSON).
+    pub followup: Value,
 }
 
 /// An operation as stored.
@@ -36,12 +38,15 @@ pub struct OperationRecord {
     pub origin: Origin,
     pub target: Value,
     pub before: Value,
+    pub followup: Value,
     /// The public status message, once posted.
     pub status: Option<MessageRef>,
     /// The follow-up thread, once opened.
     pub thread: Option<ThreadRef>,
     /// The API's `requestId` for the change, once accepted.
     pub request_id: Option<String>,
+    /// When the API accepted the change: a resumed watch keeps its deadline.
+    pub applied_at: Option<DateTime<Utc>>,
     pub phase: Phase,
     /// [`crate::ops::Outcome::label`], once settled.
     pub outcome: Option<String>,
@@ -51,6 +56,8 @@ pub struct OperationRecord {
     pub settled_at: Option<DateTime<Utc>>,
     /// The instance working on it, if any holds an unexpired or stale lease.
     pub lease: Option<Lease>,
+    /// The final notice, settled but not yet posted.
+    pub notice: Option<Value>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -67,7 +74,9 @@ struct OperationRow {
     thread: Option<String>,
     target: Json<Value>,
     before_value: Json<Value>,
+    followup: Option<Json<Value>>,
     request_id: Option<String>,
+    applied_at: Option<DateTime<Utc>>,
     phase: String,
     outcome: Option<String>,
     outcome_detail: Option<String>,
@@ -76,6 +85,7 @@ struct OperationRow {
     settled_at: Option<DateTime<Utc>>,
     lease_owner: Option<String>,
     lease_until: Option<DateTime<Utc>>,
+    notice: Option<Json<Value>>,
 }
 
 impl TryFrom<OperationRow> for OperationRecord {
@@ -101,12 +111,14 @@ impl TryFrom<OperationRow> for OperationRecord {
             origin: r.origin.0,
             target: r.target.0,
             before: r.before_value.0,
+            followup: r.followup.map_or(Value::Null, |j| j.0),
             status: r
                 .status_channel
                 .zip(r.status_message)
                 .map(|(channel, message)| MessageRef { channel, message }),
             thread: r.thread.map(ThreadRef),
             request_id: r.request_id,
+            applied_at: r.applied_at,
             phase,
             outcome: r.outcome,
             outcome_detail: r.outcome_detail,
@@ -114,6 +126,7 @@ impl TryFrom<OperationRow> for OperationRecord {
             updated_at: r.updated_at,
             settled_at: r.settled_at,
             lease: Lease::from_columns(r.lease_owner, r.lease_until),
+            notice: r.notice.map(|j| j.0),
         })
     }
 }
@@ -161,8 +174,8 @@ impl Store {
     /// Record a launched operation, in phase [`Phase::Starting`].
     pub async fn insert_operation(&self, op: &NewOperation) -> anyhow::Result<()> {
         let sql = "INSERT INTO operations (id, kind, service_id, service_name, customer_facing, \
-                   actor, origin, target, before_value, phase, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+                   actor, origin, target, before_value, followup, phase, created_at, updated_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
         let (id, at) = (key(op.id)?, now());
         on_db!(self, p => sqlx::query(sql)
             .bind(id)
@@ -174,6 +187,7 @@ impl Store {
             .bind(Json(&op.origin))
             .bind(Json(&op.target))
             .bind(Json(&op.before))
+            .bind(Json(&op.followup))
             .bind(phase_name(Phase::Starting))
             .bind(at)
             .execute(p)
@@ -227,31 +241,44 @@ impl Store {
         expect_one(rows, format_args!("operation {id} is unknown"))
     }
 
-    /// Remember the API's `requestId` for the change.
-    pub async fn set_request_id(&self, id: OperationId, request_id: &str) -> anyhow::Result<()> {
-        let sql = "UPDATE operations SET request_id = $2, updated_at = $3 WHERE id = $1";
+    /// The API accepted the change at `at`: remember its `requestId` and move to watching.
+    pub async fn set_applied(
+        &self,
+        id: OperationId,
+        request_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET request_id = $2, applied_at = $3, phase = $4, \
+                   updated_at = $5 WHERE id = $1 AND settled_at IS NULL";
         let k = key(id)?;
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(k)
             .bind(request_id)
+            .bind(super::stamp(at))
+            .bind(phase_name(Phase::Watching))
             .bind(now())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
-        expect_one(rows, format_args!("operation {id} is unknown"))
+        expect_one(
+            rows,
+            format_args!("operation {id} is unknown or already settled"),
+        )
     }
 
-    /// Record how an operation ended and drop its lease. Returns false if it was already
-    /// settled (the first outcome stays), so a resumed operation cannot end twice.
+    /// Record how an operation ended, with the notice still to post (see
+    /// [`Store::take_notice`]), and drop its lease. Returns false if it was already settled
+    /// (the first outcome stays), so a resumed operation cannot end twice.
     pub async fn settle_operation(
         &self,
         id: OperationId,
         outcome: &str,
         detail: Option<&str>,
+        notice: Option<&Value>,
     ) -> anyhow::Result<bool> {
         let sql = "UPDATE operations SET phase = $2, outcome = $3, outcome_detail = $4, \
-                   settled_at = $5, updated_at = $5, lease_owner = NULL, lease_until = NULL \
-                   WHERE id = $1 AND settled_at IS NULL";
+                   settled_at = $5, updated_at = $5, lease_owner = NULL, lease_until = NULL, \
+                   notice = $6 WHERE id = $1 AND settled_at IS NULL";
         let k = key(id)?;
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(k)
@@ -259,11 +286,47 @@ impl Store {
             .bind(outcome)
             .bind(detail)
             .bind(now())
+            .bind(notice.map(Json))
             .execute(p)
             .await
             .map(|r| r.rows_affected()))
         .with_context(|| format!("settling operation {id}"))?;
         Ok(rows == 1)
+    }
+
+    /// Take the unposted notice of a settled operation: exactly one caller gets it, so it is
+    /// posted once however many instances (or restarts) look for it.
+    pub async fn take_notice(&self, id: OperationId) -> anyhow::Result<Option<Value>> {
+        // A notice is written once, at settlement, and only ever cleared after: so reading it
+        // and then clearing it only if it is still there is a compare-and-set.
+        let k = key(id)?;
+        let read = "SELECT notice FROM operations WHERE id = $1";
+        let notice: Option<Option<Json<Value>>> = on_db!(self, p => sqlx::query_scalar(read)
+            .bind(k)
+            .fetch_optional(p)
+            .await)
+        .with_context(|| format!("reading the notice of operation {id}"))?;
+        let Some(Json(notice)) = notice.flatten() else {
+            return Ok(None);
+        };
+        let clear = "UPDATE operations SET notice = NULL WHERE id = $1 AND notice IS NOT NULL";
+        let rows = on_db!(self, p => sqlx::query(clear)
+            .bind(k)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .with_context(|| format!("taking the notice of operation {id}"))?;
+        Ok((rows == 1).then_some(notice))
+    }
+
+    /// Settled operations whose final notice was not posted (the process stopped in between).
+    pub async fn unposted_notices(&self) -> anyhow::Result<Vec<OperationId>> {
+        let sql = "SELECT id FROM operations WHERE notice IS NOT NULL ORDER BY id";
+        let ids: Vec<i64> = on_db!(self, p => sqlx::query_scalar(sql).fetch_all(p).await)
+            .context("reading unposted notices")?;
+        ids.into_iter()
+            .map(|i| Ok(OperationId(u64::try_from(i)?)))
+            .collect()
     }
 
     /// One operation, settled or not.

@@ -193,6 +193,26 @@ impl Store {
         Ok(ReminderId(id))
     }
 
+    /// The reminders of one operation.
+    pub async fn reminders_of(&self, operation: OperationId) -> anyhow::Result<Vec<Reminder>> {
+        let sql = "SELECT * FROM reminders WHERE operation_id = $1 ORDER BY id";
+        let op = operations::key(operation)?;
+        let rows: Vec<ReminderRow> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(op)
+            .fetch_all(p)
+            .await)
+        .with_context(|| format!("reading the reminders of operation {operation}"))?;
+        reminders(rows)
+    }
+
+    /// Every reminder, open or finished, oldest first (for reports and tests).
+    pub async fn all_reminders(&self) -> anyhow::Result<Vec<Reminder>> {
+        let sql = "SELECT * FROM reminders ORDER BY id";
+        let rows: Vec<ReminderRow> = on_db!(self, p => sqlx::query_as(sql).fetch_all(p).await)
+            .context("reading reminders")?;
+        reminders(rows)
+    }
+
     /// One reminder, open or finished (a button click names it by id).
     pub async fn reminder(&self, id: ReminderId) -> anyhow::Result<Option<Reminder>> {
         let sql = "SELECT * FROM reminders WHERE id = $1";

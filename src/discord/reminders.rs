@@ -1,0 +1,95 @@
+//! Reminder buttons (Scale down now, Snooze, Keep…, Extend, Revert now) and the Keep reason
+//! modal. The custom id names the reminder, so any instance (and a restarted one) answers from
+//! the store; no task waits on these buttons.
+
+use serenity::all::{
+    ActionRowComponent, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
+    CreateInputText, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateModal, Http, InputTextStyle, ModalInteraction,
+};
+
+use crate::ops::{reminders::BUTTON_PREFIX, Answer, Engine};
+
+/// The id of the reason field in the Keep modal.
+const REASON_FIELD: &str = "reason";
+
+/// Whether a component or modal custom id belongs to a reminder.
+pub fn is_reminder_id(custom_id: &str) -> bool {
+    custom_id.starts_with(BUTTON_PREFIX)
+}
+
+/// A click on a reminder button: Keep asks for the reason in a modal; every other answer is
+/// deferred privately (it may read the API first) and then told how it went.
+pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
+    let Some((id, answer)) = Answer::parse_button_id(&click.data.custom_id) else {
+        return;
+    };
+    let actor = super::actor(&click.user, click.member.as_ref());
+    if let Answer::Keep(None) = answer {
+        let modal = CreateModal::new(click.data.custom_id.clone(), "Keep the current configuration")
+            .components(vec![CreateActionRow::InputText(
+                CreateInputText::new(InputTextStyle::Paragraph, "Why? (goes to the audit log)", REASON_FIELD)
+                    .min_length(3)
+                    .max_length(500)
+                    .required(true),
+            )]);
+        if let Err(e) = click
+            .create_response(http, CreateInteractionResponse::Modal(modal))
+            .await
+        {
+            tracing::warn!(error = %e, "could not open the Keep modal");
+        }
+        return;
+    }
+    if let Err(e) = click
+        .create_response(
+            http,
+            CreateInteractionResponse::Defer(
+                CreateInteractionResponseMessage::new().ephemeral(true),
+            ),
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "could not acknowledge a reminder click");
+        return;
+    }
+    let text = match engine.answer(id, answer, &actor).await {
+        Ok(t) | Err(t) => t,
+    };
+    let followup = CreateInteractionResponseFollowup::new()
+        .content(text)
+        .ephemeral(true)
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Err(e) = click.create_followup(http, followup).await {
+        tracing::warn!(error = %e, "could not answer a reminder click");
+    }
+}
+
+/// The Keep modal came back with its reason.
+pub async fn keep_submitted(http: &Http, engine: &Engine, modal: &ModalInteraction) {
+    let Some((id, Answer::Keep(_))) = Answer::parse_button_id(&modal.data.custom_id) else {
+        return;
+    };
+    let reason = modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == REASON_FIELD => t.value.clone(),
+            _ => None,
+        });
+    let actor = super::actor(&modal.user, modal.member.as_ref());
+    let text = match engine.answer(id, Answer::Keep(reason), &actor).await {
+        Ok(t) | Err(t) => t,
+    };
+    let reply = CreateInteractionResponse::Message(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(CreateAllowedMentions::new()),
+    );
+    if let Err(e) = modal.create_response(http, reply).await {
+        tracing::warn!(error = %e, "could not answer the Keep modal");
+    }
+}

@@ -1,0 +1,532 @@
+//! One operation's run, from status message to settlement, new or resumed after a restart.
+//!
+//! Every step is written to the store before the next begins: the status message and thread
+//! (so a resumed run posts into them), the phase, when the API accepted the change (so a
+//! resumed watch keeps its deadline), and the outcome together with the notice still to post
+//! (an outbox: exactly one caller takes it, so the final message is posted once).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::{sync::watch, time::Instant};
+
+use super::{
+    engine::{instant_of, Engine, Outcome, Phase, Supersession},
+    followup::FollowUp,
+    notices,
+    request::{OperationId, Prepared, Resource},
+    surface::{ChatSurface, Decision, MessageRef, ThreadRef},
+    text,
+    watch::Observation,
+};
+use crate::{
+    scaling::{self, Current, Target},
+    store::AuditAction,
+};
+
+/// Where a stored operation stood when its process stopped.
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub phase: Phase,
+    pub status: Option<MessageRef>,
+    pub thread: Option<ThreadRef>,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The final words of an operation, kept in the store until posted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Notice {
+    /// For the thread.
+    pub thread: String,
+    /// The status message's new text.
+    pub status: String,
+}
+
+pub(super) struct Operation {
+    id: OperationId,
+    engine: Engine,
+    surface: Arc<dyn ChatSurface>,
+    p: Prepared,
+    status: Option<MessageRef>,
+    thread: Option<ThreadRef>,
+    phase: Arc<watch::Sender<Phase>>,
+}
+
+impl Operation {
+    pub(super) fn new(
+        id: OperationId,
+        engine: Engine,
+        surface: Arc<dyn ChatSurface>,
+        p: Prepared,
+        phase: Arc<watch::Sender<Phase>>,
+    ) -> Self {
+        Self {
+            id,
+            engine,
+            surface,
+            p,
+            status: None,
+            thread: None,
+            phase,
+        }
+    }
+
+    pub(super) async fn run(mut self, resume: Option<Resume>) -> Outcome {
+        let from = resume.as_ref().map_or(Phase::Starting, |r| r.phase);
+        if let Some(r) = &resume {
+            self.status = r.status.clone();
+            self.thread = r.thread.clone();
+        }
+        self.open_messages().await;
+        if resume.is_some() {
+            self.say(&notices::resumed(from)).await;
+        }
+
+        let (applied_at, mut superseded) =
+            match (from, resume.as_ref().and_then(|r| r.applied_at)) {
+                (Phase::Watching, Some(at)) => {
+                    let superseded = self.take_over(true).await;
+                    self.phase.send_replace(Phase::Watching);
+                    (instant_of(at), superseded)
+                }
+                _ => {
+                    if from <= Phase::AwaitingConfirmation {
+                        let shown_at = resume.as_ref().map(|r| r.created_at);
+                        if let Err(outcome) = self.confirmation(shown_at).await {
+                            return self.finish(outcome).await;
+                        }
+                    }
+                    // Take over the resource before the PATCH: from here on, older operations stop.
+                    let superseded = self.take_over(false).await;
+                    match self.apply().await {
+                        Ok(at) => (at, superseded),
+                        Err(outcome) => return self.finish(outcome).await,
+                    }
+                }
+            };
+        let window = self.window_text();
+        let outcome = self.watch(applied_at, &mut superseded, &window).await;
+        self.finish(outcome).await
+    }
+
+    /// Post the status message and open its thread, unless a previous run did.
+    async fn open_messages(&mut self) {
+        let store = self.engine.store().clone();
+        if self.status.is_none() {
+            match self
+                .surface
+                .post_status(
+                    &self.p.origin,
+                    &text::status(self.id, &self.p, text::STAGE_APPLYING),
+                )
+                .await
+            {
+                Ok(m) => {
+                    if let Err(e) = store.set_operation_refs(self.id, Some(&m), None).await {
+                        tracing::warn!(error = format!("{e:#}"), "could not record the status message");
+                    }
+                    self.status = Some(m);
+                }
+                Err(e) => tracing::warn!(error = %e, "could not post the status message"),
+            }
+        }
+        if let (Some(m), None) = (&self.status, &self.thread) {
+            match self
+                .surface
+                .open_thread(m, &text::thread_name(self.id, &self.p))
+                .await
+            {
+                Ok(t) => {
+                    if let Err(e) = store.set_operation_refs(self.id, None, Some(&t)).await {
+                        tracing::warn!(error = format!("{e:#}"), "could not record the thread");
+                    }
+                    self.thread = Some(t);
+                }
+                Err(e) => tracing::warn!(error = %e, "could not open a thread"),
+            }
+        }
+    }
+
+    async fn set_phase(&self, phase: Phase) {
+        self.phase.send_replace(phase);
+        if let Err(e) = self
+            .engine
+            .store()
+            .update_operation_phase(self.id, phase)
+            .await
+        {
+            tracing::warn!(error = format!("{e:#}"), ?phase, "could not record the phase");
+        }
+    }
+
+    /// Ask for (or, after a restart, keep waiting for) a confirmation when the plan needs one.
+    /// `shown_at` is when a previous run first asked.
+    async fn confirmation(&self, shown_at: Option<DateTime<Utc>>) -> Result<(), Outcome> {
+        let settings = self.engine.inner().settings.clone();
+        if let Some(actor) = &self.p.confirmed_by {
+            self.say(&text::confirmed_by(&actor.name)).await;
+            return Ok(());
+        }
+        if !self.p.plan.needs_confirmation() {
+            return Ok(());
+        }
+        let Some(message) = self.status.clone() else {
+            return Err(Outcome::Failed {
+                message: "Could not post the confirmation buttons, so nothing was sent.".into(),
+            });
+        };
+        let timeout = match shown_at {
+            Some(at) => {
+                let waited = (Utc::now() - at).to_std().unwrap_or_default();
+                settings.confirm_timeout.saturating_sub(waited)
+            }
+            None => settings.confirm_timeout,
+        };
+        if timeout.is_zero() {
+            return Err(Outcome::Cancelled { by: None });
+        }
+        self.stage(text::STAGE_CONFIRM).await;
+        self.set_phase(Phase::AwaitingConfirmation).await;
+        let prompt = text::confirm_prompt(&self.p, timeout);
+        if shown_at.is_none() {
+            self.say(&prompt).await;
+        }
+        let guard = self.engine.guard_for(&self.p);
+        let decision = self
+            .surface
+            .confirm(&message, &prompt, timeout, guard)
+            .await;
+        match decision {
+            Ok(Decision::Confirmed(actor)) => {
+                self.audit(AuditAction::Confirmed, &actor, None).await;
+                self.say(&text::confirmed_by(&actor.name)).await;
+                self.stage(text::STAGE_APPLYING).await;
+                Ok(())
+            }
+            Ok(Decision::Cancelled(actor)) => {
+                self.audit(AuditAction::Cancelled, &actor, None).await;
+                Err(Outcome::Cancelled { by: Some(actor) })
+            }
+            Ok(Decision::Expired) => Err(Outcome::Cancelled { by: None }),
+            Err(e) => Err(Outcome::Failed {
+                message: format!(
+                    "The confirmation could not be collected ({e}); nothing was sent."
+                ),
+            }),
+        }
+    }
+
+    /// Become the newest operation on the resource: older ones stop watching and say why.
+    /// The receiver tells this one when a newer one takes over in turn.
+    async fn take_over(&self, quietly: bool) -> watch::Receiver<Option<Supersession>> {
+        let key = (self.p.service.id.clone(), self.p.kind.resource());
+        let inner = self.engine.inner();
+        let (tx, rx) = watch::channel(None);
+        // A resumed operation may find a newer one already running: then it is the one superseded.
+        let newer = inner
+            .latest
+            .get(&key)
+            .map(|e| e.0)
+            .filter(|latest| *latest > self.id);
+        if let Some(newer) = newer {
+            let _ = tx.send(Some((newer, self.p.actor.name.clone())));
+            return rx;
+        }
+        let older = inner.latest.insert(key, (self.id, tx));
+        if let Some((older, older_tx)) = older {
+            if older != self.id {
+                let _ = older_tx.send(Some((self.id, self.p.actor.name.clone())));
+                if !quietly && inner.in_flight.contains_key(&older) {
+                    self.say(&text::supersedes(older)).await;
+                }
+            }
+        }
+        rx
+    }
+
+    /// Send the change. The PATCH sets absolute values, so sending it again after a restart
+    /// in the middle of this step is harmless.
+    async fn apply(&self) -> Result<Instant, Outcome> {
+        self.set_phase(Phase::Applying).await;
+        let cloud = self.engine.cloud().clone();
+        let applied = match &self.p.target {
+            Target::Cdc(t) => cloud
+                .patch_cdc_scaling(&self.p.service.id, *t)
+                .await
+                .map(|a| a.request_id),
+            Target::Service(patch) => cloud
+                .patch_replica_scaling(&self.p.service.id, patch)
+                .await
+                .map(|a| a.request_id),
+        };
+        let system = notices::system_actor();
+        let request_id = match applied {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = ?e, "PATCH failed");
+                self.audit(AuditAction::ApiCall, &system, Some(e.user_message()))
+                    .await;
+                return Err(Outcome::Failed {
+                    message: e.user_message(),
+                });
+            }
+        };
+        let applied_at = Instant::now();
+        let mut entry = self.engine.audit_entry(
+            self.id,
+            &self.p,
+            self.thread.as_ref(),
+            &system,
+            AuditAction::ApiCall,
+        );
+        entry.after = serde_json::to_value(&self.p.target).ok();
+        entry.request_id = request_id.clone();
+        self.engine.record(entry).await;
+        if let Err(e) = self
+            .engine
+            .store()
+            .set_applied(self.id, request_id.as_deref(), Utc::now())
+            .await
+        {
+            tracing::warn!(error = format!("{e:#}"), "could not record the accepted change");
+        }
+        tracing::info!(request_id = ?request_id, "change accepted");
+        let window = self.window_text();
+        self.stage(&text::stage_watching(&window)).await;
+        self.say(&text::accepted(request_id.as_deref(), &window))
+            .await;
+        // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
+        self.phase.send_replace(Phase::Watching);
+        Ok(applied_at)
+    }
+
+    fn window_text(&self) -> String {
+        let s = &self.engine.inner().settings;
+        match self.p.kind.resource() {
+            Resource::Cdc => format!(
+                "{}–{}",
+                text::duration(s.cdc_window.0),
+                text::duration(s.cdc_window.1)
+            ),
+            Resource::Service => format!("under {}", text::duration(s.service_window)),
+        }
+    }
+
+    /// Poll (through the shared stream) until the API reports the target, the deadline, or a newer operation.
+    async fn watch(
+        &self,
+        applied_at: Instant,
+        superseded: &mut watch::Receiver<Option<Supersession>>,
+        window: &str,
+    ) -> Outcome {
+        let s = &self.engine.inner().settings;
+        let mut rx = self
+            .engine
+            .pollers()
+            .subscribe(&self.p.service.id, self.p.kind.resource());
+        let deadline = applied_at + s.watch_deadline;
+        let expected_end = applied_at
+            + match self.p.kind.resource() {
+                Resource::Cdc => s.cdc_window.1,
+                Resource::Service => s.service_window,
+            };
+        let mut progress_said = Instant::now() >= expected_end;
+        let mut trouble_said = false;
+        let mut last_seen: Option<Current> = None;
+        loop {
+            tokio::select! {
+                changed = rx.changed() => {
+                    if changed.is_err() {
+                        // The stream only ends when nobody listens; we still do, so resubscribe.
+                        rx = self.engine.pollers().subscribe(&self.p.service.id, self.p.kind.resource());
+                        continue;
+                    }
+                    let obs: Option<Observation> = rx.borrow_and_update().clone();
+                    let Some(obs) = obs else { continue };
+                    // An answer to a GET sent before the PATCH was accepted says nothing about it.
+                    if obs.sent_at < applied_at {
+                        continue;
+                    }
+                    match obs.result {
+                        Ok(current) => {
+                            if scaling::matches_target(&self.p.target, &current) {
+                                return Outcome::Confirmed { took: applied_at.elapsed(), seen: current };
+                            }
+                            last_seen = Some(current);
+                        }
+                        Err(e) if e.permanent => return Outcome::Failed { message: e.message },
+                        Err(e) => {
+                            if !trouble_said {
+                                trouble_said = true;
+                                self.say(&text::poll_trouble(&e.message)).await;
+                            }
+                        }
+                    }
+                }
+                _ = superseded.changed() => {
+                    let by = superseded.borrow().clone();
+                    if let Some((by, actor)) = by {
+                        self.say(&text::superseded(by, &actor)).await;
+                        return Outcome::Superseded { by };
+                    }
+                }
+                _ = tokio::time::sleep_until(expected_end), if !progress_said => {
+                    progress_said = true;
+                    self.say(&text::progress(applied_at.elapsed(), window, s.watch_deadline)).await;
+                }
+                _ = tokio::time::sleep_until(deadline) => {
+                    return Outcome::TimedOut { waited: applied_at.elapsed(), last_seen };
+                }
+            }
+        }
+    }
+
+    /// Schedule the follow-up, record the outcome with its notice, then post the notice.
+    async fn finish(&self, outcome: Outcome) -> Outcome {
+        let mut thread_text = if matches!(outcome, Outcome::Superseded { .. }) {
+            String::new()
+        } else {
+            text::outcome_detail(self.p.kind, &outcome)
+        };
+        if let Outcome::Confirmed { .. } = &outcome {
+            if let Some(line) = self.schedule_followup().await {
+                thread_text.push_str("\n");
+                thread_text.push_str(&line);
+            }
+        }
+        let notice = Notice {
+            thread: thread_text,
+            status: text::status(self.id, &self.p, &text::stage_outcome(&outcome)),
+        };
+        let mut entry = self.engine.audit_entry(
+            self.id,
+            &self.p,
+            self.thread.as_ref(),
+            &notices::system_actor(),
+            AuditAction::Outcome,
+        );
+        entry.after = outcome.seen().and_then(|c| serde_json::to_value(c).ok());
+        entry.detail = Some(outcome.label().to_owned());
+        self.engine.record(entry).await;
+        let store = self.engine.store();
+        let stored = serde_json::to_value(&notice).ok();
+        match store
+            .settle_operation(self.id, outcome.label(), None, stored.as_ref())
+            .await
+        {
+            Ok(true) => {
+                post_notice(
+                    &self.engine,
+                    self.surface.as_ref(),
+                    self.id,
+                    self.status.as_ref(),
+                    self.thread.as_ref(),
+                )
+                .await
+            }
+            Ok(false) => tracing::warn!("already settled elsewhere; not posting the outcome again"),
+            Err(e) => {
+                // The store is gone: say it anyway, the user must not be left waiting.
+                tracing::error!(error = format!("{e:#}"), "could not record the outcome");
+                show(
+                    self.surface.as_ref(),
+                    &notice,
+                    self.status.as_ref(),
+                    self.thread.as_ref(),
+                )
+                .await;
+            }
+        }
+        outcome
+    }
+
+    /// After a confirmed change: schedule its reminder; returns the line that tells the thread.
+    async fn schedule_followup(&self) -> Option<String> {
+        let followup = self.p.followup.clone();
+        if matches!(followup, FollowUp::None | FollowUp::Never { .. }) {
+            return match followup {
+                FollowUp::Never { reason } => Some(notices::kept_on_request(&reason)),
+                _ => None,
+            };
+        }
+        match super::reminders::schedule(&self.engine, self.id, &self.p, self.thread.as_ref())
+            .await
+        {
+            Ok(line) => Some(line),
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "could not schedule the follow-up");
+                Some(notices::followup_failed())
+            }
+        }
+    }
+
+    async fn audit(&self, action: AuditAction, actor: &super::Actor, detail: Option<String>) {
+        let mut entry =
+            self.engine
+                .audit_entry(self.id, &self.p, self.thread.as_ref(), actor, action);
+        entry.detail = detail;
+        self.engine.record(entry).await;
+    }
+
+    async fn stage(&self, stage: &str) {
+        if let Some(m) = &self.status {
+            if let Err(e) = self
+                .surface
+                .edit_status(m, &text::status(self.id, &self.p, stage))
+                .await
+            {
+                tracing::warn!(error = %e, "could not edit the status message");
+            }
+        }
+    }
+
+    async fn say(&self, line: &str) {
+        if let Some(t) = &self.thread {
+            if let Err(e) = self.surface.post_in_thread(t, line).await {
+                tracing::warn!(error = %e, "could not post in the thread");
+            }
+        }
+    }
+}
+
+/// Take the stored notice of a settled operation and post it (exactly one caller gets it).
+pub(super) async fn post_notice(
+    engine: &Engine,
+    surface: &dyn ChatSurface,
+    id: OperationId,
+    status: Option<&MessageRef>,
+    thread: Option<&ThreadRef>,
+) {
+    let taken = match engine.store().take_notice(id).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return,
+        Err(e) => {
+            tracing::warn!(operation = %id, error = format!("{e:#}"), "could not take the notice");
+            return;
+        }
+    };
+    match serde_json::from_value::<Notice>(taken) {
+        Ok(notice) => show(surface, &notice, status, thread).await,
+        Err(e) => tracing::error!(operation = %id, error = %e, "unreadable notice"),
+    }
+}
+
+async fn show(
+    surface: &dyn ChatSurface,
+    notice: &Notice,
+    status: Option<&MessageRef>,
+    thread: Option<&ThreadRef>,
+) {
+    if let (Some(t), false) = (thread, notice.thread.is_empty()) {
+        if let Err(e) = surface.post_in_thread(t, &notice.thread).await {
+            tracing::warn!(error = %e, "could not post the outcome in the thread");
+        }
+    }
+    if let Some(m) = status {
+        if let Err(e) = surface.edit_status(m, &notice.status).await {
+            tracing::warn!(error = %e, "could not edit the status message");
+        }
+    }
+}

@@ -1,0 +1,865 @@
+//! Reminders: scale CDC back down once the DB ClickPipes have finished their initial load,
+//! and restore the previous configuration when a timed change ends.
+//!
+//! A reminder lives in the store and moves by levels: 0 watching (pipes loading, or a timed
+//! change not yet near its end), 1 posted with buttons, 2 posted again, 3+ escalated. Every
+//! step is taken under a lease, so with several instances exactly one acts, and a restarted
+//! process picks up where the last one stopped. Button ids carry the reminder id, so a click
+//! is answered from the store, whichever instance receives it.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    engine::{Engine, PlanInput},
+    followup::{self, FollowUp},
+    notices,
+    request::{CommandKind, OperationId, Prepared, Rejection},
+    surface::{Actor, ButtonStyle, MessageRef, NoticeButton, ReminderPost, ThreadRef},
+    text,
+};
+use crate::{
+    scaling::{Current, Target},
+    store::{
+        AuditAction, Leased, NewReminder, OperationRecord, Reminder, ReminderId, ReminderKind,
+        ReminderState,
+    },
+};
+
+/// Every custom id of a reminder button starts with this.
+pub const BUTTON_PREFIX: &str = "clickscale:r:";
+
+/// What someone answered to a reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Scale down now (after a snapshot) or revert now (timed change).
+    Restore,
+    Snooze(Duration),
+    /// Keep the configuration; the reason is required and goes to the audit log.
+    Keep(Option<String>),
+    /// Push a timed change's end back by an hour.
+    Extend,
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+impl Answer {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Restore => "restore",
+            Self::Snooze(d) if *d >= 4 * HOUR => "snooze4h",
+            Self::Snooze(_) => "snooze1h",
+            Self::Keep(_) => "keep",
+            Self::Extend => "extend",
+        }
+    }
+
+    /// The custom id of this answer's button on reminder `id`.
+    pub fn button_id(&self, id: ReminderId) -> String {
+        format!("{BUTTON_PREFIX}{}:{}", id.0, self.code())
+    }
+
+    /// The reminder and answer of a button id (Keep without its reason).
+    pub fn parse_button_id(custom_id: &str) -> Option<(ReminderId, Answer)> {
+        let rest = custom_id.strip_prefix(BUTTON_PREFIX)?;
+        let (id, code) = rest.split_once(':')?;
+        let id = ReminderId(id.parse().ok()?);
+        let answer = match code {
+            "restore" => Answer::Restore,
+            "snooze1h" => Answer::Snooze(HOUR),
+            "snooze4h" => Answer::Snooze(4 * HOUR),
+            "keep" => Answer::Keep(None),
+            "extend" => Answer::Extend,
+            _ => return None,
+        };
+        Some((id, answer))
+    }
+}
+
+/// What a reminder carries in the store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Payload {
+    /// The change that undoes the scale-up.
+    restore: Target,
+    /// When the scaled-up configuration was confirmed.
+    since: DateTime<Utc>,
+    /// Timed changes: when the previous configuration comes back.
+    #[serde(default)]
+    until: Option<DateTime<Utc>>,
+    /// The post with live buttons, to close when answered or replaced.
+    #[serde(default)]
+    post: Option<MessageRef>,
+    /// When the first post went out (for "nobody answered for …").
+    #[serde(default)]
+    posted_at: Option<DateTime<Utc>>,
+    /// A failed check was said in the thread already (said once, not every interval).
+    #[serde(default)]
+    trouble_said: bool,
+}
+
+fn payload(r: &Reminder) -> anyhow::Result<Payload> {
+    serde_json::from_value(r.payload.clone()).with_context(|| format!("{}: bad payload", r.id))
+}
+
+fn to_std(d: chrono::Duration) -> Duration {
+    d.to_std().unwrap_or_default()
+}
+
+fn after(d: Duration) -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::from_std(d).unwrap_or_else(|_| chrono::Duration::days(3650))
+}
+
+/// Schedule the follow-up of a confirmed operation; returns the line for its thread. Runs again
+/// harmlessly when a resumed operation settles a second time.
+pub(super) async fn schedule(
+    engine: &Engine,
+    id: OperationId,
+    p: &Prepared,
+    thread: Option<&ThreadRef>,
+) -> anyhow::Result<String> {
+    let restore = followup::restore_target(&p.target, &p.current)
+        .context("the previous configuration is unknown, so there is nothing to restore")?;
+    let restore_text = notices::describe_target(&restore);
+    let oncall = &engine.config().oncall;
+    let (kind, due, until, line) = match &p.followup {
+        FollowUp::AfterSnapshot => (
+            ReminderKind::AfterSnapshot,
+            after(oncall.snapshot_check_interval),
+            None,
+            notices::after_snapshot_scheduled(
+                &p.service.name,
+                &restore_text,
+                oncall.snapshot_check_interval,
+            ),
+        ),
+        FollowUp::Timed { after: span } => {
+            let until = after(*span);
+            let warn_at = until
+                - chrono::Duration::from_std(oncall.timed_revert_warning).unwrap_or_default();
+            (
+                ReminderKind::TimedRevert,
+                warn_at.max(Utc::now()),
+                Some(until),
+                notices::timed_scheduled(&restore_text, until, oncall.timed_revert_warning),
+            )
+        }
+        FollowUp::None | FollowUp::Never { .. } => anyhow::bail!("no follow-up to schedule"),
+    };
+    let store = engine.store();
+    if store
+        .reminders_of(id)
+        .await?
+        .iter()
+        .any(|r| r.kind == kind)
+    {
+        return Ok(line);
+    }
+    let payload = Payload {
+        restore,
+        since: Utc::now(),
+        until,
+        post: None,
+        posted_at: None,
+        trouble_said: false,
+    };
+    store
+        .insert_reminder(&NewReminder {
+            operation: id,
+            service_id: p.service.id.clone(),
+            kind,
+            due_at: due,
+            thread: thread.cloned(),
+            payload: serde_json::to_value(&payload)?,
+        })
+        .await?;
+    Ok(line)
+}
+
+/// Start the loop that acts on due reminders; it stops with the engine.
+pub(super) fn spawn_loop(engine: &Engine) {
+    let weak = Arc::downgrade(engine.inner_arc());
+    let stop = engine.inner().stop.clone();
+    let every = engine.config().oncall.tick;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let Some(engine) = Engine::from_weak(&weak) else {
+                return;
+            };
+            engine.run_due_reminders().await;
+        }
+    });
+}
+
+/// The bits of a reminder's operation the steps need.
+struct Context {
+    op: OperationRecord,
+    thread: Option<ThreadRef>,
+}
+
+impl Engine {
+    /// Act on every reminder that is due, one at a time, each under a lease.
+    pub async fn run_due_reminders(&self) {
+        let ttl = self.inner().settings.lease_ttl;
+        loop {
+            let claimed = self
+                .store()
+                .claim_due_reminder(self.instance(), Utc::now(), ttl)
+                .await;
+            let r = match claimed {
+                Ok(Some(r)) => r,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "could not claim due reminders");
+                    return;
+                }
+            };
+            let id = r.id;
+            if let Err(e) = self.step(r).await {
+                tracing::error!(reminder = %id, error = format!("{e:#}"), "reminder step failed");
+                // Try again later rather than at once, so a broken reminder cannot spin.
+                if let Ok(Some(mut r)) = self.store().reminder(id).await {
+                    r.due_at = after(self.config().oncall.snapshot_check_interval);
+                    let _ = self.store().update_reminder(&r).await;
+                }
+            }
+            let _ = self
+                .store()
+                .release_lease(Leased::Reminder(id), self.instance())
+                .await;
+        }
+    }
+
+    /// Open reminders, soonest due first (for `/scaling-status`, metrics and the console).
+    pub async fn open_reminders(&self) -> anyhow::Result<Vec<Reminder>> {
+        self.store().pending_reminders().await
+    }
+
+    /// The most recently posted open reminder that `answer` applies to (the console answers
+    /// "the newest reminder", as a chat user clicks the newest buttons).
+    pub async fn newest_reminder_for(&self, answer: &Answer) -> anyhow::Result<Option<ReminderId>> {
+        let fits = |kind: ReminderKind| match answer {
+            Answer::Restore | Answer::Keep(_) => true,
+            Answer::Snooze(_) => kind == ReminderKind::AfterSnapshot,
+            Answer::Extend => kind == ReminderKind::TimedRevert,
+        };
+        Ok(self
+            .open_reminders()
+            .await?
+            .into_iter()
+            .filter(|r| r.level >= 1 && r.state != ReminderState::Acknowledged && fits(r.kind))
+            .max_by_key(|r| (r.updated_at, r.id))
+            .map(|r| r.id))
+    }
+
+    async fn context(&self, r: &Reminder) -> anyhow::Result<Context> {
+        let op = self
+            .store()
+            .operation(r.operation)
+            .await?
+            .with_context(|| format!("{}: operation {} is gone", r.id, r.operation))?;
+        let thread = r.thread.clone().or_else(|| op.thread.clone());
+        Ok(Context { op, thread })
+    }
+
+    async fn say_in(&self, thread: Option<&ThreadRef>, line: &str) {
+        let (Some(t), Some(surface)) = (thread, self.inner().background.get()) else {
+            return;
+        };
+        if let Err(e) = surface.post_in_thread(t, line).await {
+            tracing::warn!(error = %e, "could not post in the thread");
+        }
+    }
+
+    /// One step of a due reminder (see the module doc for the levels).
+    async fn step(&self, mut r: Reminder) -> anyhow::Result<()> {
+        let ctx = self.context(&r).await?;
+        let mut p = payload(&r)?;
+        let oncall = self.config().oncall.clone();
+        match (r.kind, r.level) {
+            (ReminderKind::AfterSnapshot, 0) => match self.loading_pipes(&ctx.op).await {
+                Err(message) => {
+                    if !p.trouble_said {
+                        p.trouble_said = true;
+                        self.say_in(ctx.thread.as_ref(), &notices::check_failed(&message))
+                            .await;
+                    }
+                    r.due_at = after(oncall.snapshot_check_interval);
+                }
+                Ok((loading, _)) if !loading.is_empty() => {
+                    r.due_at = after(oncall.snapshot_check_interval);
+                }
+                Ok((_, finished)) => {
+                    if let Some(current) = self.still_scaled_up(&ctx.op, &p).await? {
+                        let restore = notices::describe_target(&p.restore);
+                        let scaled_for = to_std(Utc::now() - p.since);
+                        self.post(&mut r, &mut p, &ctx, |role| {
+                            notices::snapshot_done(
+                                role,
+                                false,
+                                &notices::SnapshotDone {
+                                    service: &ctx.op.service.name,
+                                    current: &current,
+                                    restore: &restore,
+                                    scaled_for,
+                                    pipes: &finished,
+                                },
+                            )
+                        })
+                        .await?;
+                        r.level = 1;
+                        r.due_at = after(oncall.answer_within);
+                    } else {
+                        self.close(&mut r, &p, ReminderState::Done).await;
+                        self.say_in(
+                            ctx.thread.as_ref(),
+                            &notices::already_back(&notices::describe_target(&p.restore)),
+                        )
+                        .await;
+                    }
+                }
+            },
+            (ReminderKind::AfterSnapshot, 1) => {
+                let text = self.snapshot_text(&ctx, &p, true).await;
+                self.post(&mut r, &mut p, &ctx, |role| {
+                    format!("{}{text}", notices::mention(role))
+                })
+                .await?;
+                r.level = 2;
+                r.due_at = after(oncall.answer_within);
+            }
+            (ReminderKind::AfterSnapshot, level) => {
+                let auto = oncall.auto_scale_down_after.filter(|_| level >= 3);
+                if auto.is_some() {
+                    match self.loading_pipes(&ctx.op).await {
+                        Ok((loading, _)) if loading.is_empty() => {
+                            let system = notices::system_actor();
+                            match self.restore(&ctx, &p, &system).await {
+                                Ok(Some(op)) => {
+                                    self.say_in(
+                                        ctx.thread.as_ref(),
+                                        &notices::auto_scaling_down(
+                                            &notices::describe_target(&p.restore),
+                                            op,
+                                        ),
+                                    )
+                                    .await;
+                                }
+                                Ok(None) => {}
+                                Err(e) => {
+                                    self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await
+                                }
+                            }
+                            self.audit_reminder(&ctx, &system, AuditAction::Acknowledged, Some("automatic scale-down after escalation".into())).await;
+                            self.close(&mut r, &p, ReminderState::Done).await;
+                            return Ok(());
+                        }
+                        Ok((loading, _)) => {
+                            // A resync started: back to watching the pipes.
+                            self.say_in(ctx.thread.as_ref(), &notices::still_loading(&loading))
+                                .await;
+                            self.close_post(&mut p).await;
+                            r.level = 0;
+                            r.state = ReminderState::Pending;
+                            r.due_at = after(oncall.snapshot_check_interval);
+                        }
+                        Err(message) => {
+                            self.say_in(ctx.thread.as_ref(), &notices::check_failed(&message))
+                                .await;
+                            r.due_at = after(oncall.snapshot_check_interval);
+                        }
+                    }
+                } else {
+                    let reminder = self.snapshot_text(&ctx, &p, true).await;
+                    let waited = p
+                        .posted_at
+                        .map_or(Duration::ZERO, |at| to_std(Utc::now() - at));
+                    let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
+                    let text = notices::escalation(esc_role.as_deref(), waited, &reminder);
+                    self.post_with_roles(&mut r, &mut p, &ctx, text, esc_role.into_iter().collect())
+                        .await?;
+                    if level == 2 {
+                        if let (Some(channel), Some(thread)) =
+                            (&oncall.escalation_channel, &ctx.thread)
+                        {
+                            self.escalate_elsewhere(channel, &ctx, thread).await;
+                        }
+                    }
+                    self.audit_reminder(&ctx, &notices::system_actor(), AuditAction::Escalated, None)
+                        .await;
+                    r.state = ReminderState::Escalated;
+                    r.level = level.saturating_add(1);
+                    r.due_at = after(
+                        oncall
+                            .auto_scale_down_after
+                            .unwrap_or(oncall.answer_within),
+                    );
+                }
+            }
+            (ReminderKind::TimedRevert, 0) => {
+                let until = p.until.unwrap_or_else(Utc::now);
+                let text = notices::timed_warning(
+                    oncall.role.as_deref(),
+                    &ctx.op.service.name,
+                    &notices::describe_target(&p.restore),
+                    to_std(until - Utc::now()),
+                );
+                self.post_with_roles(&mut r, &mut p, &ctx, text, oncall.role.iter().cloned().collect())
+                    .await?;
+                r.level = 1;
+                r.due_at = until;
+            }
+            (ReminderKind::TimedRevert, _) => {
+                let system = notices::system_actor();
+                match self.restore(&ctx, &p, &system).await {
+                    Ok(Some(op)) => {
+                        self.say_in(
+                            ctx.thread.as_ref(),
+                            &notices::reverting(&notices::describe_target(&p.restore), op),
+                        )
+                        .await
+                    }
+                    Ok(None) => {
+                        self.say_in(
+                            ctx.thread.as_ref(),
+                            &notices::already_back(&notices::describe_target(&p.restore)),
+                        )
+                        .await
+                    }
+                    Err(e) => self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await,
+                }
+                self.audit_reminder(&ctx, &system, AuditAction::Reverted, None)
+                    .await;
+                self.close(&mut r, &p, ReminderState::Done).await;
+                return Ok(());
+            }
+        }
+        r.payload = serde_json::to_value(&p)?;
+        self.store().update_reminder(&r).await
+    }
+
+    async fn snapshot_text(&self, ctx: &Context, p: &Payload, again: bool) -> String {
+        let finished = self
+            .loading_pipes(&ctx.op)
+            .await
+            .map(|(_, f)| f)
+            .unwrap_or_default();
+        let current = self
+            .cloud()
+            .get_cdc_scaling(&ctx.op.service.id)
+            .await
+            .map(|c| text::describe(CommandKind::CdcScale, &Current::Cdc(c)))
+            .unwrap_or_else(|_| "(unknown)".into());
+        notices::snapshot_done(
+            None,
+            again,
+            &notices::SnapshotDone {
+                service: &ctx.op.service.name,
+                current: &current,
+                restore: &notices::describe_target(&p.restore),
+                scaled_for: to_std(Utc::now() - p.since),
+                pipes: &finished,
+            },
+        )
+    }
+
+    /// Post (or re-post) the reminder with its buttons, pinging the on-call role.
+    async fn post(
+        &self,
+        r: &mut Reminder,
+        p: &mut Payload,
+        ctx: &Context,
+        text: impl FnOnce(Option<&str>) -> String,
+    ) -> anyhow::Result<()> {
+        let role = self.config().oncall.role.clone();
+        let text = text(role.as_deref());
+        self.post_with_roles(r, p, ctx, text, role.into_iter().collect())
+            .await
+    }
+
+    async fn post_with_roles(
+        &self,
+        r: &mut Reminder,
+        p: &mut Payload,
+        ctx: &Context,
+        text: String,
+        roles: Vec<String>,
+    ) -> anyhow::Result<()> {
+        let surface = self
+            .inner()
+            .background
+            .get()
+            .context("no chat surface for reminders")?
+            .clone();
+        let thread = ctx
+            .thread
+            .as_ref()
+            .context("the operation has no thread to remind in")?;
+        self.close_post(p).await;
+        let buttons = match r.kind {
+            ReminderKind::AfterSnapshot => vec![
+                button(r.id, Answer::Restore, "Scale down now", ButtonStyle::Primary),
+                button(r.id, Answer::Snooze(HOUR), "Snooze 1h", ButtonStyle::Secondary),
+                button(r.id, Answer::Snooze(4 * HOUR), "Snooze 4h", ButtonStyle::Secondary),
+                button(r.id, Answer::Keep(None), "Keep…", ButtonStyle::Danger),
+            ],
+            ReminderKind::TimedRevert => vec![
+                button(r.id, Answer::Extend, "Extend 1h", ButtonStyle::Secondary),
+                button(r.id, Answer::Restore, "Revert now", ButtonStyle::Primary),
+            ],
+        };
+        let post = ReminderPost {
+            text,
+            mention_roles: roles,
+            buttons,
+        };
+        let message = surface.post_reminder(thread, &post).await?;
+        p.post = Some(message);
+        p.posted_at.get_or_insert_with(Utc::now);
+        self.audit_reminder(ctx, &notices::system_actor(), AuditAction::Reminder, Some(post.text))
+            .await;
+        Ok(())
+    }
+
+    async fn escalate_elsewhere(&self, channel: &str, ctx: &Context, thread: &ThreadRef) {
+        let Some(surface) = self.inner().background.get() else {
+            return;
+        };
+        let origin = super::Origin {
+            guild: ctx.op.origin.guild.clone(),
+            channel: channel.to_owned(),
+            locale: ctx.op.origin.locale.clone(),
+        };
+        if let Err(e) = surface
+            .post_status(
+                &origin,
+                &notices::escalation_elsewhere(&ctx.op.service.name, &thread.0),
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "could not post the escalation");
+        }
+    }
+
+    /// Take the buttons off the last post, if any.
+    async fn close_post(&self, p: &mut Payload) {
+        let (Some(post), Some(surface)) = (p.post.take(), self.inner().background.get()) else {
+            return;
+        };
+        if let Err(e) = surface
+            .edit_status(&post, &notices::answered("Reminder"))
+            .await
+        {
+            tracing::warn!(error = %e, "could not close the previous reminder");
+        }
+    }
+
+    /// Finish a reminder in `state` and take the buttons away.
+    async fn close(&self, r: &mut Reminder, p: &Payload, state: ReminderState) {
+        let mut p = p.clone();
+        self.close_post(&mut p).await;
+        r.state = state;
+        r.payload = serde_json::to_value(&p).unwrap_or(serde_json::Value::Null);
+        if let Err(e) = self.store().update_reminder(r).await {
+            tracing::error!(reminder = %r.id, error = format!("{e:#}"), "could not close a reminder");
+        }
+    }
+
+    /// DB ClickPipes still loading, and the ones that are not, as (name, state).
+    async fn loading_pipes(
+        &self,
+        op: &OperationRecord,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), String> {
+        let pipes = self
+            .cloud()
+            .list_clickpipes(&op.service.id)
+            .await
+            .map_err(|e| e.user_message())?;
+        let (loading, finished): (Vec<_>, Vec<_>) = pipes
+            .into_iter()
+            .filter(|p| p.is_db_pipe())
+            .map(|p| {
+                let loading = p.state.as_ref().is_some_and(|s| s.is_loading());
+                let state = p
+                    .state
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "unknown".into());
+                (loading, (p.name, state))
+            })
+            .partition(|(loading, _)| *loading);
+        Ok((
+            loading.into_iter().map(|(_, p)| p).collect(),
+            finished.into_iter().map(|(_, p)| p).collect(),
+        ))
+    }
+
+    /// The current configuration as text while it still differs from what the reminder would
+    /// restore; `None` once someone has scaled back already.
+    async fn still_scaled_up(
+        &self,
+        op: &OperationRecord,
+        p: &Payload,
+    ) -> anyhow::Result<Option<String>> {
+        let Target::Cdc(restore) = &p.restore else {
+            return Ok(Some(notices::describe_target(&p.restore)));
+        };
+        let current = self
+            .cloud()
+            .get_cdc_scaling(&op.service.id)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.user_message()))?;
+        Ok((current.replica_cpu_millicores > restore.replica_cpu_millicores)
+            .then(|| text::describe(CommandKind::CdcScale, &Current::Cdc(current))))
+    }
+
+    /// Launch the operation that restores the previous configuration, as `actor` (the click
+    /// was the confirmation). `None` when the service is already there.
+    async fn restore(
+        &self,
+        ctx: &Context,
+        p: &Payload,
+        actor: &Actor,
+    ) -> Result<Option<OperationId>, Rejection> {
+        let surface = self
+            .inner()
+            .background
+            .get()
+            .cloned()
+            .ok_or(Rejection::Unavailable)?;
+        let service = &ctx.op.service;
+        let current = match &p.restore {
+            Target::Cdc(_) => Current::Cdc(self.cloud().get_cdc_scaling(&service.id).await?),
+            Target::Service(_) => {
+                Current::Service(Box::new(self.cloud().get_service(&service.id).await?))
+            }
+        };
+        let prepared = self.plan(PlanInput {
+            kind: ctx.op.kind,
+            service: service.clone(),
+            current,
+            target: p.restore.clone(),
+            actor: actor.clone(),
+            origin: ctx.op.origin.clone(),
+            followup: FollowUp::None,
+            confirmed_by: Some(actor.clone()),
+        })?;
+        if prepared.is_noop() {
+            return Ok(None);
+        }
+        let handle = self.launch(prepared, surface).await?;
+        Ok(Some(handle.id))
+    }
+
+    async fn audit_reminder(
+        &self,
+        ctx: &Context,
+        actor: &Actor,
+        action: AuditAction,
+        detail: Option<String>,
+    ) {
+        let mut e = crate::store::AuditEntry::new(Utc::now(), &actor.id, &actor.name, action);
+        e.operation = Some(ctx.op.id);
+        e.guild = ctx.op.origin.guild.clone();
+        e.channel = Some(ctx.op.origin.channel.clone());
+        e.thread = ctx.thread.as_ref().map(|t| t.0.clone());
+        e.service_id = Some(ctx.op.service.id.clone());
+        e.service_name = Some(ctx.op.service.name.clone());
+        e.detail = detail;
+        self.record(e).await;
+    }
+
+    /// Whether `actor` may answer reminders about `op`: allowed to run the command there, and
+    /// the requester, on call, escalation or a confirmer.
+    fn may_answer(&self, op: &OperationRecord, actor: &Actor) -> Result<(), String> {
+        self.authorize(op.kind, &op.service, actor, &op.origin.channel)
+            .map_err(|e| e.to_string())?;
+        let c = self.config();
+        let on_call = [&c.oncall.role, &c.oncall.escalation_role]
+            .into_iter()
+            .flatten()
+            .any(|r| actor.roles.contains(r));
+        if actor.id == op.actor.id || on_call || c.policy.may_confirm(&actor.roles) {
+            Ok(())
+        } else {
+            Err("Only on-call, the requester or a confirmer may answer this reminder.".into())
+        }
+    }
+
+    /// Answer a reminder (a button click). `Ok` is the private acknowledgement for the clicker,
+    /// `Err` says why nothing happened.
+    pub async fn answer(
+        &self,
+        id: ReminderId,
+        answer: Answer,
+        actor: &Actor,
+    ) -> Result<String, String> {
+        let owner = self.instance().to_owned();
+        let ttl = self.inner().settings.lease_ttl;
+        let store = self.store();
+        let fail = |e: anyhow::Error| {
+            tracing::error!(reminder = %id, error = format!("{e:#}"), "answering a reminder failed");
+            "The bot could not read this reminder (database unavailable); try again in a minute."
+                .to_owned()
+        };
+        if !store.claim_reminder(id, &owner, ttl).await.map_err(fail)? {
+            let r = store.reminder(id).await.map_err(fail)?;
+            return Err(match r {
+                Some(r) if r.state.is_open() => {
+                    "Someone is answering this reminder right now; try again in a few seconds."
+                        .into()
+                }
+                _ => "This reminder was answered already.".into(),
+            });
+        }
+        let result = self.answer_claimed(id, answer, actor).await;
+        let _ = store.release_lease(Leased::Reminder(id), &owner).await;
+        result
+    }
+
+    async fn answer_claimed(
+        &self,
+        id: ReminderId,
+        answer: Answer,
+        actor: &Actor,
+    ) -> Result<String, String> {
+        let store = self.store();
+        let internal = |e: anyhow::Error| {
+            tracing::error!(reminder = %id, error = format!("{e:#}"), "answering a reminder failed");
+            "Something went wrong while answering; nothing changed. Try again in a minute.".to_owned()
+        };
+        let mut r = store
+            .reminder(id)
+            .await
+            .map_err(internal)?
+            .ok_or("This reminder no longer exists.")?;
+        if !r.state.is_open() || r.state == ReminderState::Acknowledged {
+            return Err("This reminder was answered already.".into());
+        }
+        let ctx = self.context(&r).await.map_err(internal)?;
+        self.may_answer(&ctx.op, actor)?;
+        let mut p = payload(&r).map_err(internal)?;
+        let reply = match (&answer, r.kind) {
+            (Answer::Keep(reason), _) => {
+                let reason = reason
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .ok_or("Keep needs a reason; it is recorded in the audit log.")?
+                    .to_owned();
+                self.audit_reminder(&ctx, actor, AuditAction::Kept, Some(reason.clone()))
+                    .await;
+                self.close(&mut r, &p, ReminderState::Kept).await;
+                let line = notices::kept(&actor.name, &reason);
+                self.say_in(ctx.thread.as_ref(), &line).await;
+                return Ok(line);
+            }
+            (Answer::Snooze(span), ReminderKind::AfterSnapshot) => {
+                self.close_post(&mut p).await;
+                r.state = ReminderState::Snoozed;
+                r.level = 0;
+                r.due_at = after(*span);
+                self.audit_reminder(
+                    &ctx,
+                    actor,
+                    AuditAction::Snoozed,
+                    Some(text::duration(*span)),
+                )
+                .await;
+                notices::snoozed(&actor.name, *span)
+            }
+            (Answer::Extend, ReminderKind::TimedRevert) => {
+                self.close_post(&mut p).await;
+                let until = p.until.unwrap_or_else(Utc::now) + chrono::Duration::hours(1);
+                p.until = Some(until);
+                let warn = chrono::Duration::from_std(self.config().oncall.timed_revert_warning)
+                    .unwrap_or_default();
+                r.level = 0;
+                r.due_at = (until - warn).max(Utc::now());
+                self.audit_reminder(&ctx, actor, AuditAction::Extended, Some(until.to_rfc3339()))
+                    .await;
+                notices::extended(&actor.name, until)
+            }
+            (Answer::Restore, kind) => {
+                if kind == ReminderKind::AfterSnapshot {
+                    let (loading, _) = self.loading_pipes(&ctx.op).await?;
+                    if !loading.is_empty() {
+                        self.close_post(&mut p).await;
+                        r.state = ReminderState::Pending;
+                        r.level = 0;
+                        r.due_at = after(self.config().oncall.snapshot_check_interval);
+                        r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
+                        store.update_reminder(&r).await.map_err(internal)?;
+                        let line = notices::still_loading(&loading);
+                        self.say_in(ctx.thread.as_ref(), &line).await;
+                        return Err(line);
+                    }
+                }
+                let restore_text = notices::describe_target(&p.restore);
+                let line = match self.restore(&ctx, &p, actor).await {
+                    Ok(Some(op)) => notices::scaling_down(&actor.name, &restore_text, op),
+                    Ok(None) => notices::already_back(&restore_text),
+                    Err(e) => return Err(e.to_string()),
+                };
+                let action = if kind == ReminderKind::TimedRevert {
+                    AuditAction::Reverted
+                } else {
+                    AuditAction::Acknowledged
+                };
+                self.audit_reminder(&ctx, actor, action, None).await;
+                self.close(&mut r, &p, ReminderState::Done).await;
+                self.say_in(ctx.thread.as_ref(), &line).await;
+                return Ok(line);
+            }
+            (Answer::Snooze(_), ReminderKind::TimedRevert) => {
+                return Err("A timed change can be extended or reverted, not snoozed.".into())
+            }
+            (Answer::Extend, ReminderKind::AfterSnapshot) => {
+                return Err("Use Snooze to be reminded later.".into())
+            }
+        };
+        r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
+        store.update_reminder(&r).await.map_err(internal)?;
+        self.say_in(ctx.thread.as_ref(), &reply).await;
+        Ok(reply)
+    }
+}
+
+fn button(id: ReminderId, answer: Answer, label: &str, style: ButtonStyle) -> NoticeButton {
+    NoticeButton {
+        asks_reason: matches!(answer, Answer::Keep(_)),
+        id: answer.button_id(id),
+        label: label.into(),
+        style,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn button_ids_round_trip() {
+        for a in [
+            Answer::Restore,
+            Answer::Snooze(HOUR),
+            Answer::Snooze(4 * HOUR),
+            Answer::Keep(None),
+            Answer::Extend,
+        ] {
+            let id = a.button_id(ReminderId(42));
+            assert!(id.len() <= 100, "Discord caps custom ids at 100 characters");
+            assert_eq!(Answer::parse_button_id(&id), Some((ReminderId(42), a)));
+        }
+        assert_eq!(Answer::parse_button_id("clickscale:confirm:1"), None);
+        assert_eq!(Answer::parse_button_id("clickscale:r:x:restore"), None);
+        assert_eq!(Answer::parse_button_id("clickscale:r:1:explode"), None);
+    }
+}

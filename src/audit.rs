@@ -38,7 +38,8 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> anyhow::Result<DateTime<Ut
         )
     })?;
     let span = chrono::Duration::from_std(span).context("--since is too far back")?;
-    now.checked_sub_signed(span).context("--since is too far back")
+    now.checked_sub_signed(span)
+        .context("--since is too far back")
 }
 
 pub async fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {

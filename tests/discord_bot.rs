@@ -28,18 +28,18 @@ struct World {
 
 impl World {
     async fn start(tweak: impl FnOnce(&mut Config)) -> Self {
+        let sim = SimConfig {
+            cdc_converge_after: Duration::from_millis(600),
+            service_converge_after: Duration::from_millis(300),
+            rate_limit: 1000,
+            ..SimConfig::default()
+        };
+        Self::start_with(sim, tweak).await
+    }
+
+    async fn start_with(sim: SimConfig, tweak: impl FnOnce(&mut Config)) -> Self {
         let fake = FakeDiscord::start().await;
-        let sim = sim::spawn(
-            SimConfig {
-                cdc_converge_after: Duration::from_millis(600),
-                service_converge_after: Duration::from_millis(300),
-                rate_limit: 1000,
-                ..SimConfig::default()
-            },
-            Fixture::default(),
-        )
-        .await
-        .unwrap();
+        let sim = sim::spawn(sim, Fixture::default()).await.unwrap();
         let mut config = Config::default();
         config.discord.token = Some("fake-token".to_owned().into());
         config.discord.proxy_url = Some(fake.proxy_url());
@@ -900,29 +900,7 @@ async fn the_binary_runs_the_bot_and_stops_cleanly_on_sigterm() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("clickscale.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n[timings]\npoll_interval = \"200ms\"\ncdc_expected_min = \"1s\"\ncdc_expected_max = \"3s\"\n",
-            fake.proxy_url(),
-            fake.guild_id()
-        ),
-    )
-    .unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
-        .arg("--config")
-        .arg(&config)
-        .arg("run")
-        .env("DISCORD_TOKEN", "fake-bot-token-secret")
-        .env("CLICKHOUSE_API_URL", sim.base_url())
-        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
-        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
-        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut child = spawn_bot(&fake, &sim, dir.path());
     fake.wait_ready().await;
     let ix = fake
         .slash("cdc-scale")
@@ -969,5 +947,246 @@ async fn the_binary_runs_the_bot_and_stops_cleanly_on_sigterm() {
         !logs.contains(DEMO_SECRET),
         "the key secret leaked into the logs"
     );
+    fake.assert_no_unknown_calls();
+}
+
+#[tokio::test]
+async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_reason() {
+    // 100x: the snapshots of ingest-cdc's pipes end within 3 s.
+    let sim = SimConfig {
+        time_scale: 100.0,
+        cdc_converge_after: Duration::from_secs(10),
+        rate_limit: 10_000,
+        ..SimConfig::default()
+    };
+    let w = World::start_with(sim, |c| {
+        c.oncall.role = Some("555".into());
+        c.oncall.tick = Duration::from_millis(50);
+        c.oncall.snapshot_check_interval = Duration::from_millis(100);
+        c.oncall.answer_within = Duration::from_secs(60);
+        c.policy.rules.push(clickscale::config::PolicyRule {
+            commands: vec!["*".into()],
+            services: vec!["*".into()],
+            roles: vec!["900".into()],
+            channels: vec!["*".into()],
+        });
+    })
+    .await;
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 8)
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    let status = w
+        .fake
+        .wait_for_message_in(
+            w.fake.channel_id(),
+            |m| is_status(m) && !m.components.is_empty(),
+            WAIT,
+        )
+        .await;
+    w.fake
+        .click(&status.id, &format!("clickscale:confirm:{}", status.id))
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    w.thread_line(&status.id, "After the snapshot").await;
+    let reminder = w
+        .fake
+        .wait_for_message_in(
+            &status.id,
+            |m| !m.components.is_empty(),
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(
+        reminder.content.starts_with("<@&555> "),
+        "{}",
+        reminder.content
+    );
+    assert!(
+        reminder.content.contains("`pg_events` (Running)"),
+        "{}",
+        reminder.content
+    );
+    // The one message that may ping: only the on-call role, nobody else.
+    let post = w
+        .fake
+        .calls()
+        .into_iter()
+        .find(|c| c.is("POST", "/channels/*/messages") && c.body()["content"] == reminder.content)
+        .expect("the reminder's POST");
+    assert_eq!(
+        post.body()["allowed_mentions"]["roles"],
+        serde_json::json!(["555"])
+    );
+    assert_eq!(
+        post.body()["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+    let ids = reminder.custom_ids();
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    let (restore, keep) = (&ids[0], &ids[3]);
+    assert!(
+        restore.ends_with(":restore") && keep.ends_with(":keep"),
+        "{ids:?}"
+    );
+
+    // A member without on-call, requester or confirmer standing: refused privately.
+    let stranger = w
+        .fake
+        .click(&reminder.id, restore)
+        .user("666", "mallory")
+        .roles(&["900"])
+        .send()
+        .await;
+    let refused = w.private_answer(&stranger).await;
+    assert!(refused.contains("Only on-call"), "{refused}");
+    assert_eq!(w.patches(), 1, "only the scale-up was sent");
+
+    // Keep opens a modal; its reason lands in the thread and the audit log.
+    let click = w
+        .fake
+        .click(&reminder.id, keep)
+        .user("700", "olga")
+        .roles(&["900", "555"])
+        .send()
+        .await;
+    let modal = w.fake.wait_for_callback(&click, WAIT).await;
+    assert_eq!(modal.kind, 9, "a modal: {:?}", modal.data);
+    let submitted = w
+        .fake
+        .submit_modal(
+            &click,
+            &["900", "555"],
+            &[("reason", "backfill runs all week")],
+        )
+        .await;
+    let answer = w.private_answer(&submitted).await;
+    assert!(
+        answer.contains("keeps the current configuration"),
+        "{answer}"
+    );
+    w.thread_line(&status.id, "“backfill runs all week”").await;
+    // The reminder's buttons are gone.
+    let closed = w.fake.message(&reminder.id).unwrap();
+    assert!(closed.components.is_empty(), "{:?}", closed.components);
+    // A late click finds it answered.
+    let late = w
+        .fake
+        .click(&reminder.id, restore)
+        .user("700", "olga")
+        .roles(&["900", "555"])
+        .unchecked()
+        .send()
+        .await;
+    let late = w.private_answer(&late).await;
+    assert!(late.contains("answered already"), "{late}");
+    w.stop().await;
+}
+
+/// `clickscale run` as a process against the fake and the simulator, its state in `dir`.
+fn spawn_bot(fake: &FakeDiscord, sim: &SimHandle, dir: &std::path::Path) -> tokio::process::Child {
+    let config = dir.join("clickscale.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[discord]\nproxy_url = \"{}\"\nguild_id = {}\n[timings]\npoll_interval = \"200ms\"\ncdc_expected_min = \"1s\"\ncdc_expected_max = \"3s\"\n[store]\ninstance_id = \"bot-test\"\nlease_ttl = \"3s\"\n",
+            fake.proxy_url(),
+            fake.guild_id()
+        ),
+    )
+    .unwrap();
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("DISCORD_TOKEN", "fake-bot-token-secret")
+        .env("CLICKHOUSE_API_URL", sim.base_url())
+        .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+        .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+        .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+        .env(
+            "CLICKSCALE_DATABASE_URL",
+            format!("sqlite://{}", dir.join("clickscale.db").display()),
+        )
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sigkill_mid_watch_then_restart_posts_the_confirmation_once_in_the_same_thread() {
+    let fake = FakeDiscord::start().await;
+    // Long enough to kill the bot while it watches.
+    let sim = sim::spawn(
+        SimConfig {
+            cdc_converge_after: Duration::from_secs(4),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = spawn_bot(&fake, &sim, dir.path());
+    fake.wait_ready().await;
+    let ix = fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .option_str("revert", "never")
+        .option_str("reason", "restart test")
+        .send()
+        .await;
+    fake.wait_for_callback(&ix, WAIT).await;
+    let status = fake
+        .wait_for_message_in(
+            fake.channel_id(),
+            |m| is_status(m) && m.content.contains("/cdc-scale"),
+            WAIT,
+        )
+        .await;
+    fake.wait_for_message_in(
+        &status.id,
+        |m| m.content.contains("accepted the change"),
+        WAIT,
+    )
+    .await;
+    first.kill().await.unwrap(); // SIGKILL
+    assert!(!fake
+        .thread_messages(&status.id)
+        .iter()
+        .any(|m| m.content.contains("✅")));
+
+    let mut second = spawn_bot(&fake, &sim, dir.path());
+    fake.wait_for_message_in(
+        &status.id,
+        |m| m.content.contains("↻ clickscale restarted"),
+        WAIT,
+    )
+    .await;
+    fake.wait_for_message_in(&status.id, |m| m.content.contains("✅ Confirmed"), WAIT)
+        .await;
+    // Let any duplicate show up before counting.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let confirmations = fake
+        .thread_messages(&status.id)
+        .iter()
+        .filter(|m| m.content.contains("✅ Confirmed"))
+        .count();
+    assert_eq!(confirmations, 1, "{:#?}", fake.thread_messages(&status.id));
+    let edited = fake.message(&status.id).unwrap();
+    assert!(
+        edited.content.contains("✅ Confirmed after"),
+        "{}",
+        edited.content
+    );
+    second.kill().await.unwrap();
     fake.assert_no_unknown_calls();
 }

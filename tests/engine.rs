@@ -1,109 +1,23 @@
 //! The engine (no chat library) against the simulator over real sockets, through a recording
 //! surface: confirmation, no-ops, supersession, deadlines and poll coalescing.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
-use async_trait::async_trait;
+mod support;
+
 use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::{Config, ServiceAlias},
-    ops::{
-        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, Rejection,
-        ReminderPost, RevertInput, ScaleRequest, Submission, ThreadRef,
-    },
+    ops::{Actor, Engine, Origin, Phase, Rejection, RevertInput, ScaleRequest, Submission},
     scaling::{IdleInput, ReplicaInput},
-    store::Store,
     sim::{
         self,
         fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
         Fixture, SimConfig, SimHandle,
     },
+    store::Store,
 };
-
-/// What a surface was asked to show, in order.
-#[derive(Debug, Default)]
-struct Recorder {
-    lines: Mutex<Vec<String>>,
-    /// Scripted answers to confirmation requests: who clicks what.
-    clicks: Mutex<Vec<(Actor, bool)>>,
-}
-
-#[async_trait]
-impl ChatSurface for Recorder {
-    async fn post_status(&self, _: &Origin, text: &str) -> anyhow::Result<MessageRef> {
-        let mut lines = self.lines.lock().unwrap();
-        lines.push(format!("status: {text}"));
-        Ok(MessageRef {
-            channel: "c".into(),
-            message: lines.len().to_string(),
-        })
-    }
-    async fn edit_status(&self, m: &MessageRef, text: &str) -> anyhow::Result<()> {
-        self.lines
-            .lock()
-            .unwrap()
-            .push(format!("edit {}: {text}", m.message));
-        Ok(())
-    }
-    async fn open_thread(&self, m: &MessageRef, name: &str) -> anyhow::Result<ThreadRef> {
-        self.lines.lock().unwrap().push(format!("thread: {name}"));
-        Ok(ThreadRef(m.message.clone()))
-    }
-    async fn post_in_thread(&self, t: &ThreadRef, text: &str) -> anyhow::Result<()> {
-        self.lines
-            .lock()
-            .unwrap()
-            .push(format!("  [{}] {text}", t.0));
-        Ok(())
-    }
-    async fn confirm(
-        &self,
-        _: &MessageRef,
-        _: &str,
-        _: Duration,
-        guard: ClickGuard,
-    ) -> anyhow::Result<Decision> {
-        let clicks: Vec<_> = self.clicks.lock().unwrap().drain(..).collect();
-        for (actor, confirm) in clicks {
-            match guard(&actor) {
-                Err(reason) => self
-                    .lines
-                    .lock()
-                    .unwrap()
-                    .push(format!("refused {}: {reason}", actor.name)),
-                Ok(()) if confirm => return Ok(Decision::Confirmed(actor)),
-                Ok(()) => return Ok(Decision::Cancelled(actor)),
-            }
-        }
-        Ok(Decision::Expired)
-    }
-    async fn post_reminder(&self, t: &ThreadRef, post: &ReminderPost) -> anyhow::Result<MessageRef> {
-        let mut lines = self.lines.lock().unwrap();
-        let labels: Vec<&str> = post.buttons.iter().map(|b| b.label.as_str()).collect();
-        lines.push(format!("  [{}] reminder: {} {labels:?}", t.0, post.text));
-        Ok(MessageRef {
-            channel: "c".into(),
-            message: lines.len().to_string(),
-        })
-    }
-}
-
-impl Recorder {
-    fn text(&self) -> String {
-        self.lines.lock().unwrap().join("\n")
-    }
-}
-
-fn actor(name: &str, roles: &[&str]) -> Actor {
-    Actor {
-        id: name.into(),
-        name: name.into(),
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-    }
-}
+use support::recorder::{actor, Recorder};
 
 fn origin() -> Origin {
     Origin {
@@ -148,7 +62,7 @@ async fn harness(sim_config: SimConfig, tweak: impl FnOnce(&mut Config)) -> Harn
     Harness {
         sim,
         engine,
-        surface: Arc::new(Recorder::default()),
+        surface: Recorder::new(),
     }
 }
 

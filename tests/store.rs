@@ -246,7 +246,10 @@ async fn unsettled_operations_survive_a_restart(db: &TestDb) {
         .update_operation_phase(a, Phase::Applying)
         .await
         .unwrap();
-    store.set_applied(a, Some("req-a"), Utc::now()).await.unwrap();
+    store
+        .set_applied(a, Some("req-a"), Utc::now())
+        .await
+        .unwrap();
     store
         .update_operation_phase(a, Phase::Watching)
         .await
@@ -255,7 +258,10 @@ async fn unsettled_operations_survive_a_restart(db: &TestDb) {
         .update_operation_phase(c, Phase::AwaitingConfirmation)
         .await
         .unwrap();
-    assert!(store.settle_operation(b, "confirmed", None, None).await.unwrap());
+    assert!(store
+        .settle_operation(b, "confirmed", None, None)
+        .await
+        .unwrap());
     assert!(
         !store
             .settle_operation(b, "timed_out", Some("late"), None)
@@ -401,7 +407,10 @@ async fn operation_leases_exclude_a_second_owner_until_they_lapse(db: &TestDb) {
         .unwrap());
 
     // Settled operations cannot be claimed, and settling drops the lease.
-    assert!(store.settle_operation(op, "confirmed", None, None).await.unwrap());
+    assert!(store
+        .settle_operation(op, "confirmed", None, None)
+        .await
+        .unwrap());
     assert!(store.operation(op).await.unwrap().unwrap().lease.is_none());
     assert!(!other.claim_operation(op, "b", LONG).await.unwrap());
     assert!(!store

@@ -592,7 +592,8 @@ impl Session {
             Ok(text) => self.printer.block(&output::plain(&text)),
             Err(e) => {
                 self.rejected += 1;
-                self.printer.block(&format!("refused: {}", output::plain(&e)));
+                self.printer
+                    .block(&format!("refused: {}", output::plain(&e)));
             }
         }
         false

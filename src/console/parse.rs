@@ -75,7 +75,9 @@ fn reminder_answer(line: &str) -> Option<Answer> {
     {
         let start = line.len() - reason.len();
         let reason = line[start..].trim_start_matches([':', ' ']).trim();
-        return Some(Answer::Keep((!reason.is_empty()).then(|| reason.to_owned())));
+        return Some(Answer::Keep(
+            (!reason.is_empty()).then(|| reason.to_owned()),
+        ));
     }
     Some(match lower.as_str() {
         "scale down now" | "scale down" => Answer::Restore,
@@ -633,8 +635,14 @@ mod tests {
     #[test]
     fn reminder_answers() {
         let hour = std::time::Duration::from_secs(3600);
-        assert_eq!(parse("Scale down now").unwrap(), Input::Answer(Answer::Restore));
-        assert_eq!(parse("snooze 4h").unwrap(), Input::Answer(Answer::Snooze(4 * hour)));
+        assert_eq!(
+            parse("Scale down now").unwrap(),
+            Input::Answer(Answer::Restore)
+        );
+        assert_eq!(
+            parse("snooze 4h").unwrap(),
+            Input::Answer(Answer::Snooze(4 * hour))
+        );
         assert_eq!(parse("Extend 1h").unwrap(), Input::Answer(Answer::Extend));
         assert_eq!(
             parse("Keep: Backfill runs all week").unwrap(),

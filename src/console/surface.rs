@@ -278,7 +278,8 @@ impl ChatSurface for ConsoleSurface {
         } else {
             "   (type a label)"
         };
-        self.printer.block(&format!("{} {row}{how}", label(&message)));
+        self.printer
+            .block(&format!("{} {row}{how}", label(&message)));
         self.bump();
         Ok(message)
     }

@@ -26,13 +26,20 @@ pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
     };
     let actor = super::actor(&click.user, click.member.as_ref());
     if let Answer::Keep(None) = answer {
-        let modal = CreateModal::new(click.data.custom_id.clone(), "Keep the current configuration")
-            .components(vec![CreateActionRow::InputText(
-                CreateInputText::new(InputTextStyle::Paragraph, "Why? (goes to the audit log)", REASON_FIELD)
-                    .min_length(3)
-                    .max_length(500)
-                    .required(true),
-            )]);
+        let modal = CreateModal::new(
+            click.data.custom_id.clone(),
+            "Keep the current configuration",
+        )
+        .components(vec![CreateActionRow::InputText(
+            CreateInputText::new(
+                InputTextStyle::Paragraph,
+                "Why? (goes to the audit log)",
+                REASON_FIELD,
+            )
+            .min_length(3)
+            .max_length(500)
+            .required(true),
+        )]);
         if let Err(e) = click
             .create_response(http, CreateInteractionResponse::Modal(modal))
             .await

@@ -11,8 +11,8 @@ use anyhow::Context as _;
 use async_trait::async_trait;
 use serenity::all::{
     AutoArchiveDuration, ButtonStyle as DiscordStyle, ChannelId, CreateActionRow,
-    CreateAllowedMentions, CreateButton, CreateMessage, CreateThread, EditMessage, Http,
-    MessageId, RoleId,
+    CreateAllowedMentions, CreateButton, CreateMessage, CreateThread, EditMessage, Http, MessageId,
+    RoleId,
 };
 
 use super::buttons::{confirm_row, Buttons};

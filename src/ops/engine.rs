@@ -427,12 +427,18 @@ impl Engine {
             (ScaleRequest::Replicas(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
                 let patch = scaling::replica_patch(input, &svc, limits)?;
-                (Current::Service(Box::new(svc)), scaling::Target::Service(patch))
+                (
+                    Current::Service(Box::new(svc)),
+                    scaling::Target::Service(patch),
+                )
             }
             (ScaleRequest::Idle(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
                 let patch = scaling::idle_patch(input)?;
-                (Current::Service(Box::new(svc)), scaling::Target::Service(patch))
+                (
+                    Current::Service(Box::new(svc)),
+                    scaling::Target::Service(patch),
+                )
             }
             (ScaleRequest::Cdc { .. }, None) => unreachable!("CDC input is checked above"),
         };
@@ -513,7 +519,8 @@ impl Engine {
             tracing::error!(error = format!("{e:#}"), "could not record an operation");
             Rejection::Unavailable
         })?;
-        let mut entry = self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Requested);
+        let mut entry =
+            self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Requested);
         entry.after = serde_json::to_value(&prepared.target).ok();
         entry.detail = Some(prepared.plan.summary());
         self.record(entry).await;
@@ -637,7 +644,11 @@ impl Engine {
     /// Append to the audit log; a failure is logged, never shown as the operation's failure.
     pub(super) async fn record(&self, entry: AuditEntry) {
         if let Err(e) = self.inner.store.audit(&entry).await {
-            tracing::error!(error = format!("{e:#}"), action = entry.action.as_str(), "audit entry lost");
+            tracing::error!(
+                error = format!("{e:#}"),
+                action = entry.action.as_str(),
+                "audit entry lost"
+            );
         }
     }
 
@@ -723,7 +734,9 @@ impl Engine {
                     }
                     self.forget(id);
                 }
-                Err(e) => tracing::warn!(operation = %id, error = format!("{e:#}"), "could not renew a lease"),
+                Err(e) => {
+                    tracing::warn!(operation = %id, error = format!("{e:#}"), "could not renew a lease")
+                }
             }
         }
     }
@@ -731,11 +744,16 @@ impl Engine {
     /// Take over every unsettled operation no live instance holds (all of them after a
     /// restart), oldest first, and carry on posting into the same messages and threads.
     async fn adopt_unsettled(&self) {
-        let Some(surface) = self.background_surface() else { return };
+        let Some(surface) = self.background_surface() else {
+            return;
+        };
         let records = match self.inner.store.unsettled_operations().await {
             Ok(r) => r,
             Err(e) => {
-                tracing::warn!(error = format!("{e:#}"), "could not read unsettled operations");
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "could not read unsettled operations"
+                );
                 return;
             }
         };
@@ -746,7 +764,11 @@ impl Engine {
             match self
                 .inner
                 .store
-                .claim_operation(record.id, &self.inner.instance, self.inner.settings.lease_ttl)
+                .claim_operation(
+                    record.id,
+                    &self.inner.instance,
+                    self.inner.settings.lease_ttl,
+                )
                 .await
             {
                 Ok(true) => {}
@@ -809,7 +831,9 @@ impl Engine {
 
     /// Post the final notices of operations that settled just before a process stopped.
     async fn post_unposted_notices(&self) {
-        let Some(surface) = self.background_surface() else { return };
+        let Some(surface) = self.background_surface() else {
+            return;
+        };
         let ids = match self.inner.store.unposted_notices().await {
             Ok(ids) => ids,
             Err(e) => {
@@ -825,7 +849,14 @@ impl Engine {
                 Ok(Some(r)) => r,
                 _ => continue,
             };
-            super::operation::post_notice(self, surface.as_ref(), id, record.status.as_ref(), record.thread.as_ref()).await;
+            super::operation::post_notice(
+                self,
+                surface.as_ref(),
+                id,
+                record.status.as_ref(),
+                record.thread.as_ref(),
+            )
+            .await;
         }
     }
 }

@@ -102,9 +102,7 @@ pub fn resolve(
                 FollowUp::AfterSnapshot
             }
             "never" => FollowUp::Never {
-                reason: reason
-                    .ok_or(FollowUpError::NeverWithoutReason)?
-                    .to_owned(),
+                reason: reason.ok_or(FollowUpError::NeverWithoutReason)?.to_owned(),
             },
             other => FollowUp::Timed {
                 after: parse_span(other).ok_or_else(|| FollowUpError::BadRevert(r.clone()))?,
@@ -144,13 +142,22 @@ pub fn restore_target(target: &Target, before: &Current) -> Option<Target> {
             let whole = |v: Option<f64>| v.map(|x| x.round() as u32);
             let restored = ReplicaScalingPatch {
                 num_replicas: back(patch.num_replicas, b.num_replicas).ok()?,
-                min_replica_memory_gb: back(patch.min_replica_memory_gb, whole(b.min_replica_memory_gb))
-                    .ok()?,
-                max_replica_memory_gb: back(patch.max_replica_memory_gb, whole(b.max_replica_memory_gb))
-                    .ok()?,
+                min_replica_memory_gb: back(
+                    patch.min_replica_memory_gb,
+                    whole(b.min_replica_memory_gb),
+                )
+                .ok()?,
+                max_replica_memory_gb: back(
+                    patch.max_replica_memory_gb,
+                    whole(b.max_replica_memory_gb),
+                )
+                .ok()?,
                 idle_scaling: back(patch.idle_scaling, b.idle_scaling).ok()?,
-                idle_timeout_minutes: back(patch.idle_timeout_minutes, whole(b.idle_timeout_minutes))
-                    .ok()?,
+                idle_timeout_minutes: back(
+                    patch.idle_timeout_minutes,
+                    whole(b.idle_timeout_minutes),
+                )
+                .ok()?,
                 ..ReplicaScalingPatch::default()
             };
             (!restored.is_empty()).then_some(Target::Service(restored))

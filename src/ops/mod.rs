@@ -14,11 +14,11 @@ pub mod text;
 pub mod watch;
 
 pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, Phase};
+pub use followup::{FollowUp, FollowUpError, RevertInput};
+pub use reminders::Answer;
 pub use request::{
     CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef, Submission,
 };
-pub use followup::{FollowUp, FollowUpError, RevertInput};
-pub use reminders::Answer;
 pub use surface::{
     Actor, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
     ReminderPost, ThreadRef,

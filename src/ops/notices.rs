@@ -19,7 +19,9 @@ pub fn system_actor() -> Actor {
 pub fn resumed(phase: Phase) -> String {
     let doing = match phase {
         Phase::Starting | Phase::AwaitingConfirmation => "waiting for the confirmation",
-        Phase::Applying => "sending the change again (it sets absolute values, so repeating it is safe)",
+        Phase::Applying => {
+            "sending the change again (it sets absolute values, so repeating it is safe)"
+        }
         Phase::Watching | Phase::Settled => "watching for the new configuration",
     };
     format!("↻ clickscale restarted; picking this up again: {doing}.")
@@ -149,7 +151,9 @@ pub fn scaling_down(who: &str, restore: &str, op: super::OperationId) -> String 
 }
 
 pub fn auto_scaling_down(restore: &str, op: super::OperationId) -> String {
-    format!("Nobody answered: scaling back to {restore} automatically, as configured (operation {op}).")
+    format!(
+        "Nobody answered: scaling back to {restore} automatically, as configured (operation {op})."
+    )
 }
 
 pub fn reverting(restore: &str, op: super::OperationId) -> String {

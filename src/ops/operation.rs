@@ -84,28 +84,28 @@ impl Operation {
             self.say(&notices::resumed(from)).await;
         }
 
-        let (applied_at, mut superseded) =
-            match (from, resume.as_ref().and_then(|r| r.applied_at)) {
-                (Phase::Watching, Some(at)) => {
-                    let superseded = self.take_over(true).await;
-                    self.phase.send_replace(Phase::Watching);
-                    (instant_of(at), superseded)
-                }
-                _ => {
-                    if from <= Phase::AwaitingConfirmation {
-                        let shown_at = resume.as_ref().map(|r| r.created_at);
-                        if let Err(outcome) = self.confirmation(shown_at).await {
-                            return self.finish(outcome).await;
-                        }
-                    }
-                    // Take over the resource before the PATCH: from here on, older operations stop.
-                    let superseded = self.take_over(false).await;
-                    match self.apply().await {
-                        Ok(at) => (at, superseded),
-                        Err(outcome) => return self.finish(outcome).await,
+        let (applied_at, mut superseded) = match (from, resume.as_ref().and_then(|r| r.applied_at))
+        {
+            (Phase::Watching, Some(at)) => {
+                let superseded = self.take_over(true).await;
+                self.phase.send_replace(Phase::Watching);
+                (instant_of(at), superseded)
+            }
+            _ => {
+                if from <= Phase::AwaitingConfirmation {
+                    let shown_at = resume.as_ref().map(|r| r.created_at);
+                    if let Err(outcome) = self.confirmation(shown_at).await {
+                        return self.finish(outcome).await;
                     }
                 }
-            };
+                // Take over the resource before the PATCH: from here on, older operations stop.
+                let superseded = self.take_over(false).await;
+                match self.apply().await {
+                    Ok(at) => (at, superseded),
+                    Err(outcome) => return self.finish(outcome).await,
+                }
+            }
+        };
         let window = self.window_text();
         let outcome = self.watch(applied_at, &mut superseded, &window).await;
         self.finish(outcome).await
@@ -125,7 +125,10 @@ impl Operation {
             {
                 Ok(m) => {
                     if let Err(e) = store.set_operation_refs(self.id, Some(&m), None).await {
-                        tracing::warn!(error = format!("{e:#}"), "could not record the status message");
+                        tracing::warn!(
+                            error = format!("{e:#}"),
+                            "could not record the status message"
+                        );
                     }
                     self.status = Some(m);
                 }
@@ -157,7 +160,11 @@ impl Operation {
             .update_operation_phase(self.id, phase)
             .await
         {
-            tracing::warn!(error = format!("{e:#}"), ?phase, "could not record the phase");
+            tracing::warn!(
+                error = format!("{e:#}"),
+                ?phase,
+                "could not record the phase"
+            );
         }
     }
 
@@ -290,7 +297,10 @@ impl Operation {
             .set_applied(self.id, request_id.as_deref(), Utc::now())
             .await
         {
-            tracing::warn!(error = format!("{e:#}"), "could not record the accepted change");
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "could not record the accepted change"
+            );
         }
         tracing::info!(request_id = ?request_id, "change accepted");
         let window = self.window_text();
@@ -451,8 +461,7 @@ impl Operation {
                 _ => None,
             };
         }
-        match super::reminders::schedule(&self.engine, self.id, &self.p, self.thread.as_ref())
-            .await
+        match super::reminders::schedule(&self.engine, self.id, &self.p, self.thread.as_ref()).await
         {
             Ok(line) => Some(line),
             Err(e) => {

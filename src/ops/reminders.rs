@@ -137,8 +137,8 @@ pub(super) async fn schedule(
         ),
         FollowUp::Timed { after: span } => {
             let until = after(*span);
-            let warn_at = until
-                - chrono::Duration::from_std(oncall.timed_revert_warning).unwrap_or_default();
+            let warn_at =
+                until - chrono::Duration::from_std(oncall.timed_revert_warning).unwrap_or_default();
             (
                 ReminderKind::TimedRevert,
                 warn_at.max(Utc::now()),
@@ -149,12 +149,7 @@ pub(super) async fn schedule(
         FollowUp::None | FollowUp::Never { .. } => anyhow::bail!("no follow-up to schedule"),
     };
     let store = engine.store();
-    if store
-        .reminders_of(id)
-        .await?
-        .iter()
-        .any(|r| r.kind == kind)
-    {
+    if store.reminders_of(id).await?.iter().any(|r| r.kind == kind) {
         return Ok(line);
     }
     let payload = Payload {
@@ -358,7 +353,13 @@ impl Engine {
                                     self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await
                                 }
                             }
-                            self.audit_reminder(&ctx, &system, AuditAction::Acknowledged, Some("automatic scale-down after escalation".into())).await;
+                            self.audit_reminder(
+                                &ctx,
+                                &system,
+                                AuditAction::Acknowledged,
+                                Some("automatic scale-down after escalation".into()),
+                            )
+                            .await;
                             self.close(&mut r, &p, ReminderState::Done).await;
                             return Ok(());
                         }
@@ -384,8 +385,14 @@ impl Engine {
                         .map_or(Duration::ZERO, |at| to_std(Utc::now() - at));
                     let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
                     let text = notices::escalation(esc_role.as_deref(), waited, &reminder);
-                    self.post_with_roles(&mut r, &mut p, &ctx, text, esc_role.into_iter().collect())
-                        .await?;
+                    self.post_with_roles(
+                        &mut r,
+                        &mut p,
+                        &ctx,
+                        text,
+                        esc_role.into_iter().collect(),
+                    )
+                    .await?;
                     if level == 2 {
                         if let (Some(channel), Some(thread)) =
                             (&oncall.escalation_channel, &ctx.thread)
@@ -393,15 +400,16 @@ impl Engine {
                             self.escalate_elsewhere(channel, &ctx, thread).await;
                         }
                     }
-                    self.audit_reminder(&ctx, &notices::system_actor(), AuditAction::Escalated, None)
-                        .await;
+                    self.audit_reminder(
+                        &ctx,
+                        &notices::system_actor(),
+                        AuditAction::Escalated,
+                        None,
+                    )
+                    .await;
                     r.state = ReminderState::Escalated;
                     r.level = level.saturating_add(1);
-                    r.due_at = after(
-                        oncall
-                            .auto_scale_down_after
-                            .unwrap_or(oncall.answer_within),
-                    );
+                    r.due_at = after(oncall.auto_scale_down_after.unwrap_or(oncall.answer_within));
                 }
             }
             (ReminderKind::TimedRevert, 0) => {
@@ -412,8 +420,14 @@ impl Engine {
                     &notices::describe_target(&p.restore),
                     to_std(until - Utc::now()),
                 );
-                self.post_with_roles(&mut r, &mut p, &ctx, text, oncall.role.iter().cloned().collect())
-                    .await?;
+                self.post_with_roles(
+                    &mut r,
+                    &mut p,
+                    &ctx,
+                    text,
+                    oncall.role.iter().cloned().collect(),
+                )
+                .await?;
                 r.level = 1;
                 r.due_at = until;
             }
@@ -506,9 +520,24 @@ impl Engine {
         self.close_post(p).await;
         let buttons = match r.kind {
             ReminderKind::AfterSnapshot => vec![
-                button(r.id, Answer::Restore, "Scale down now", ButtonStyle::Primary),
-                button(r.id, Answer::Snooze(HOUR), "Snooze 1h", ButtonStyle::Secondary),
-                button(r.id, Answer::Snooze(4 * HOUR), "Snooze 4h", ButtonStyle::Secondary),
+                button(
+                    r.id,
+                    Answer::Restore,
+                    "Scale down now",
+                    ButtonStyle::Primary,
+                ),
+                button(
+                    r.id,
+                    Answer::Snooze(HOUR),
+                    "Snooze 1h",
+                    ButtonStyle::Secondary,
+                ),
+                button(
+                    r.id,
+                    Answer::Snooze(4 * HOUR),
+                    "Snooze 4h",
+                    ButtonStyle::Secondary,
+                ),
                 button(r.id, Answer::Keep(None), "Keep…", ButtonStyle::Danger),
             ],
             ReminderKind::TimedRevert => vec![
@@ -524,8 +553,13 @@ impl Engine {
         let message = surface.post_reminder(thread, &post).await?;
         p.post = Some(message);
         p.posted_at.get_or_insert_with(Utc::now);
-        self.audit_reminder(ctx, &notices::system_actor(), AuditAction::Reminder, Some(post.text))
-            .await;
+        self.audit_reminder(
+            ctx,
+            &notices::system_actor(),
+            AuditAction::Reminder,
+            Some(post.text),
+        )
+        .await;
         Ok(())
     }
 
@@ -616,8 +650,10 @@ impl Engine {
             .get_cdc_scaling(&op.service.id)
             .await
             .map_err(|e| anyhow::anyhow!(e.user_message()))?;
-        Ok((current.replica_cpu_millicores > restore.replica_cpu_millicores)
-            .then(|| text::describe(CommandKind::CdcScale, &Current::Cdc(current))))
+        Ok(
+            (current.replica_cpu_millicores > restore.replica_cpu_millicores)
+                .then(|| text::describe(CommandKind::CdcScale, &Current::Cdc(current))),
+        )
     }
 
     /// Launch the operation that restores the previous configuration, as `actor` (the click
@@ -733,7 +769,8 @@ impl Engine {
         let store = self.store();
         let internal = |e: anyhow::Error| {
             tracing::error!(reminder = %id, error = format!("{e:#}"), "answering a reminder failed");
-            "Something went wrong while answering; nothing changed. Try again in a minute.".to_owned()
+            "Something went wrong while answering; nothing changed. Try again in a minute."
+                .to_owned()
         };
         let mut r = store
             .reminder(id)

@@ -245,6 +245,19 @@ impl FakeDiscord {
         ClickBuilder::new(self, message_id, custom_id)
     }
 
+    /// The user (with `roles`) submits the modal the bot opened in answer to `opened_by`.
+    pub async fn submit_modal(
+        &self,
+        opened_by: &InteractionRef,
+        roles: &[&str],
+        fields: &[(&str, &str)],
+    ) -> InteractionRef {
+        match interactions::submit_modal(self, opened_by, roles, fields).await {
+            Ok(ix) => ix,
+            Err(e) => panic!("fake discord: cannot submit the modal: {e}"),
+        }
+    }
+
     /// Sends any dispatch (`t` = `event`) on the live connection; returns the write time.
     pub async fn send_dispatch(&self, event: &str, data: Value) -> Result<Instant, InjectError> {
         self.dispatch(event, data, None).await

@@ -940,3 +940,93 @@ impl<'a> ClickBuilder<'a> {
         }
     }
 }
+
+/// Submits the modal that the bot opened in answer to `opened_by` (a type 9 callback), with
+/// text input values by custom id: the INTERACTION_CREATE of type 5 Discord sends then.
+pub async fn submit_modal(
+    fake: &FakeDiscord,
+    opened_by: &InteractionRef,
+    roles: &[&str],
+    fields: &[(&str, &str)],
+) -> Result<InteractionRef, InjectError> {
+    let inner = &fake.inner;
+    let (id, token, channel_id, guild_id, custom_id, actor, payload) = {
+        let mut st = inner.lock();
+        let Some(opener) = st.interactions.get(&opened_by.id).cloned() else {
+            return Err(InjectError::Invalid(format!(
+                "interaction {} is unknown",
+                opened_by.id
+            )));
+        };
+        let Some(modal) = opener.callbacks.iter().find(|c| c.kind == 9).cloned() else {
+            return Err(InjectError::Invalid(format!(
+                "the bot did not answer interaction {} with a modal",
+                opened_by.id
+            )));
+        };
+        let custom_id = modal.data["custom_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let inputs: Vec<String> = modal.data["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+            .filter_map(|c| c["custom_id"].as_str().map(str::to_owned))
+            .collect();
+        if let Some((bad, _)) = fields.iter().find(|(f, _)| !inputs.iter().any(|i| i == f)) {
+            return Err(InjectError::Invalid(format!(
+                "the modal has no field `{bad}` (it has {inputs:?})"
+            )));
+        }
+        let mut actor = Actor::default_for(inner);
+        actor.user_id = opener.user_id.clone();
+        actor.roles = roles.iter().map(|r| (*r).to_owned()).collect();
+        let id = inner.ids.next();
+        let token = format!("tok-{id}");
+        let channel_id = opener.channel_id.clone();
+        let guild_id = opener.guild_id.clone();
+        let target = Target {
+            id: &id,
+            token: &token,
+            kind: InteractionKind::ModalSubmit,
+            channel_id: &channel_id,
+            guild_id: guild_id.as_deref(),
+        };
+        let mut payload = base_payload(inner, &st, &target, &actor);
+        let rows: Vec<Value> = fields
+            .iter()
+            .map(|(f, v)| {
+                json!({"type": 1, "components": [{"type": 4, "custom_id": f, "value": v}]})
+            })
+            .collect();
+        payload.insert(
+            "data".into(),
+            json!({"custom_id": custom_id, "components": rows}),
+        );
+        register_interaction(&mut st, &target, &actor, opener.source_message_id.clone());
+        (
+            id,
+            token,
+            channel_id,
+            guild_id,
+            custom_id,
+            actor,
+            Value::Object(payload),
+        )
+    };
+    let sent_at = fake
+        .dispatch("INTERACTION_CREATE", payload, Some(id.clone()))
+        .await?;
+    Ok(InteractionRef {
+        id,
+        token,
+        kind: InteractionKind::ModalSubmit,
+        name: custom_id,
+        channel_id,
+        guild_id,
+        user_id: actor.user_id,
+        sent_at,
+    })
+}

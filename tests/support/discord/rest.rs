@@ -701,6 +701,8 @@ fn callback(inner: &Inner, st: &mut State, id: &str, token: &str, req: &Request<
         (InteractionKind::Autocomplete, _) | (_, 8) => false,
         (InteractionKind::Command, 4 | 5 | 9) => true,
         (InteractionKind::Component, 4..=7 | 9) => true,
+        // A modal opened from a button may answer like the button would (no new modal).
+        (InteractionKind::ModalSubmit, 4..=7) => true,
         _ => false,
     };
     if !allowed {

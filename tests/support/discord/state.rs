@@ -324,6 +324,8 @@ pub enum InteractionKind {
     Component,
     /// Autocomplete request (type 4).
     Autocomplete,
+    /// A modal's fields sent back (type 5).
+    ModalSubmit,
 }
 
 impl InteractionKind {
@@ -333,6 +335,7 @@ impl InteractionKind {
             Self::Command => 2,
             Self::Component => 3,
             Self::Autocomplete => 4,
+            Self::ModalSubmit => 5,
         }
     }
 }
@@ -353,6 +356,7 @@ pub struct InteractionRef {
 }
 
 /// The fake's bookkeeping for one injected interaction.
+#[derive(Clone)]
 pub(crate) struct InteractionRecord {
     pub id: String,
     pub token: String,

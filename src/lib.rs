@@ -6,6 +6,7 @@
 //! Arrows point one way: `commands -> discord | console -> ops -> scaling + cloud`.
 //!
 //! - [`check`]: `clickscale check`, config and API-key diagnostics with read-only calls.
+//! - [`audit`]: `clickscale audit`, the audit log exported as a table or JSON lines.
 //! - [`config`]: defaults -> TOML file -> environment; secrets as [`secrecy::SecretString`];
 //!   service aliases and chat policy.
 //! - [`cloud`]: transport only. Typed ClickHouse Cloud API client, wire DTOs and the
@@ -14,13 +15,17 @@
 //! - [`scaling`]: domain rules without I/O. Raw chat input -> validated request; current vs
 //!   target -> [`scaling::Plan`] with a risk class.
 //! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
-//!   watch -> settle. It talks to chat through the [`ops::ChatSurface`] trait.
+//!   watch -> settle, every step recorded in the store and resumed after a restart; then the
+//!   follow-up (scale-down reminder after the snapshots, timed revert). It talks to chat
+//!   through the [`ops::ChatSurface`] trait.
 //! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
 //!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
 //! - [`i18n`]: every user-facing text, from Fluent files in `locales/` (en-US, zh-CN, ru).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
+//! - [`telemetry`]: Prometheus metrics (operations, time to confirm, Cloud API calls).
+//! - [`http`]: `--http ADDR`: `/healthz`, `/readyz` and `/metrics` for `run` and `console`.
 //! - [`commands`] (top-level `commands/`): one file per slash command, thin: parse -> engine -> reply.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations, rust_2018_idioms)]
@@ -33,8 +38,10 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod http;
 pub mod i18n;
 pub mod ops;
 pub mod scaling;
 pub mod sim;
 pub mod store;
+pub mod telemetry;

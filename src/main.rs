@@ -1,5 +1,5 @@
 //! The `clickscale` binary: parse the command line, set up tracing, run one surface until shutdown.
-use std::{path::PathBuf, process::ExitCode};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, time::Duration};
 
 use clap::{Parser, Subcommand};
 use clickscale::config::Config;
@@ -33,6 +33,22 @@ enum Command {
     Check(CheckArgs),
     /// Export the audit log (requests, confirmations, API calls, outcomes, reminders, answers).
     Audit(clickscale::audit::AuditArgs),
+    /// Exit 0 if the HTTP endpoint (`--http`) answers 2xx, else 1; for container health checks.
+    Healthcheck(HealthcheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct HealthcheckArgs {
+    /// URL to GET [default: /healthz on the --http address, else http://127.0.0.1:8080/healthz;
+    /// use …/readyz to require the gateway, store and Cloud API too].
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The address `run` / `console` serve on; a wildcard address is reached over loopback.
+    #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
+    http: Option<SocketAddr>,
+    /// Give up after this long.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = humantime::parse_duration)]
+    timeout: Duration,
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +86,24 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
         Command::Check(args) => check(config()?, args).await,
         Command::Audit(args) => clickscale::audit::run(args).await,
+        Command::Healthcheck(args) => Ok(healthcheck(args).await),
+    }
+}
+
+/// Needs no config: it only asks the running process.
+async fn healthcheck(args: HealthcheckArgs) -> ExitCode {
+    let url = args
+        .url
+        .unwrap_or_else(|| clickscale::http::default_healthcheck_url(args.http));
+    match clickscale::http::healthcheck(&url, args.timeout).await {
+        Ok(body) => {
+            println!("{}", body.trim_end());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("unhealthy: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

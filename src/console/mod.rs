@@ -17,6 +17,7 @@ pub mod surface;
 use std::{
     collections::BTreeMap,
     io::{BufRead, IsTerminal},
+    net::SocketAddr,
     process::ExitCode,
     sync::Arc,
 };
@@ -69,6 +70,9 @@ pub struct ConsoleArgs {
     /// the next line, so the transcript does not depend on timing.
     #[arg(long, hide = true)]
     pub settle_each: bool,
+    /// Serve /healthz, /readyz and /metrics on this address while the console runs.
+    #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
+    pub http: Option<SocketAddr>,
 }
 
 impl ConsoleArgs {
@@ -114,6 +118,13 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         .context("building the ClickHouse Cloud API client")?;
     let store = args.database.connect().await?;
     let engine = Engine::new(cloud, config, store.clone())?;
+    let http = match args.http {
+        Some(addr) => {
+            let state = crate::http::HttpState::new(engine.clone());
+            Some(crate::http::HttpServer::start(addr, state).await?)
+        }
+        None => None,
+    };
     let surface = Arc::new(ConsoleSurface::new(printer.clone(), loc));
 
     printer.block(&banner(loc, &engine, sim.as_ref(), &actor, interactive));
@@ -140,6 +151,9 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         interrupts: interrupts(),
     };
     let code = session.run(stdin_lines()).await;
+    if let Some(server) = http {
+        server.stop().await;
+    }
     engine_stop.stop_background();
     store.close().await;
     // The simulator lives until the last operation has settled.
@@ -793,6 +807,7 @@ mod tests {
             locale: "en-US".into(),
             sim_time_scale: 1.0,
             settle_each: false,
+            http: None,
         };
         let a = args.actor();
         assert_eq!((a.id.as_str(), a.name.as_str()), ("alice", "alice"));

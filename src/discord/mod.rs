@@ -18,13 +18,21 @@ pub mod reminders;
 pub mod surface;
 pub mod types;
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serenity::all::{
-    ClientBuilder, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId, Http, HttpBuilder,
-    Interaction, Member, ShardManager, User,
+    ClientBuilder, ConnectionStage, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId,
+    Http, HttpBuilder, Interaction, Member, ShardManager, User,
 };
 use tokio::{sync::watch, task::JoinHandle};
 
@@ -43,6 +51,9 @@ pub struct RunArgs {
     /// global registration can take a while. Overrides `discord.guild_id`.
     #[arg(long, value_name = "ID")]
     pub guild_id: Option<u64>,
+    /// Serve /healthz, /readyz and /metrics on this address (e.g. 0.0.0.0:8080).
+    #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
+    pub http: Option<SocketAddr>,
 }
 
 impl RunArgs {
@@ -62,7 +73,23 @@ pub async fn run(mut config: Config, args: RunArgs) -> anyhow::Result<()> {
     let store = args.database.connect().await?;
     let engine = Engine::new(cloud, config.clone(), store.clone())?;
     let bot = start(config, engine.clone()).await?;
+    let http = match args.http {
+        Some(addr) => {
+            let state = crate::http::HttpState::new(engine.clone()).with_gateway(bot.gateway());
+            match crate::http::HttpServer::start(addr, state).await {
+                Ok(server) => Some(server),
+                Err(e) => {
+                    bot.shutdown().await;
+                    return Err(e);
+                }
+            }
+        }
+        None => None,
+    };
     let result = bot.run_until(shutdown_signal()).await;
+    if let Some(server) = http {
+        server.stop().await;
+    }
     engine.stop_background();
     let left = engine.in_flight();
     if !left.is_empty() {
@@ -111,12 +138,19 @@ pub struct BotHandle {
     task: Option<JoinHandle<Result<(), serenity::Error>>>,
     /// `None` until the commands are registered (or registration failed, with why).
     ready: watch::Receiver<Option<Result<(), String>>>,
+    /// `true` while the gateway session is connected (kept by [`GatewayWatch`]).
+    gateway: Arc<AtomicBool>,
 }
 
 /// How long [`BotHandle::shutdown`] waits for the shards to close before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 impl BotHandle {
+    /// `true` while the gateway session is connected; for readiness checks.
+    pub fn gateway(&self) -> Arc<AtomicBool> {
+        self.gateway.clone()
+    }
+
     /// Wait until the gateway session is up and the slash commands are registered.
     pub async fn ready(&mut self) -> anyhow::Result<()> {
         let Some(task) = self.task.as_mut() else {
@@ -176,6 +210,7 @@ impl BotHandle {
     /// Close the gateway sessions and stop the client.
     pub async fn shutdown(mut self) {
         self.shard_manager.shutdown_all().await;
+        self.gateway.store(false, Ordering::Release);
         if let Some(mut task) = self.task.take() {
             match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
                 Ok(Ok(Ok(()))) => tracing::info!("Discord client stopped"),
@@ -215,6 +250,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     let registration = crate::commands::registration(&commands, &config)?;
     let guild = config.discord.guild_id.map(GuildId::new);
     let (ready_tx, ready) = watch::channel(None);
+    let gateway = Arc::new(AtomicBool::new(false));
 
     let options = poise::FrameworkOptions {
         commands,
@@ -250,6 +286,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     // Interactions arrive whatever the intents; GUILDS keeps the channel cache useful.
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
+        .event_handler(GatewayWatch(gateway.clone()))
         .await
         .context("building the Discord client")?;
     let shard_manager = client.shard_manager.clone();
@@ -258,6 +295,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
         shard_manager,
         task: Some(task),
         ready,
+        gateway,
     })
 }
 
@@ -309,6 +347,31 @@ async fn event_handler(
         _ => {}
     }
     Ok(())
+}
+
+/// Keeps a flag `true` while the gateway session is connected, for `/readyz`. A plain
+/// serenity handler because serenity sends shard stage changes to those only, not to poise.
+#[derive(Debug)]
+struct GatewayWatch(Arc<AtomicBool>);
+
+#[serenity::async_trait]
+impl serenity::all::EventHandler for GatewayWatch {
+    async fn ready(&self, _: serenity::all::Context, _: serenity::all::Ready) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    async fn resume(&self, _: serenity::all::Context, _: serenity::all::ResumedEvent) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    async fn shard_stage_update(
+        &self,
+        _: serenity::all::Context,
+        event: serenity::all::ShardStageUpdateEvent,
+    ) {
+        self.0
+            .store(event.new == ConnectionStage::Connected, Ordering::Release);
+    }
 }
 
 /// The engine's view of a Discord user: id, the name people see, role ids for the policy.

@@ -180,6 +180,7 @@ pub(super) struct Inner {
     /// Where resumed operations and reminders post (set by [`Engine::start_background`]).
     pub(super) background: OnceLock<Arc<dyn ChatSurface>>,
     pub(super) stop: CancellationToken,
+    metrics: Arc<crate::telemetry::Metrics>,
 }
 
 impl std::fmt::Debug for dyn ChatSurface {
@@ -217,6 +218,7 @@ impl Engine {
                 org_services: tokio::sync::Mutex::new(None),
                 background: OnceLock::new(),
                 stop: CancellationToken::new(),
+                metrics: Arc::default(),
             }),
         })
     }
@@ -257,6 +259,11 @@ impl Engine {
 
     pub fn pollers(&self) -> &Pollers {
         &self.inner.pollers
+    }
+
+    /// Operation metrics, rendered at `/metrics`.
+    pub fn metrics(&self) -> &Arc<crate::telemetry::Metrics> {
+        &self.inner.metrics
     }
 
     /// Operations not yet settled.
@@ -545,6 +552,9 @@ impl Engine {
                 started,
             },
         );
+        self.inner
+            .metrics
+            .set_in_flight(self.inner.in_flight.len() as i64);
         let engine = self.clone();
         let span = tracing::info_span!("operation", operation = %id, command = %prepared.kind, service = %prepared.service.name);
         let task = tokio::spawn(tracing::Instrument::instrument(
@@ -584,6 +594,16 @@ impl Engine {
             .expect("outcome lock")
             .entry(outcome.label())
             .or_default() += 1;
+        let kind = self.inner.in_flight.get(&id).map(|op| op.kind);
+        if let Some(kind) = kind {
+            let took = match outcome {
+                Outcome::Confirmed { took, .. } => Some(*took),
+                _ => None,
+            };
+            self.inner
+                .metrics
+                .operation_settled(kind.name(), outcome.label(), took);
+        }
         self.forget(id);
     }
 
@@ -591,6 +611,9 @@ impl Engine {
         self.inner.latest.retain(|_, (latest, _)| *latest != id);
         self.inner.in_flight.remove(&id);
         self.inner.tasks.remove(&id);
+        self.inner
+            .metrics
+            .set_in_flight(self.inner.in_flight.len() as i64);
         self.inner.settled.notify_waiters();
     }
 

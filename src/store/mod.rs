@@ -126,6 +126,13 @@ impl Store {
         }
     }
 
+    /// One `SELECT 1` round trip, for readiness checks: fails when the pool is closed or the
+    /// database does not answer.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        on_db!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+            .context("the database did not answer SELECT 1")
+    }
+
     /// Close every connection, waiting for those in use to come back (flushes SQLite's WAL).
     pub async fn close(&self) {
         on_db!(self, p => p.close().await)

@@ -655,9 +655,12 @@ fn console_in_chinese() {
 
 #[test]
 fn console_locale_comes_from_the_environment_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("clickscale.db").display());
     let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
         .args(["console", "--sim", "--user", "bob"])
         .env("CLICKSCALE_LOG", "warn")
+        .env("CLICKSCALE_DATABASE_URL", &database)
         .env("CLICKSCALE_LOCALE", "ru")
         .env_remove("CLICKSCALE_CONFIG")
         .stdin(Stdio::piped())

@@ -154,7 +154,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     if let Some(server) = http {
         server.stop().await;
     }
-    engine_stop.stop_background();
+    engine_stop.shutdown().await;
     store.close().await;
     // The simulator lives until the last operation has settled.
     drop(sim);

@@ -121,6 +121,11 @@ impl Buttons {
         self.pending.len()
     }
 
+    /// Whether an operation here waits for clicks on `message`.
+    pub fn is_waiting(&self, message: &str) -> bool {
+        self.pending.contains_key(message)
+    }
+
     /// Start accepting clicks for `message`. Register before the buttons are shown, so that
     /// even the fastest click finds someone waiting.
     pub fn register(&self, message: &str) -> Pending<'_> {

@@ -74,6 +74,12 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             answer(ctx, &outdated_command(locale(ctx), &reference)).await;
         }
         FrameworkError::GuildOnly { ctx, .. } => answer(ctx, &guild_only(locale(ctx))).await,
+        // The command check only fails when another instance claimed the interaction.
+        FrameworkError::CommandCheckFailed {
+            error: None, ctx, ..
+        } => {
+            tracing::debug!(interaction = %ctx.id(), "interaction handled by another instance");
+        }
         FrameworkError::UnknownInteraction {
             framework,
             interaction,

@@ -255,6 +255,17 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     let options = poise::FrameworkOptions {
         commands,
         on_error: |error| Box::pin(on_error(error)),
+        // With several instances on one bot token, each receives every interaction: the one
+        // that claims it in the shared store answers, the others stay silent.
+        command_check: Some(|ctx| {
+            Box::pin(async move {
+                Ok(ctx
+                    .data()
+                    .engine
+                    .claim_interaction(&ctx.id().to_string())
+                    .await)
+            })
+        }),
         event_handler: |framework, event| Box::pin(event_handler(framework, event)),
         // Nobody gets pinged by what the bot says unless a message opts in explicitly.
         allowed_mentions: Some(CreateAllowedMentions::new()),
@@ -334,15 +345,27 @@ async fn event_handler(
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(click),
         } if reminders::is_reminder_id(&click.data.custom_id) => {
-            reminders::click(http, &data.engine, click).await
+            if data.engine.claim_interaction(&click.id.to_string()).await {
+                reminders::click(http, &data.engine, click).await
+            }
         }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(click),
-        } => data.surface.buttons().dispatch(http, click).await,
+        } => {
+            // Confirm / Cancel: the instance running the operation waits for the click; the
+            // others leave it to that one instead of calling the buttons expired.
+            let message = click.message.id.to_string();
+            let waiting_here = data.surface.buttons().is_waiting(&message);
+            if waiting_here || !data.engine.held_elsewhere(&message).await {
+                data.surface.buttons().dispatch(http, click).await
+            }
+        }
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(modal),
         } if reminders::is_reminder_id(&modal.data.custom_id) => {
-            reminders::keep_submitted(http, &data.engine, modal).await
+            if data.engine.claim_interaction(&modal.id.to_string()).await {
+                reminders::keep_submitted(http, &data.engine, modal).await
+            }
         }
         _ => {}
     }

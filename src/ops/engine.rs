@@ -691,15 +691,76 @@ impl Engine {
                 engine.keep_leases().await;
                 engine.adopt_unsettled().await;
                 engine.post_unposted_notices().await;
+                // Interaction ids only matter while Discord could still deliver them again.
+                let day_ago = Utc::now() - chrono::Duration::days(1);
+                let _ = engine.inner.store.prune_interactions(day_ago).await;
             }
         });
         super::reminders::spawn_loop(self);
         Ok(())
     }
 
+    /// Whether another live instance is running the operation whose status message is
+    /// `message`, so a click on its buttons is that instance's to answer.
+    pub async fn held_elsewhere(&self, message: &str) -> bool {
+        match self.inner.store.operation_by_status(message).await {
+            Ok(Some(op)) => {
+                op.settled_at.is_none()
+                    && op
+                        .lease
+                        .is_some_and(|l| l.owner != self.inner.instance && l.until > Utc::now())
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether this instance should handle Discord interaction `id`: every connected instance
+    /// receives it, exactly one may answer. Without a database answer, handle it (one instance
+    /// is the usual setup, and an unanswered interaction is worse than a duplicate).
+    pub async fn claim_interaction(&self, id: &str) -> bool {
+        match self.inner.store.claim_interaction(id).await {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    "could not claim an interaction; handling it here"
+                );
+                true
+            }
+        }
+    }
+
     /// Stop the background loops (the operations' own tasks end with the runtime).
     pub fn stop_background(&self) {
         self.inner.stop.cancel();
+    }
+
+    /// Stop everything at once, as a crash would: background loops and operation tasks end
+    /// where they are; their rows stay unsettled, and their leases lapse for another instance
+    /// (or the next start) to resume them.
+    pub fn halt(&self) {
+        self.stop_background();
+        for task in self.inner.tasks.iter() {
+            task.value().abort();
+        }
+        self.inner.tasks.clear();
+        self.inner.in_flight.clear();
+        self.inner.latest.clear();
+        self.inner.settled.notify_waiters();
+    }
+
+    /// A clean stop: halt, then give the leases back so that another instance takes the
+    /// unsettled operations over at once instead of waiting for the leases to lapse.
+    pub async fn shutdown(&self) {
+        let ids: Vec<OperationId> = self.inner.tasks.iter().map(|e| *e.key()).collect();
+        self.halt();
+        for id in ids {
+            let _ = self
+                .inner
+                .store
+                .release_lease(crate::store::Leased::Operation(id), &self.inner.instance)
+                .await;
+        }
     }
 
     fn background_surface(&self) -> Option<Arc<dyn ChatSurface>> {

@@ -340,6 +340,19 @@ impl Store {
         row.map(OperationRecord::try_from).transpose()
     }
 
+    /// The operation whose status message is `message` (button clicks name it), if any.
+    pub async fn operation_by_status(
+        &self,
+        message: &str,
+    ) -> anyhow::Result<Option<OperationRecord>> {
+        let sql = "SELECT * FROM operations WHERE status_message = $1 ORDER BY id DESC LIMIT 1";
+        let row: Option<OperationRow> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(message)
+            .fetch_optional(p)
+            .await)?;
+        row.map(OperationRecord::try_from).transpose()
+    }
+
     /// Every operation not settled yet, oldest first: what a starting instance resumes.
     pub async fn unsettled_operations(&self) -> anyhow::Result<Vec<OperationRecord>> {
         let sql = "SELECT * FROM operations WHERE settled_at IS NULL ORDER BY id";

@@ -4,5 +4,6 @@
 //! Each test binary uses a different subset of these helpers, hence unused helpers and re-exports are allowed.
 #![allow(dead_code, unused_imports)]
 
+pub mod db;
 pub mod discord;
 pub mod recorder;

@@ -6,6 +6,7 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY commands ./commands
 COPY migrations ./migrations
+COPY locales ./locales
 RUN cargo build --release --locked --bin clickscale
 
 # Runtime stage: a small Debian with CA certificates, running as an unprivileged user.

@@ -247,7 +247,12 @@ fn the_build_stage_copies_every_compile_time_input() {
             }
             let text = std::fs::read_to_string(&path).unwrap();
             needed.push("src".into());
-            for (marker, relative_to_file) in [("#[path = \"", true), ("migrate!(\"", false)] {
+            for (marker, relative_to_file) in [
+                ("#[path = \"", true),
+                ("include_str!(\"", true),
+                ("include_bytes!(\"", true),
+                ("migrate!(\"", false),
+            ] {
                 for (at, _) in text.match_indices(marker) {
                     let rest = &text[at + marker.len()..];
                     let target = &rest[..rest.find('"').unwrap()];
@@ -272,6 +277,7 @@ fn the_build_stage_copies_every_compile_time_input() {
     needed.dedup();
     assert!(needed.contains(&"commands".to_owned()), "{needed:?}");
     assert!(needed.contains(&"migrations".to_owned()), "{needed:?}");
+    assert!(needed.contains(&"locales".to_owned()), "{needed:?}");
     for n in &needed {
         assert!(
             copied.contains(n),

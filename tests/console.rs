@@ -27,7 +27,15 @@ struct Run {
 fn console(script: &str, extra: &[&str]) -> Run {
     // Each run keeps its operations in a database of its own.
     let dir = tempfile::tempdir().expect("temp dir");
-    let database = format!("sqlite://{}", dir.path().join("clickscale.db").display());
+    console_on(&database_in(dir.path()), script, extra, "warn")
+}
+
+fn database_in(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("clickscale.db").display())
+}
+
+/// [`console`] on a given database, logging at `log` (a `CLICKSCALE_LOG` filter).
+fn console_on(database: &str, script: &str, extra: &[&str], log: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
         .args([
             "console",
@@ -38,8 +46,8 @@ fn console(script: &str, extra: &[&str]) -> Run {
             TIME_SCALE,
         ])
         .args(extra)
-        .env("CLICKSCALE_LOG", "warn")
-        .env("CLICKSCALE_DATABASE_URL", &database)
+        .env("CLICKSCALE_LOG", log)
+        .env("CLICKSCALE_DATABASE_URL", database)
         .env_remove("CLICKSCALE_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -371,4 +379,104 @@ channels = ["console"]
         run.transcript
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_logs_carry_the_operation_and_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = console_on(
+        &database_in(dir.path()),
+        "/cdc-scale service:ingest-cdc cores:4 revert:never reason:test\n",
+        &["--log-json"],
+        "info",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    let accepted = run
+        .stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["fields"]["message"] == "change accepted")
+        .unwrap_or_else(|| panic!("no JSON `change accepted` line in:\n{}", run.stderr));
+    assert_eq!(accepted["span"]["operation"], "#1", "{accepted}");
+    assert_eq!(accepted["span"]["command"], "cdc-scale");
+    assert_eq!(accepted["span"]["service"], "ingest-cdc");
+    assert!(!run.stderr.contains(clickscale::sim::fixture::DEMO_SECRET));
+}
+
+#[test]
+fn history_in_the_console_and_the_audit_export_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let run = console_on(
+        &db,
+        "/cdc-scale service:ingest-cdc cores:4 revert:never reason:\"load test\"\n/scaling-history service:ingest-cdc\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    for line in [
+        "Scaling history for `ingest-cdc`",
+        "requested by alice: CDC compute",
+        "kept by alice: revert:never: load test",
+        "API call by clickscale (request id",
+        "outcome by clickscale: confirmed",
+    ] {
+        assert!(
+            run.transcript.contains(line),
+            "no `{line}` in:\n{}",
+            run.transcript
+        );
+    }
+
+    let audit = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+            .arg("audit")
+            .args(args)
+            .env("CLICKSCALE_DATABASE_URL", &db)
+            .env("CLICKSCALE_LOG", "warn")
+            .env_remove("CLICKSCALE_CONFIG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = audit(&["--since", "1h", "--json"]);
+    let entries: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["requested", "kept", "api_call", "outcome"],
+        "{json}"
+    );
+    let requested = &entries[0];
+    assert_eq!(requested["actor_name"], "alice");
+    assert_eq!(requested["channel"], "console");
+    assert_eq!(requested["service_name"], "ingest-cdc");
+    assert_eq!(
+        requested["before"]["value"]["replicaCpuMillicores"], 2000,
+        "{requested}"
+    );
+    assert!(entries[2]["request_id"].is_string());
+    let table = audit(&["--since", "2026-01-01T00:00:00Z", "--service", "ingest-cdc"]);
+    assert!(table.starts_with("time (UTC)"), "{table}");
+    assert_eq!(table.lines().count(), 5, "{table}");
+    assert!(audit(&["--since", "1h", "--service", "analytics-prod"])
+        .contains("No audit entries in that period."));
+    let bad = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["audit", "--since", "last week"])
+        .env("CLICKSCALE_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--since takes a duration"));
 }

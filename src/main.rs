@@ -58,10 +58,11 @@ struct CheckArgs {
     discord: bool,
 }
 
-fn init_tracing(json: bool) {
+/// `default` applies when `CLICKSCALE_LOG` is unset.
+fn init_tracing(json: bool, default: &str) {
     use tracing_subscriber::EnvFilter;
     let filter =
-        EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+        EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -76,7 +77,12 @@ fn init_tracing(json: bool) {
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    init_tracing(cli.log_json);
+    // The console shares the terminal with its logs: only warnings unless asked for more.
+    let default_level = match cli.command {
+        Command::Console(_) => "warn",
+        _ => "info",
+    };
+    init_tracing(cli.log_json, default_level);
     let config = || Config::load(cli.config.as_deref());
     match cli.command {
         Command::Run(args) => clickscale::discord::run(config()?, args)

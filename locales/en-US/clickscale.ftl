@@ -386,3 +386,7 @@ action-extended = extended
 action-reverted = reverted
 console-no-reminder = No reminder is waiting for that answer, so it does nothing.
 console-private = (only you see this) { $text }
+console-reminders-open = { $n ->
+    [one] 1 reminder is still open; it carries on the next time clickscale runs on this database.
+   *[other] { $n } reminders are still open; they carry on the next time clickscale runs on this database.
+}

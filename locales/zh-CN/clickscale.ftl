@@ -349,3 +349,4 @@ action-extended = 延长
 action-reverted = 回退
 console-no-reminder = 没有等待此回应的提醒，因此不做任何操作。
 console-private = （仅你可见）{ $text }
+console-reminders-open = 还有 { $n } 个提醒未结束；下次 clickscale 使用此数据库运行时会继续。

@@ -702,6 +702,13 @@ impl Session {
             self.invalid,
         );
         self.printer.block(&line);
+        // Reminders outlive the session: say so, so that nobody thinks they were dropped.
+        if let Ok(open) = self.engine.open_reminders().await {
+            if !open.is_empty() {
+                self.printer
+                    .block(&t!(self.loc, "console-reminders-open", n = open.len()));
+            }
+        }
         if ok {
             ExitCode::SUCCESS
         } else {

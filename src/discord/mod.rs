@@ -341,29 +341,29 @@ async fn event_handler(
 ) -> Result<(), Error> {
     let http = &framework.serenity_context.http;
     let data = framework.user_data;
-    match event {
-        FullEvent::InteractionCreate {
-            interaction: Interaction::Component(click),
-        } if reminders::is_reminder_id(&click.data.custom_id) => {
-            if data.engine.claim_interaction(&click.id.to_string()).await {
+    let FullEvent::InteractionCreate { interaction } = event else {
+        return Ok(());
+    };
+    match interaction {
+        // Reminder answers: whichever instance claims the click first answers it from the store.
+        Interaction::Component(click) if reminders::is_reminder_id(&click.data.custom_id) => {
+            let claimed = data.engine.claim_interaction(&click.id.to_string()).await;
+            if claimed {
                 reminders::click(http, &data.engine, click).await
             }
         }
-        FullEvent::InteractionCreate {
-            interaction: Interaction::Component(click),
-        } => {
-            // Confirm / Cancel: the instance running the operation waits for the click; the
-            // others leave it to that one instead of calling the buttons expired.
+        // Confirm / Cancel: the instance running the operation waits for the click; the others
+        // leave it to that one instead of calling the buttons expired.
+        Interaction::Component(click) => {
             let message = click.message.id.to_string();
             let waiting_here = data.surface.buttons().is_waiting(&message);
             if waiting_here || !data.engine.held_elsewhere(&message).await {
                 data.surface.buttons().dispatch(http, click).await
             }
         }
-        FullEvent::InteractionCreate {
-            interaction: Interaction::Modal(modal),
-        } if reminders::is_reminder_id(&modal.data.custom_id) => {
-            if data.engine.claim_interaction(&modal.id.to_string()).await {
+        Interaction::Modal(modal) if reminders::is_reminder_id(&modal.data.custom_id) => {
+            let claimed = data.engine.claim_interaction(&modal.id.to_string()).await;
+            if claimed {
                 reminders::keep_submitted(http, &data.engine, modal).await
             }
         }

@@ -482,6 +482,16 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_loads_and_sets_every_section() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("clickscale.example.toml");
+        let c = Config::load(Some(&path)).unwrap();
+        assert_eq!(c.oncall.role.as_deref(), Some("333333333333333333"));
+        assert_eq!(c.oncall.answer_within, Duration::from_secs(3600));
+        assert_eq!(c.store.lease_ttl, Duration::from_secs(30));
+        assert!(!c.policy.rules.is_empty() && !c.services.is_empty());
+    }
+
+    #[test]
     fn bad_values_are_named() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("c.toml", "[limits]\ncdc_max_cores = 40\n")?;

@@ -315,14 +315,13 @@ impl Config {
 
     fn env() -> Figment {
         Figment::new()
-            .merge(Env::prefixed("CLICKSCALE_").split("__").ignore(&[
-                "config",
-                "log",
-                // `clickscale console --locale`'s environment form, not a config key.
-                "locale",
-                "database_url",
-                "http_addr",
-            ]))
+            // Only `CLICKSCALE_<SECTION>__<KEY>`: the other CLICKSCALE_ variables (`_CONFIG`,
+            // `_LOG`, `_LOCALE`, `_DATABASE_URL`, `_HTTP_ADDR`, test settings) are not config keys.
+            .merge(
+                Env::prefixed("CLICKSCALE_")
+                    .filter(|k| k.as_str().contains("__"))
+                    .split("__"),
+            )
             .merge(
                 Env::raw()
                     .only(&["DISCORD_TOKEN"])
@@ -466,6 +465,9 @@ mod tests {
             jail.set_env("CLICKHOUSE_ORG_ID", "from-env");
             jail.set_env("CLICKHOUSE_KEY_SECRET", "hunter2-secret");
             jail.set_env("CLICKSCALE_LIMITS__CDC_MAX_CORES", "32");
+            // Variables of the same prefix that are not config keys are left alone.
+            jail.set_env("CLICKSCALE_TEST_POSTGRES_URL", "postgres://x@127.0.0.1/y");
+            jail.set_env("CLICKSCALE_DATABASE_URL", "sqlite://elsewhere.db");
             let c = Config::load(Some(Path::new("c.toml"))).map_err(|e| e.to_string())?;
             assert_eq!(c.cloud.org_id, "from-env");
             assert_eq!(c.cloud.key_id, "file-key");

@@ -54,6 +54,7 @@ store_tests!(
     recent_operations_are_newest_first_and_filter_by_service,
     operation_leases_exclude_a_second_owner_until_they_lapse,
     reminder_claims_are_exclusive_until_the_lease_lapses,
+    a_restarted_instance_takes_its_leases_back_at_once,
     due_reminders_come_in_due_order,
     an_interaction_is_claimed_once,
     audit_filters_by_time_and_service,
@@ -676,4 +677,33 @@ async fn unsupported_urls_are_refused_without_echoing_them() {
     let text = format!("{err:#}");
     assert!(text.contains("`mysql`"), "{text}");
     assert!(!text.contains("hunter2"), "{text}");
+}
+
+async fn a_restarted_instance_takes_its_leases_back_at_once(db: &TestDb) {
+    let store = db.open().await;
+    let op = launch(&store, "dev").await;
+    assert!(store.claim_operation(op, "bot-1/aaaa", LONG).await.unwrap());
+    assert!(
+        !store.claim_operation(op, "bot-2/cccc", LONG).await.unwrap(),
+        "another instance waits for the lease to lapse"
+    );
+    assert!(
+        !store
+            .claim_operation(op, "bot-10/dddd", LONG)
+            .await
+            .unwrap(),
+        "a longer id with the same start is another instance"
+    );
+    assert!(
+        store.claim_operation(op, "bot-1/bbbb", LONG).await.unwrap(),
+        "the same instance, started again, takes it at once"
+    );
+    let held = store.operation(op).await.unwrap().unwrap().lease.unwrap();
+    assert_eq!(held.owner, "bot-1/bbbb");
+    assert!(clickscale::store::same_instance("bot-1/aaaa", "bot-1/bbbb"));
+    assert!(!clickscale::store::same_instance(
+        "bot-1/aaaa",
+        "bot-10/aaaa"
+    ));
+    assert!(!clickscale::store::same_instance("bot-1", "bot-10"));
 }

@@ -192,10 +192,12 @@ mod sim {
     /// and engine timings short enough for a snappy demo.
     pub async fn start(mut config: Config, scale: f64) -> anyhow::Result<(Config, Sim)> {
         let fixture = Fixture::default();
+        // Simulated time runs 20x: a CDC change takes 3 s and the default world's initial loads
+        // end after 6 s and 15 s, so the scale-down reminder shows up while you watch.
         let sim_config = SimConfig {
-            cdc_converge_after: Duration::from_secs(3),
-            service_converge_after: Duration::from_secs(1),
-            time_scale: scale,
+            cdc_converge_after: Duration::from_secs(60),
+            service_converge_after: Duration::from_secs(20),
+            time_scale: 20.0 * scale,
             // The demo world runs much faster than the real one (a CDC change in seconds, not
             // minutes), so it gets a proportionally larger API budget; the client keeps to it.
             rate_limit: DEMO_RATE_LIMIT,

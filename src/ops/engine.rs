@@ -165,7 +165,8 @@ pub(super) struct Inner {
     pub(super) config: Config,
     pub(super) settings: EngineSettings,
     pub(super) store: Store,
-    /// This instance's name in leases.
+    /// This process's name in leases: `<instance id>/<incarnation>`. A restarted instance
+    /// (same id, new incarnation) takes its predecessor's leases at once; see [`Store`].
     pub(super) instance: String,
     pollers: Pollers,
     /// The newest operation per (service, resource), with the channel that tells it it was superseded.
@@ -205,7 +206,11 @@ impl Engine {
         Ok(Self {
             inner: Arc::new(Inner {
                 pollers: Pollers::new(cloud.clone(), settings.poll_interval),
-                instance: config.store.instance(),
+                instance: format!(
+                    "{}/{}",
+                    config.store.instance(),
+                    &uuid::Uuid::new_v4().simple().to_string()[..8]
+                ),
                 cloud,
                 config,
                 settings,
@@ -240,7 +245,7 @@ impl Engine {
         &self.inner.store
     }
 
-    /// This instance's name in leases.
+    /// This process's name in leases (`<instance id>/<incarnation>`).
     pub fn instance(&self) -> &str {
         &self.inner.instance
     }
@@ -706,9 +711,10 @@ impl Engine {
         match self.inner.store.operation_by_status(message).await {
             Ok(Some(op)) => {
                 op.settled_at.is_none()
-                    && op
-                        .lease
-                        .is_some_and(|l| l.owner != self.inner.instance && l.until > Utc::now())
+                    && op.lease.is_some_and(|l| {
+                        !crate::store::same_instance(&l.owner, &self.inner.instance)
+                            && l.until > Utc::now()
+                    })
             }
             _ => false,
         }
@@ -810,7 +816,13 @@ impl Engine {
             }
         };
         for record in records {
-            if self.inner.in_flight.contains_key(&record.id) {
+            // Ours already: running here, or being launched right now (the row is written
+            // and leased before the task starts).
+            let ours = record
+                .lease
+                .as_ref()
+                .is_some_and(|l| l.owner == self.inner.instance);
+            if ours || self.inner.in_flight.contains_key(&record.id) {
                 continue;
             }
             match self

@@ -450,6 +450,7 @@ impl Operation {
                     &notice,
                     self.status.as_ref(),
                     self.thread.as_ref(),
+                    &format!("cs-{}-end", self.id.0),
                 )
                 .await;
             }
@@ -505,7 +506,8 @@ impl Operation {
     }
 }
 
-/// Take the stored notice of a settled operation and post it (exactly one caller gets it).
+/// Claim the stored notice of a settled operation, post it, and clear it (see
+/// [`crate::store::Store::claim_notice`]).
 pub(super) async fn post_notice(
     engine: &Engine,
     surface: &dyn ChatSurface,
@@ -513,28 +515,45 @@ pub(super) async fn post_notice(
     status: Option<&MessageRef>,
     thread: Option<&ThreadRef>,
 ) {
-    let taken = match engine.store().take_notice(id).await {
+    let store = engine.store();
+    let ttl = engine.settings().lease_ttl;
+    let claimed = match store.claim_notice(id, engine.instance(), ttl).await {
         Ok(Some(v)) => v,
         Ok(None) => return,
         Err(e) => {
-            tracing::warn!(operation = %id, error = format!("{e:#}"), "could not take the notice");
+            tracing::warn!(operation = %id, error = format!("{e:#}"), "could not claim the notice");
             return;
         }
     };
-    match serde_json::from_value::<Notice>(taken) {
-        Ok(notice) => show(surface, &notice, status, thread).await,
+    match serde_json::from_value::<Notice>(claimed) {
+        Ok(notice) => {
+            show(
+                surface,
+                &notice,
+                status,
+                thread,
+                &format!("cs-{}-end", id.0),
+            )
+            .await
+        }
         Err(e) => tracing::error!(operation = %id, error = %e, "unreadable notice"),
+    }
+    if let Err(e) = store.clear_notice(id).await {
+        tracing::warn!(operation = %id, error = format!("{e:#}"), "could not clear the posted notice");
     }
 }
 
+/// Post the notice; `key` makes the thread post idempotent where the surface can (Discord's
+/// message nonce), so a notice posted again after a crash shows once.
 async fn show(
     surface: &dyn ChatSurface,
     notice: &Notice,
     status: Option<&MessageRef>,
     thread: Option<&ThreadRef>,
+    key: &str,
 ) {
     if let (Some(t), false) = (thread, notice.thread.is_empty()) {
-        if let Err(e) = surface.post_in_thread(t, &notice.thread).await {
+        if let Err(e) = surface.post_in_thread_once(t, &notice.thread, key).await {
             tracing::warn!(error = %e, "could not post the outcome in the thread");
         }
     }

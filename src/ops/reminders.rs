@@ -91,9 +91,11 @@ struct Payload {
     /// Timed changes: when the previous configuration comes back.
     #[serde(default)]
     until: Option<DateTime<Utc>>,
-    /// The post with live buttons, to close when answered or replaced.
+    /// The post with live buttons, to close when answered or replaced, and its text.
     #[serde(default)]
     post: Option<MessageRef>,
+    #[serde(default)]
+    post_text: Option<String>,
     /// When the first post went out (for "nobody answered for …").
     #[serde(default)]
     posted_at: Option<DateTime<Utc>>,
@@ -161,6 +163,7 @@ pub(super) async fn schedule(
         since: Utc::now(),
         until,
         post: None,
+        post_text: None,
         posted_at: None,
         trouble_said: false,
     };
@@ -566,6 +569,7 @@ impl Engine {
         };
         let message = surface.post_reminder(thread, &post).await?;
         p.post = Some(message);
+        p.post_text = Some(post.text.clone());
         p.posted_at.get_or_insert_with(Utc::now);
         self.audit_reminder(
             ctx,
@@ -603,7 +607,12 @@ impl Engine {
         let (Some(post), Some(surface)) = (p.post.take(), self.inner().background.get()) else {
             return;
         };
-        if let Err(e) = surface.edit_status(&post, &notices::answered(loc)).await {
+        // Keep what the reminder said; only the buttons go.
+        let text = match p.post_text.take() {
+            Some(said) => format!("{said}\n{}", notices::answered(loc)),
+            None => notices::answered(loc),
+        };
+        if let Err(e) = surface.edit_status(&post, &text).await {
             tracing::warn!(error = %e, "could not close the previous reminder");
         }
     }

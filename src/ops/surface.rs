@@ -107,6 +107,18 @@ pub trait ChatSurface: Send + Sync + 'static {
     async fn open_thread(&self, message: &MessageRef, name: &str) -> anyhow::Result<ThreadRef>;
     /// Post a follow-up in a thread.
     async fn post_in_thread(&self, thread: &ThreadRef, text: &str) -> anyhow::Result<()>;
+    /// Post a follow-up that must show once even if it is sent again under the same `key`
+    /// (after a crash between posting and recording it). Surfaces that cannot deduplicate
+    /// post it plainly.
+    async fn post_in_thread_once(
+        &self,
+        thread: &ThreadRef,
+        text: &str,
+        key: &str,
+    ) -> anyhow::Result<()> {
+        let _ = key;
+        self.post_in_thread(thread, text).await
+    }
     /// Put Confirm / Cancel buttons on the status message and wait for an allowed click or the
     /// timeout. Clicks that `guard` rejects are answered privately and do not end the wait.
     async fn confirm(

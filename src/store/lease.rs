@@ -1,6 +1,10 @@
 //! Leases: which instance acts on an operation or reminder. A lease is taken with one atomic
 //! UPDATE, so two instances never both believe they hold it; it lapses at `until` so the work
 //! moves to another instance when its holder dies. Holders renew well before it lapses.
+//!
+//! Owners are `<instance id>/<incarnation>`. Instance ids are unique among live processes, so
+//! a lease held by another incarnation of the same instance belongs to a process that has
+//! stopped: a restarted instance takes it at once instead of waiting for it to lapse.
 
 use std::time::Duration;
 
@@ -13,6 +17,20 @@ use super::{
     stamp, Db, Store,
 };
 use crate::ops::OperationId;
+
+/// Whether two lease owners are incarnations of the same instance.
+pub fn same_instance(a: &str, b: &str) -> bool {
+    instance_prefix(a) == instance_prefix(b)
+}
+
+/// `bot-1/` of `bot-1/3f2a…`; an owner without an incarnation (`bot-1`) gets `bot-1/`, which
+/// no other owner's lease starts with unless it is an incarnation of `bot-1`.
+pub(super) fn instance_prefix(owner: &str) -> String {
+    match owner.rfind('/') {
+        Some(i) => owner[..=i].to_owned(),
+        None => format!("{owner}/"),
+    }
+}
 
 /// Who holds a row, and until when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,14 +79,17 @@ impl Store {
     ) -> anyhow::Result<bool> {
         let sql = "UPDATE operations SET lease_owner = $2, lease_until = $3 \
                    WHERE id = $1 AND settled_at IS NULL \
-                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4)";
+                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4 \
+                        OR substr(lease_owner, 1, length($5)) = $5)";
         let (k, at) = (operations::key(id)?, now());
         let until = after(at, ttl)?;
+        let prefix = instance_prefix(owner);
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(k)
             .bind(owner)
             .bind(until)
             .bind(at)
+            .bind(prefix.as_str())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))
@@ -86,14 +107,17 @@ impl Store {
     ) -> anyhow::Result<bool> {
         let sql = "UPDATE reminders SET lease_owner = $2, lease_until = $3 \
                    WHERE id = $1 AND state NOT IN ('kept', 'done') \
-                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4)";
+                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4 \
+                        OR substr(lease_owner, 1, length($5)) = $5)";
         let at = now();
         let until = after(at, ttl)?;
+        let prefix = instance_prefix(owner);
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(id.0)
             .bind(owner)
             .bind(until)
             .bind(at)
+            .bind(prefix.as_str())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))

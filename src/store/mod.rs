@@ -41,7 +41,7 @@ mod operations;
 mod reminders;
 
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
-pub use lease::{Lease, Leased};
+pub use lease::{same_instance, Lease, Leased};
 pub use operations::{NewOperation, OperationRecord};
 pub use reminders::{NewReminder, Reminder, ReminderId, ReminderKind, ReminderState};
 

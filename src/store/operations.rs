@@ -294,29 +294,54 @@ impl Store {
         Ok(rows == 1)
     }
 
-    /// Take the unposted notice of a settled operation: exactly one caller gets it, so it is
-    /// posted once however many instances (or restarts) look for it.
-    pub async fn take_notice(&self, id: OperationId) -> anyhow::Result<Option<Value>> {
-        // A notice is written once, at settlement, and only ever cleared after: so reading it
-        // and then clearing it only if it is still there is a compare-and-set.
+    /// Claim the unposted notice of a settled operation for `ttl`, under the operation's
+    /// lease (free, lapsed, `owner`'s or an earlier incarnation's): the claimer posts it, then
+    /// calls [`Store::clear_notice`]. A claimer that dies before posting lets the claim lapse,
+    /// and another process posts it; so the notice is never lost, and posted twice only if a
+    /// process dies between posting and clearing (Discord's message nonce covers that).
+    pub async fn claim_notice(
+        &self,
+        id: OperationId,
+        owner: &str,
+        ttl: std::time::Duration,
+    ) -> anyhow::Result<Option<Value>> {
         let k = key(id)?;
+        let at = now();
+        let until = super::after(at, ttl)?;
+        let prefix = super::lease::instance_prefix(owner);
+        let sql = "UPDATE operations SET lease_owner = $2, lease_until = $3 \
+                   WHERE id = $1 AND notice IS NOT NULL \
+                   AND (lease_owner IS NULL OR lease_owner = $2 OR lease_until < $4 \
+                        OR substr(lease_owner, 1, length($5)) = $5)";
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(owner)
+            .bind(until)
+            .bind(at)
+            .bind(prefix.as_str())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .with_context(|| format!("claiming the notice of operation {id}"))?;
+        if rows == 0 {
+            return Ok(None);
+        }
         let read = "SELECT notice FROM operations WHERE id = $1";
         let notice: Option<Option<Json<Value>>> = on_db!(self, p => sqlx::query_scalar(read)
             .bind(k)
             .fetch_optional(p)
             .await)
         .with_context(|| format!("reading the notice of operation {id}"))?;
-        let Some(Json(notice)) = notice.flatten() else {
-            return Ok(None);
-        };
-        let clear = "UPDATE operations SET notice = NULL WHERE id = $1 AND notice IS NOT NULL";
-        let rows = on_db!(self, p => sqlx::query(clear)
-            .bind(k)
-            .execute(p)
-            .await
-            .map(|r| r.rows_affected()))
-        .with_context(|| format!("taking the notice of operation {id}"))?;
-        Ok((rows == 1).then_some(notice))
+        Ok(notice.flatten().map(|j| j.0))
+    }
+
+    /// The notice was posted: forget it and drop the lease.
+    pub async fn clear_notice(&self, id: OperationId) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET notice = NULL, lease_owner = NULL, lease_until = NULL \
+                   WHERE id = $1";
+        let k = key(id)?;
+        on_db!(self, p => sqlx::query(sql).bind(k).execute(p).await.map(|_| ()))
+            .with_context(|| format!("clearing the notice of operation {id}"))
     }
 
     /// Settled operations whose final notice was not posted (the process stopped in between).

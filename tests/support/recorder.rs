@@ -21,6 +21,8 @@ pub struct Recorder {
     reminders: Mutex<Vec<(ThreadRef, ReminderPost)>>,
     /// Confirm every confirmation request as this actor when no scripted click is left.
     pub auto_confirm: Mutex<Option<Actor>>,
+    /// Keys of idempotent posts already shown (Discord's message nonce, modelled).
+    once: Mutex<std::collections::HashSet<String>>,
 }
 
 #[async_trait]
@@ -49,6 +51,18 @@ impl ChatSurface for Recorder {
             .lock()
             .unwrap()
             .push(format!("  [{}] {text}", t.0));
+        Ok(())
+    }
+    async fn post_in_thread_once(
+        &self,
+        t: &ThreadRef,
+        text: &str,
+        key: &str,
+    ) -> anyhow::Result<()> {
+        // Like Discord with `enforce_nonce`: a repeat of a key shows nothing new.
+        if self.once.lock().unwrap().insert(key.to_owned()) {
+            self.post_in_thread(t, text).await?;
+        }
         Ok(())
     }
     async fn confirm(

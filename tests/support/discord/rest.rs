@@ -997,6 +997,25 @@ fn create_channel_message(
             reply,
         );
     }
+    // With `enforce_nonce`, Discord answers a repeat of a nonce it saw from the same author in
+    // the last few minutes with the message it already created.
+    let nonce = req.body()["enforce_nonce"]
+        .as_bool()
+        .unwrap_or(false)
+        .then(|| match &req.body()["nonce"] {
+            Value::String(n) => Some(n.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .flatten()
+        .map(|n| (channel.to_owned(), n));
+    if let Some((id, at)) = nonce.as_ref().and_then(|k| st.nonces.get(k)) {
+        if at.elapsed() < std::time::Duration::from_secs(5 * 60) {
+            if let Some(existing) = st.message(id).cloned() {
+                return message_reply(inner, st, existing.to_json());
+            }
+        }
+    }
     // Posting in an archived (unlocked) thread unarchives it.
     if let Some(ch) = st.channels.get_mut(channel) {
         ch.archived = false;
@@ -1014,6 +1033,9 @@ fn create_channel_message(
             extra_flags: 0,
         },
     );
+    if let Some(key) = nonce {
+        st.nonces.insert(key, (message.id.clone(), Instant::now()));
+    }
     message_reply(inner, st, message.to_json())
 }
 

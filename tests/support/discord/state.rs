@@ -442,6 +442,8 @@ pub(crate) struct State {
     /// Interaction token -> interaction id.
     pub tokens: HashMap<String, String>,
     pub gateway: GatewayState,
+    /// (channel, nonce) of messages sent with `enforce_nonce` -> the message and when.
+    pub nonces: HashMap<(String, String), (String, Instant)>,
 }
 
 impl State {
@@ -525,6 +527,7 @@ impl Inner {
             channels,
             interactions: HashMap::new(),
             tokens: HashMap::new(),
+            nonces: HashMap::new(),
             gateway: GatewayState {
                 session_id: "fake-session".to_owned(),
                 ..GatewayState::default()

@@ -6,15 +6,10 @@ use std::{sync::Arc, time::Duration};
 mod support;
 
 use clickscale::{
-    cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::{Config, ServiceAlias},
     ops::{Actor, Engine, Origin, Phase, Rejection, RevertInput, ScaleRequest, Submission},
     scaling::{IdleInput, ReplicaInput},
-    sim::{
-        self,
-        fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
-        Fixture, SimConfig, SimHandle,
-    },
+    sim::{self, fixture::ids, Fixture, SimConfig, SimHandle},
     store::Store,
 };
 use support::recorder::{actor, Recorder};
@@ -47,18 +42,8 @@ async fn harness(sim_config: SimConfig, tweak: impl FnOnce(&mut Config)) -> Harn
         customer_facing: true,
     });
     tweak(&mut config);
-    let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = sim.base_url();
-    s.rate_limit = RateLimit {
-        requests: 1000,
-        per: Duration::from_secs(1),
-    };
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    };
     let store = Store::connect("sqlite::memory:").await.unwrap();
-    let engine = Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap();
+    let engine = Engine::new(support::cloud::sim_client(&sim), config, store).unwrap();
     Harness {
         sim,
         engine,

@@ -2,13 +2,14 @@
 //! every language with the same variables, the code only uses ids that exist, English output
 //! is the historical text, and the console speaks Russian and Chinese through the real binary.
 
+mod support;
+
 use std::{
     collections::{BTreeMap, BTreeSet},
-    io::{Read, Write},
+    io::Read,
     path::Path,
     process::{Command, Stdio},
-    thread,
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use clickscale::{
@@ -22,6 +23,7 @@ use fluent_syntax::{
     ast::{Entry, Expression, InlineExpression, Pattern, PatternElement},
     parser,
 };
+use support::console::Run;
 
 /// Message id -> the variables it uses (directly or in a select).
 fn messages(locale: Locale) -> BTreeMap<String, BTreeSet<String>> {
@@ -474,138 +476,11 @@ fn discord_command_localizations_are_valid_names_and_match_the_english_attribute
 // ---------------------------------------------------------------------------------------------
 // The console through the real binary
 
-const TIME_SCALE: &str = "2";
-const RUN_LIMIT: Duration = Duration::from_secs(60);
-
-struct Run {
-    transcript: String,
-    stderr: String,
-    code: i32,
-}
-
-/// `clickscale console --sim --settle-each` with `extra` flags and `script` on stdin.
+/// `clickscale console --sim --settle-each` with `extra` flags.
 fn console(script: &str, extra: &[&str]) -> Run {
-    // Each run keeps its operations in a database of its own.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = format!("sqlite://{}", dir.path().join("clickscale.db").display());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
-        .args([
-            "console",
-            "--sim",
-            "--user",
-            "alice",
-            "--sim-time-scale",
-            TIME_SCALE,
-            "--settle-each",
-        ])
-        .args(extra)
-        .env("CLICKSCALE_LOG", "warn")
-        .env("CLICKSCALE_DATABASE_URL", &database)
-        .env_remove("CLICKSCALE_CONFIG")
-        .env_remove("CLICKSCALE_LOCALE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start clickscale");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .expect("write the script");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).map(|_| s)
-    });
-    let err = thread::spawn(move || {
-        let mut s = String::new();
-        stderr.read_to_string(&mut s).map(|_| s)
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for clickscale") {
-            break status;
-        }
-        if started.elapsed() > RUN_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("console did not exit within {RUN_LIMIT:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Run {
-        transcript: normalize(&out.join().unwrap().expect("read stdout")),
-        stderr: err.join().unwrap().expect("read stderr"),
-        code: status.code().expect("exit code"),
-    }
-}
-
-fn is_uuid_at(b: &[u8], i: usize) -> bool {
-    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
-    let mut j = i;
-    for (g, len) in GROUPS.iter().enumerate() {
-        for _ in 0..*len {
-            if !b.get(j).is_some_and(u8::is_ascii_hexdigit) {
-                return false;
-            }
-            j += 1;
-        }
-        if g < 4 {
-            if b.get(j) != Some(&b'-') {
-                return false;
-            }
-            j += 1;
-        }
-    }
-    true
-}
-
-/// Replace UUIDs, the simulator's port and durations (as tests/console.rs does).
-fn normalize(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if boundary && is_uuid_at(b, i) {
-            out.push_str("<uuid>");
-            i += 36;
-            continue;
-        }
-        if s[i..].starts_with("127.0.0.1:") {
-            out.push_str("127.0.0.1:<port>");
-            i += "127.0.0.1:".len();
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            continue;
-        }
-        if boundary && b[i].is_ascii_digit() {
-            let mut j = i;
-            while b.get(j).is_some_and(u8::is_ascii_digit) {
-                j += 1;
-            }
-            let unit = ["ms", "s", "m", "h"].into_iter().find(|u| {
-                s[j..].starts_with(u) && !b.get(j + u.len()).is_some_and(u8::is_ascii_alphanumeric)
-            });
-            if let Some(unit) = unit {
-                if !out.ends_with("<dur> ") {
-                    out.push_str("<dur>");
-                } else {
-                    out.pop();
-                }
-                i = j + unit.len();
-                continue;
-            }
-        }
-        let c = s[i..].chars().next().unwrap();
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
+    let mut args = vec!["--settle-each"];
+    args.extend_from_slice(extra);
+    support::console::console(script, &args)
 }
 
 #[test]

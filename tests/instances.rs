@@ -8,14 +8,10 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use clickscale::{
-    cloud::{model::CdcScaling, CloudClient, CloudSettings, RateLimit, RetryPolicy},
+    cloud::model::CdcScaling,
     config::Config,
     ops::{Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
-    sim::{
-        self,
-        fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
-        Fixture, SimConfig, SimHandle,
-    },
+    sim::{self, fixture::ids, Fixture, SimConfig, SimHandle},
     store::{ReminderKind, Store},
 };
 use support::{
@@ -51,17 +47,7 @@ async fn instance(sim: &SimHandle, store: Store, name: &str) -> (Engine, Arc<Rec
     config.store.lease_ttl = Duration::from_millis(900);
     config.oncall.tick = Duration::from_millis(30);
     config.oncall.snapshot_check_interval = Duration::from_millis(100);
-    let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = sim.base_url();
-    s.rate_limit = RateLimit {
-        requests: 10_000,
-        per: Duration::from_secs(1),
-    };
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    };
-    let engine = Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap();
+    let engine = Engine::new(support::cloud::sim_client(sim), config, store).unwrap();
     let surface = Recorder::new();
     *surface.auto_confirm.lock().unwrap() = Some(actor("lead", &[]));
     engine.start_background(surface.clone()).await.unwrap();

@@ -10,14 +10,14 @@ use std::{collections::BTreeMap, time::Duration};
 
 use chrono::Utc;
 use clickscale::{
-    cloud::{model::PipeState, CloudClient, CloudSettings, RateLimit, RetryPolicy},
+    cloud::model::PipeState,
     config::Config,
     i18n::Locale,
     ops::{Answer, Engine, OperationId, Origin, RevertInput, ScaleRequest, Submission},
     scaling::ReplicaInput,
     sim::{
         self,
-        fixture::{ids, Stage, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
+        fixture::{ids, Stage},
         Fixture, SimConfig, SimHandle,
     },
     store::{AuditAction, Reminder, ReminderKind, ReminderState, Store},
@@ -104,18 +104,8 @@ async fn engine(sim: &SimHandle, db: &str, chat: std::sync::Arc<Recorder>) -> En
     o.timed_revert_warning = Duration::from_millis(200);
     config.store.instance_id = "long-run".into();
     config.store.lease_ttl = Duration::from_secs(2);
-    let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = sim.base_url();
-    s.rate_limit = RateLimit {
-        requests: 100_000,
-        per: Duration::from_secs(1),
-    };
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    };
     let store = Store::connect(db).await.unwrap();
-    let engine = Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap();
+    let engine = Engine::new(support::cloud::sim_client(sim), config, store).unwrap();
     engine.start_background(chat).await.unwrap();
     engine
 }

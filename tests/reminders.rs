@@ -8,19 +8,12 @@ use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use clickscale::{
-    cloud::{
-        model::{CdcScaling, PipeState, ServiceState},
-        CloudClient, CloudSettings, RateLimit, RetryPolicy,
-    },
+    cloud::model::{CdcScaling, PipeState, ServiceState},
     config::{Config, PolicyRule},
     i18n::Locale,
     ops::{Answer, Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
     scaling::ReplicaInput,
-    sim::{
-        self,
-        fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
-        Fixture, SimConfig, SimHandle,
-    },
+    sim::{self, fixture::ids, Fixture, SimConfig, SimHandle},
     store::{AuditAction, ReminderState, Store},
 };
 use support::recorder::{actor, Recorder};
@@ -70,18 +63,8 @@ async fn world(tweak: impl FnOnce(&mut Config)) -> World {
         channels: vec!["*".into()],
     });
     tweak(&mut config);
-    let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = sim.base_url();
-    s.rate_limit = RateLimit {
-        requests: 10_000,
-        per: Duration::from_secs(1),
-    };
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    };
     let store = Store::connect("sqlite::memory:").await.unwrap();
-    let engine = Engine::new(CloudClient::new(s).unwrap(), config, store).unwrap();
+    let engine = Engine::new(support::cloud::sim_client(&sim), config, store).unwrap();
     let surface = Recorder::new();
     *surface.auto_confirm.lock().unwrap() = Some(actor("lead", &["ops"]));
     engine.start_background(surface.clone()).await.unwrap();

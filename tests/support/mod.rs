@@ -4,6 +4,9 @@
 //! Each test binary uses a different subset of these helpers, hence unused helpers and re-exports are allowed.
 #![allow(dead_code, unused_imports)]
 
+pub mod bot;
+pub mod cloud;
+pub mod console;
 pub mod db;
 pub mod discord;
 pub mod recorder;

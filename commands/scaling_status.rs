@@ -12,6 +12,7 @@ use crate::{
     discord::{errors::reply_ephemeral, Context, Error},
     i18n::{self, Locale},
     ops::{text, Engine, InFlight, Rejection, ServiceRef},
+    store::{Reminder, ReminderKind},
     t,
 };
 
@@ -41,6 +42,8 @@ pub struct Report {
     pub cdc: Result<CdcScaling, CloudError>,
     pub pipes: Result<Vec<ClickPipe>, CloudError>,
     pub in_flight: Vec<InFlight>,
+    /// Open follow-ups on this service (scale-down after the snapshot, timed reverts).
+    pub reminders: Vec<Reminder>,
 }
 
 impl Report {
@@ -58,12 +61,21 @@ impl Report {
             .into_iter()
             .filter(|o| o.service.id == service.id)
             .collect();
+        // The store is only a nicety here: without it the API's view is still worth showing.
+        let reminders = engine
+            .open_reminders()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.service_id == service.id)
+            .collect();
         Ok(Self {
             service,
             config,
             cdc,
             pipes,
             in_flight,
+            reminders,
         })
     }
 
@@ -160,6 +172,21 @@ impl Report {
                     ago = text::duration(op.started.elapsed())
                 ));
             }
+        }
+        for r in &self.reminders {
+            let due = (r.due_at - chrono::Utc::now()).to_std().unwrap_or_default();
+            let id = match (r.kind, r.level) {
+                (ReminderKind::AfterSnapshot, 0) => "scaling-reminder-snapshot-watching",
+                (ReminderKind::AfterSnapshot, _) => "scaling-reminder-snapshot-posted",
+                (ReminderKind::TimedRevert, _) => "scaling-reminder-timed",
+            };
+            out.push('\n');
+            out.push_str(&t!(
+                loc,
+                id,
+                op = r.operation.to_string(),
+                due = text::duration(due)
+            ));
         }
         out
     }

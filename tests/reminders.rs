@@ -145,6 +145,15 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
         w.surface.text()
     );
 
+    let status = clickscale::commands::scaling_status::Report::collect(&w.engine, "ingest-cdc")
+        .await
+        .unwrap()
+        .render(Locale::EnUs);
+    assert!(
+        status.contains("Follow-up of #1: scale-down reminder"),
+        "/scaling-status shows the follow-up:\n{status}"
+    );
+
     w.reminder_posted(1).await;
     // Posted only once no DB pipe is loading: pg_events (the slower one) has finished too.
     let (_, post) = w.surface.reminders()[0].clone();

@@ -390,3 +390,6 @@ console-reminders-open = { $n ->
     [one] 1 reminder is still open; it carries on the next time clickscale runs on this database.
    *[other] { $n } reminders are still open; they carry on the next time clickscale runs on this database.
 }
+scaling-reminder-snapshot-watching = Follow-up of { $op }: scale-down reminder once the initial loads finish (next check in { $due }).
+scaling-reminder-snapshot-posted = Follow-up of { $op }: scale-down reminder posted, waiting for on-call (next step in { $due }).
+scaling-reminder-timed = Follow-up of { $op }: timed change, next step (warning or revert) in { $due }.

@@ -11,12 +11,17 @@
 //! watch deadline (20 min) and the retry delays. Ratios between them stay as in production, so
 //! the figures are printed in simulated seconds.
 //!
-//! Lag is measured from the moment the simulator applies the change (a monitor reads the
-//! simulated world directly every 2 ms, without HTTP, so it costs no budget) to the moment the
-//! thread is told (the ✅ line on a time-stamping surface; for the naive poller, the GET that
-//! saw the target).
+//! The bench plays the Cloud's convergence itself, so that it knows the exact moment a change
+//! shows: the simulator's own delay is set beyond the run, and once a PATCH has been accepted
+//! (the engine's "accepted" thread line; the naive poller's PATCH answer) the bench draws a
+//! delay uniformly from 3 to 5 minutes (the documented range) and then applies the change in the
+//! simulated world directly (no HTTP, no budget). A fixed delay would be a bad model: at exactly
+//! 180 s, a multiple of the 10 s poll interval, every poll lines up with the change and the lag
+//! vanishes. Lag runs from that moment to the thread being told (the ✅ line on a
+//! time-stamping surface; for the naive poller, the GET that saw the target).
 //!
-//! `cargo bench --bench polling_budget` (env `TIME_SCALE`, `SERVICES=1,10,100`).
+//! `cargo bench --bench polling_budget` (env `TIME_SCALE`, `SERVICES=1,10,100`, `LAGS=1` prints
+//! every lag).
 
 mod common;
 
@@ -49,7 +54,6 @@ const CDC_CONVERGE_MIN: u64 = 180;
 const CDC_CONVERGE_MAX: u64 = 300;
 const POLL_INTERVAL: Duration = Duration::from_secs(10);
 const WATCH_DEADLINE: Duration = Duration::from_secs(20 * 60);
-const FROM_CORES: u32 = 2;
 const TO_CORES: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +105,8 @@ impl Bench {
 
     fn sim_config(&self) -> SimConfig {
         SimConfig {
-            cdc_converge_after: Duration::from_secs(CDC_CONVERGE_MIN),
+            // Never by itself: the bench applies each change (see `Converger`).
+            cdc_converge_after: Duration::from_secs(100 * 3600),
             time_scale: self.scale,
             rate_limit: BUDGET_REQUESTS,
             // The simulator's window is real time; scale it like everything else.
@@ -135,17 +140,17 @@ impl Bench {
         let sim = sim::spawn(self.sim_config(), fixture_with_services(n))
             .await
             .expect("simulator");
-        let (applied, monitor) = watch_applied(&sim, n);
-        draw_convergence(&sim).await;
-        let jitter = vary_convergence(&sim);
+        let applied = Converger {
+            world: sim.world(),
+            scale: self.scale,
+            at: Arc::default(),
+        };
         let started = Instant::now();
         let mut figures = match poller {
             Poller::Engine => self.run_engine(&sim, n, started, &applied).await,
             Poller::Naive => self.run_naive(&sim, n, started, &applied).await,
         };
         figures.wall = started.elapsed();
-        monitor.abort();
-        jitter.abort();
         let requests = sim.requests();
         figures.requests = requests.len();
         figures.gets = requests.iter().filter(|r| r.method == "GET").count();
@@ -159,7 +164,7 @@ impl Bench {
         sim: &SimHandle,
         n: usize,
         started: Instant,
-        applied: &Applied,
+        applied: &Converger,
     ) -> Figures {
         let mut config = Config::default();
         config.timings.poll_interval = self.real(POLL_INTERVAL);
@@ -181,8 +186,11 @@ impl Bench {
         let tasks: Vec<_> = (0..n)
             .map(|i| {
                 let engine = engine.clone();
+                let converger = applied.clone();
                 tokio::spawn(async move {
-                    let surface = common::TimedSurface::new();
+                    let surface = common::TimedSurface::with_hook("The API accepted", move || {
+                        converger.schedule(i)
+                    });
                     let prepared = engine
                         .prepare(Submission {
                             service: service_name(i),
@@ -253,7 +261,7 @@ impl Bench {
         sim: &SimHandle,
         n: usize,
         started: Instant,
-        applied: &Applied,
+        applied: &Converger,
     ) -> Figures {
         // No client-side limiter to speak of: a million requests per second.
         let client = self.client(
@@ -269,6 +277,7 @@ impl Bench {
         let tasks: Vec<_> = (0..n)
             .map(|i| {
                 let client = client.clone();
+                let converger = applied.clone();
                 tokio::spawn(async move {
                     let id = service_id(i);
                     // Read before writing, as the engine does; then PATCH, then poll. The
@@ -289,6 +298,7 @@ impl Bench {
                         }
                     }
                     let patched = Instant::now();
+                    converger.schedule(i);
                     while patched.elapsed() < deadline {
                         if let Ok(seen) = client.get_cdc_scaling(&id).await {
                             if seen == target {
@@ -326,64 +336,43 @@ impl Bench {
     }
 }
 
-/// When the simulator applied each service's change, as a monitor saw it.
-#[derive(Clone, Default)]
-struct Applied(Arc<Mutex<HashMap<usize, Instant>>>);
+/// Plays the Cloud's convergence: [`Converger::schedule`] applies service `i`'s change in the
+/// simulated world 3 to 5 simulated minutes later and notes the moment.
+#[derive(Clone)]
+struct Converger {
+    world: Arc<tokio::sync::Mutex<sim::World>>,
+    scale: f64,
+    at: Arc<Mutex<HashMap<usize, Instant>>>,
+}
 
-impl Applied {
+impl Converger {
     fn at(&self, i: usize) -> Option<Instant> {
-        self.0.lock().unwrap().get(&i).copied()
+        self.at.lock().unwrap().get(&i).copied()
     }
-}
 
-/// Every 2 ms (real), read each service's CDC scaling straight from the simulated world and
-/// note when it first shows the new size. Stops once all have.
-fn watch_applied(sim: &SimHandle, n: usize) -> (Applied, tokio::task::JoinHandle<()>) {
-    let applied = Applied::default();
-    let out = applied.clone();
-    let world = sim.world();
-    let from = CdcScaling::from_cores(FROM_CORES);
-    let task = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(2));
-        while out.0.lock().unwrap().len() < n {
-            tick.tick().await;
-            let mut w = world.lock().await;
+    fn schedule(&self, i: usize) {
+        use rand::Rng;
+        let delay = Duration::from_secs_f64(
+            rand::rng().random_range(CDC_CONVERGE_MIN as f64..=CDC_CONVERGE_MAX as f64)
+                / self.scale,
+        );
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let target = CdcScaling::from_cores(TO_CORES);
+            let body = serde_json::to_value(target).expect("CDC body");
+            let mut world = this.world.lock().await;
+            let never = world.config().cdc_converge_after;
+            world.config_mut().cdc_converge_after = Duration::ZERO;
+            let patched = world.patch_cdc(&service_id(i), &body);
+            world.config_mut().cdc_converge_after = never;
+            // Due now: the next read of the world shows it.
             let now = Instant::now();
-            let mut seen = out.0.lock().unwrap();
-            for i in 0..n {
-                if seen.contains_key(&i) {
-                    continue;
-                }
-                if w.get_cdc(&service_id(i)).is_ok_and(|c| c != from) {
-                    seen.insert(i, now);
-                }
-            }
-        }
-    });
-    (applied, task)
-}
-
-/// Real CDC changes take 3 to 5 minutes, not exactly 3: a fixed delay that is a multiple of
-/// the poll interval would line every poll up with the change and hide the polling lag. The
-/// simulator reads its convergence delay at each PATCH, so redraw it every millisecond.
-fn vary_convergence(sim: &SimHandle) -> tokio::task::JoinHandle<()> {
-    use rand::Rng;
-    let world = sim.world();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_millis(1));
-        loop {
-            tick.tick().await;
-            let secs = rand::rng().random_range(CDC_CONVERGE_MIN..=CDC_CONVERGE_MAX);
-            world.lock().await.config_mut().cdc_converge_after = Duration::from_secs(secs);
-        }
-    })
-}
-
-/// The first draw, before anything is sent.
-async fn draw_convergence(sim: &SimHandle) {
-    use rand::Rng;
-    let secs = rand::rng().random_range(CDC_CONVERGE_MIN..=CDC_CONVERGE_MAX);
-    sim.world().lock().await.config_mut().cdc_converge_after = Duration::from_secs(secs);
+            drop(world);
+            patched.expect("the bench's own change applies");
+            this.at.lock().unwrap().insert(i, now);
+        });
+    }
 }
 
 fn fmt_opt(v: Option<f64>) -> String {
@@ -442,6 +431,11 @@ async fn main() {
                 f.total,
                 f.wall.as_secs_f64(),
             );
+            if std::env::var_os("LAGS").is_some() {
+                let mut lags = f.lags.clone();
+                lags.sort_by(f64::total_cmp);
+                eprintln!("{n} services, {}: lags {lags:.1?}", poller.label());
+            }
             summary.insert((n, poller.label()), f);
         }
     }

@@ -48,15 +48,30 @@ pub fn fixture_with_services(n: usize) -> Fixture {
 
 /// A chat surface that keeps every line with the moment it was shown, so a benchmark can tell
 /// when the engine said something (e.g. the ✅ line in the thread).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct TimedSurface {
     lines: Mutex<Vec<(Instant, String)>>,
     messages: AtomicU64,
+    /// Called once, when a thread line starting with the given prefix is posted.
+    hook: Mutex<Option<(String, Box<dyn FnOnce() + Send>)>>,
+}
+
+impl std::fmt::Debug for TimedSurface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TimedSurface").finish_non_exhaustive()
+    }
 }
 
 impl TimedSurface {
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
+    }
+
+    /// A surface that runs `hook` when the first thread line starting with `prefix` is posted.
+    pub fn with_hook(prefix: &str, hook: impl FnOnce() + Send + 'static) -> Arc<Self> {
+        let s = Self::default();
+        *s.hook.lock().unwrap() = Some((prefix.to_owned(), Box::new(hook)));
+        Arc::new(s)
     }
 
     /// When a thread line starting with `prefix` was first posted.
@@ -92,6 +107,16 @@ impl ChatSurface for TimedSurface {
     }
     async fn post_in_thread(&self, _: &ThreadRef, text: &str) -> anyhow::Result<()> {
         self.push(format!("thread: {text}"));
+        let hook = {
+            let mut hook = self.hook.lock().unwrap();
+            match hook.as_ref() {
+                Some((prefix, _)) if text.starts_with(prefix.as_str()) => hook.take(),
+                _ => None,
+            }
+        };
+        if let Some((_, run)) = hook {
+            run();
+        }
         Ok(())
     }
     async fn confirm(

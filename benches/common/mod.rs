@@ -53,8 +53,10 @@ pub struct TimedSurface {
     lines: Mutex<Vec<(Instant, String)>>,
     messages: AtomicU64,
     /// Called once, when a thread line starting with the given prefix is posted.
-    hook: Mutex<Option<(String, Box<dyn FnOnce() + Send>)>>,
+    hook: Mutex<Option<(String, Hook)>>,
 }
+
+type Hook = Box<dyn FnOnce() + Send>;
 
 impl std::fmt::Debug for TimedSurface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -385,6 +385,11 @@ async fn watches_child(sim_url: &str) {
         .collect()
         .await;
     let launched = started.elapsed();
+    // `Watching` is reached just before the operation subscribes to its poll stream.
+    let subscribed = Instant::now() + Duration::from_secs(2);
+    while engine.pollers().active_streams() < WATCHES && Instant::now() < subscribed {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let in_flight = engine.in_flight().len();
     let streams = engine.pollers().active_streams();
     let (watching, _) = rss();

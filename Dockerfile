@@ -7,6 +7,8 @@ COPY src ./src
 COPY commands ./commands
 COPY migrations ./migrations
 COPY locales ./locales
+# Cargo.toml declares the [[bench]] targets; cargo refuses a manifest whose targets are missing.
+COPY benches ./benches
 RUN cargo build --release --locked --bin clickscale
 
 # Runtime stage: a small Debian with CA certificates, running as an unprivileged user.

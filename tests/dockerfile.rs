@@ -273,8 +273,30 @@ fn the_build_stage_copies_every_compile_time_input() {
             }
         }
     }
+    // Every target Cargo.toml declares must exist for cargo to read the manifest at all;
+    // targets without a `path` live in their kind's default folder.
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    for (table, folder) in [
+        ("[[bench]]", "benches"),
+        ("[[test]]", "tests"),
+        ("[[example]]", "examples"),
+    ] {
+        if manifest.contains(table) {
+            needed.push(folder.into());
+        }
+    }
+    for line in manifest.lines().map(str::trim) {
+        if let Some(path) = line
+            .strip_prefix("path = \"")
+            .and_then(|rest| rest.split('"').next())
+        {
+            let top = Path::new(path).components().next().unwrap();
+            needed.push(top.as_os_str().to_string_lossy().into_owned());
+        }
+    }
     needed.sort();
     needed.dedup();
+    assert!(needed.contains(&"benches".to_owned()), "{needed:?}");
     assert!(needed.contains(&"commands".to_owned()), "{needed:?}");
     assert!(needed.contains(&"migrations".to_owned()), "{needed:?}");
     assert!(needed.contains(&"locales".to_owned()), "{needed:?}");

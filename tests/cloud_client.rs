@@ -862,6 +862,44 @@ async fn limiter_is_shared_by_clones_never_overfills_a_window_and_counts_waits()
 }
 
 #[tokio::test]
+async fn background_calls_give_way_to_user_facing_ones() {
+    let server = serve((0..17).map(|_| Reply::ok(json!([]))).collect()).await;
+    let mut s = settings(&server.base_url);
+    s.rate_limit = RateLimit {
+        requests: 2,
+        per: Duration::from_millis(100),
+    };
+    let c = CloudClient::new(s).unwrap();
+    let polls = c.background();
+    let poll = |polls: &CloudClient| {
+        let polls = polls.clone();
+        tokio::spawn(async move { polls.list_services().await.map(|_| ()) })
+    };
+    // A poll takes the only permit and fifteen more queue for the next ones (one per 100 ms);
+    // then a command arrives. Without priority it would be one of sixteen contenders for
+    // each permit; with it, it takes the very next one.
+    let mut tasks = vec![poll(&polls)];
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    tasks.extend((0..15).map(|_| poll(&polls)));
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let command = {
+        let c = c.clone();
+        tokio::spawn(async move { c.list_organizations().await.map(|_| ()) })
+    };
+    command.await.unwrap().unwrap_or_default();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let seen = server.seen();
+    let order: Vec<&str> = seen.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(order.len(), 17, "{order:?}");
+    assert_eq!(
+        order[1], "/v1/organizations",
+        "the command went right after the first poll: {order:?}"
+    );
+}
+
+#[tokio::test]
 async fn retries_take_limiter_permits_too() {
     let server = serve(vec![
         Reply::error(500, "INTERNAL: boom", "r-1"),

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -114,6 +114,25 @@ fn window_quota(limit: RateLimit) -> Result<Quota, CloudError> {
     Ok(quota.allow_burst(NonZeroU32::new(burst).expect("burst >= 1")))
 }
 
+/// How often a background call that gave way looks again.
+const YIELD_RECHECK: Duration = Duration::from_millis(20);
+
+/// Counts a user-facing call as waiting for as long as it lives.
+struct Urgent<'a>(&'a AtomicUsize);
+
+impl<'a> Urgent<'a> {
+    fn register(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Urgent(count)
+    }
+}
+
+impl Drop for Urgent<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// `result` of a PATCH together with the `requestId` to quote in status messages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied<T> {
@@ -168,6 +187,8 @@ type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<N
 #[derive(Clone)]
 pub struct CloudClient {
     inner: Arc<Inner>,
+    /// Background calls (polls) give way to user-facing ones at the rate limiter.
+    background: bool,
 }
 
 struct Inner {
@@ -181,6 +202,8 @@ struct Inner {
     limiter: Limiter,
     clock: TokioClock,
     counters: Counters,
+    /// User-facing calls waiting for a permit; background calls wait while there are any.
+    urgent: AtomicUsize,
 }
 
 impl fmt::Debug for CloudClient {
@@ -251,12 +274,24 @@ impl CloudClient {
                 limiter,
                 clock,
                 counters: Counters::default(),
+                urgent: AtomicUsize::new(0),
             }),
+            background: false,
         })
     }
 
     pub fn org_id(&self) -> &str {
         &self.inner.org_id
+    }
+
+    /// The same client (same key, limiter and connections) for background work such as
+    /// polling: its calls take a rate-limiter permit only while no user-facing call (a
+    /// command's read, a PATCH) waits for one, so commands never queue behind polls.
+    pub fn background(&self) -> CloudClient {
+        CloudClient {
+            inner: self.inner.clone(),
+            background: true,
+        }
     }
 
     /// The base URL in use, without a trailing slash.
@@ -454,18 +489,28 @@ impl CloudClient {
         }
     }
 
-    /// Waits for the key's rate limiter; counts the waits.
+    /// Waits for the key's rate limiter; counts the waits. Background calls also wait while a
+    /// user-facing call does, so the next permit goes to the user.
     async fn acquire_permit(&self) {
         let inner = &self.inner;
+        let _urgent = (!self.background).then(|| Urgent::register(&inner.urgent));
         let mut waited = false;
-        while let Err(not_until) = inner.limiter.check() {
+        loop {
+            let wait = if self.background && inner.urgent.load(Ordering::Acquire) > 0 {
+                YIELD_RECHECK
+            } else {
+                match inner.limiter.check() {
+                    Ok(()) => return,
+                    Err(not_until) => not_until.wait_time_from(inner.clock.now()),
+                }
+            };
             if !waited {
                 waited = true;
                 inner.counters.limiter_waits.fetch_add(1, Ordering::Relaxed);
             }
-            let wait = not_until.wait_time_from(inner.clock.now());
             debug!(
                 wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                background = self.background,
                 "waiting for the Cloud API rate limiter"
             );
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;

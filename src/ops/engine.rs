@@ -205,7 +205,8 @@ impl Engine {
         let settings = EngineSettings::from_config(&config)?;
         Ok(Self {
             inner: Arc::new(Inner {
-                pollers: Pollers::new(cloud.clone(), settings.poll_interval),
+                // Polls give way to commands at the key's rate limiter.
+                pollers: Pollers::new(cloud.background(), settings.poll_interval),
                 instance: format!(
                     "{}/{}",
                     config.store.instance(),

@@ -14,7 +14,7 @@ use clickscale::{
     },
 };
 use support::{
-    bot::{is_status, World, WAIT},
+    bot::{allow_all, is_status, World, WAIT},
     discord::FakeDiscord,
 };
 
@@ -196,12 +196,7 @@ async fn bad_input_is_answered_privately_and_nothing_is_sent() {
 #[tokio::test]
 async fn risky_change_waits_for_an_allowed_click() {
     let w = World::start(|c| {
-        c.policy.rules.push(PolicyRule {
-            commands: vec!["*".into()],
-            services: vec!["*".into()],
-            roles: vec!["900".into()],
-            channels: vec!["*".into()],
-        });
+        c.policy.rules.push(allow_all("900"));
     })
     .await;
     let ix = w
@@ -215,14 +210,7 @@ async fn risky_change_waits_for_an_allowed_click() {
         .await;
     let private = w.private_answer(&ix).await;
     assert!(private.contains("needs a confirmation"), "{private}");
-    let status = w
-        .fake
-        .wait_for_message_in(
-            w.fake.channel_id(),
-            |m| is_status(m) && !m.components.is_empty(),
-            WAIT,
-        )
-        .await;
+    let status = w.status_with_buttons().await;
     let confirm_id = format!("clickscale:confirm:{}", status.id);
     let cancel_id = format!("clickscale:cancel:{}", status.id);
     assert_eq!(status.custom_ids(), [confirm_id.clone(), cancel_id.clone()]);
@@ -264,14 +252,7 @@ async fn cancel_and_expiry_send_nothing() {
         .option_int("count", 1)
         .send()
         .await;
-    let first = w
-        .fake
-        .wait_for_message_in(
-            w.fake.channel_id(),
-            |m| is_status(m) && !m.components.is_empty(),
-            WAIT,
-        )
-        .await;
+    let first = w.status_with_buttons().await;
     w.fake
         .click(&first.id, &format!("clickscale:cancel:{}", first.id))
         .send()
@@ -844,12 +825,7 @@ async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_r
         c.oncall.tick = Duration::from_millis(50);
         c.oncall.snapshot_check_interval = Duration::from_millis(100);
         c.oncall.answer_within = Duration::from_secs(60);
-        c.policy.rules.push(clickscale::config::PolicyRule {
-            commands: vec!["*".into()],
-            services: vec!["*".into()],
-            roles: vec!["900".into()],
-            channels: vec!["*".into()],
-        });
+        c.policy.rules.push(allow_all("900"));
     })
     .await;
     w.fake
@@ -860,14 +836,7 @@ async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_r
         .roles(&["900"])
         .send()
         .await;
-    let status = w
-        .fake
-        .wait_for_message_in(
-            w.fake.channel_id(),
-            |m| is_status(m) && !m.components.is_empty(),
-            WAIT,
-        )
-        .await;
+    let status = w.status_with_buttons().await;
     w.fake
         .click(&status.id, &format!("clickscale:confirm:{}", status.id))
         .user("500", "ann")

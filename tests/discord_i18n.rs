@@ -6,9 +6,8 @@ mod support;
 
 use std::time::Duration;
 
-use clickscale::config::PolicyRule;
 use serde_json::Value;
-use support::bot::{is_status, World, WAIT};
+use support::bot::{allow_all, is_status, World, WAIT};
 
 fn localization<'a>(v: &'a Value, field: &str, locale: &str) -> &'a str {
     v[field][locale]
@@ -137,12 +136,7 @@ async fn buttons_speak_the_requesters_language_and_clicks_are_answered_in_the_cl
     let w = World::start(|c| {
         c.timings.confirm_timeout = Duration::from_millis(1500);
         // Anyone with a role may run commands; only the requester may decide.
-        c.policy.rules.push(PolicyRule {
-            commands: vec!["*".into()],
-            services: vec!["*".into()],
-            roles: vec!["*".into()],
-            channels: vec!["*".into()],
-        });
+        c.policy.rules.push(allow_all("*"));
     })
     .await;
     let ix = w
@@ -156,14 +150,7 @@ async fn buttons_speak_the_requesters_language_and_clicks_are_answered_in_the_cl
         .await;
     let private = w.private_answer(&ix).await;
     assert!(private.contains("需要确认"), "{private}");
-    let status = w
-        .fake
-        .wait_for_message_in(
-            w.fake.channel_id(),
-            |m| is_status(m) && !m.components.is_empty(),
-            WAIT,
-        )
-        .await;
+    let status = w.status_with_buttons().await;
     let confirm_id = format!("clickscale:confirm:{}", status.id);
     let cancel_id = format!("clickscale:cancel:{}", status.id);
     assert_eq!(status.component(&confirm_id).unwrap()["label"], "确认");

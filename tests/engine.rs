@@ -79,6 +79,20 @@ impl Harness {
     ) -> Result<clickscale::ops::Prepared, Rejection> {
         self.engine.prepare(submission(service, request, who)).await
     }
+
+    /// Prepare (which must succeed) and launch.
+    async fn start(
+        &self,
+        service: &str,
+        request: ScaleRequest,
+        who: Actor,
+    ) -> clickscale::ops::OperationHandle {
+        let prepared = self.prepare(service, request, who).await.unwrap();
+        self.engine
+            .launch(prepared, self.surface.clone())
+            .await
+            .unwrap()
+    }
 }
 
 fn patches(sim: &SimHandle) -> usize {
@@ -258,15 +272,13 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
         |_| {},
     )
     .await;
-    let first = h
-        .prepare(
+    let mut a = h
+        .start(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 3 },
             actor("ann", &[]),
         )
-        .await
-        .unwrap();
-    let mut a = h.engine.launch(first, h.surface.clone()).await.unwrap();
+        .await;
     a.reached(Phase::Watching).await;
     let second = h
         .prepare(
@@ -304,15 +316,13 @@ async fn the_deadline_reports_what_was_last_seen() {
         |c| c.timings.watch_deadline = Duration::from_millis(700),
     )
     .await;
-    let p = h
-        .prepare(
+    let mut op = h
+        .start(
             "ingest-cdc",
             ScaleRequest::Cdc { cores: 3 },
             actor("ann", &[]),
         )
-        .await
-        .unwrap();
-    let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
+        .await;
     op.reached(Phase::Settled).await;
     let text = h.surface.text();
     assert!(text.contains("Still waiting after"), "{text}");

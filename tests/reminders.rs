@@ -9,7 +9,7 @@ use std::{sync::Arc, time::Duration};
 use chrono::Utc;
 use clickscale::{
     cloud::model::{CdcScaling, PipeState, ServiceState},
-    config::{Config, PolicyRule},
+    config::Config,
     i18n::Locale,
     ops::{Answer, Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
     scaling::ReplicaInput,
@@ -56,12 +56,7 @@ async fn world(tweak: impl FnOnce(&mut Config)) -> World {
     o.answer_within = Duration::from_secs(30);
     o.timed_revert_warning = Duration::from_millis(300);
     config.store.lease_ttl = Duration::from_secs(3);
-    config.policy.rules.push(PolicyRule {
-        commands: vec!["*".into()],
-        services: vec!["*".into()],
-        roles: vec!["ops".into()],
-        channels: vec!["*".into()],
-    });
+    config.policy.rules.push(support::bot::allow_all("ops"));
     tweak(&mut config);
     let store = Store::connect("sqlite::memory:").await.unwrap();
     let engine = Engine::new(support::cloud::sim_client(&sim), config, store).unwrap();

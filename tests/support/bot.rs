@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clickscale::{
     cloud::CloudClient,
-    config::{Config, ServiceAlias},
+    config::{Config, PolicyRule, ServiceAlias},
     discord::{self, BotHandle},
     ops::Engine,
     sim::{
@@ -135,4 +135,27 @@ impl World {
 /// A public channel message of the bot, not an interaction reply.
 pub fn is_status(m: &FakeMessage) -> bool {
     m.webhook_id.is_none() && m.flags & 64 == 0
+}
+
+/// A policy rule that lets `role` run every command on every service in every channel.
+pub fn allow_all(role: &str) -> PolicyRule {
+    PolicyRule {
+        commands: vec!["*".into()],
+        services: vec!["*".into()],
+        roles: vec![role.into()],
+        channels: vec!["*".into()],
+    }
+}
+
+impl World {
+    /// The bot's status message that carries buttons (a change waiting for confirmation).
+    pub async fn status_with_buttons(&self) -> FakeMessage {
+        self.fake
+            .wait_for_message_in(
+                self.fake.channel_id(),
+                |m| is_status(m) && !m.components.is_empty(),
+                WAIT,
+            )
+            .await
+    }
 }

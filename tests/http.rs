@@ -11,15 +11,11 @@ use std::{
     time::Duration,
 };
 
-use async_trait::async_trait;
 use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::Config,
     http::{HttpServer, HttpState},
-    ops::{
-        Actor, ChatSurface, ClickGuard, Decision, Engine, MessageRef, Origin, Phase, ReminderPost,
-        RevertInput, ScaleRequest, Submission, ThreadRef,
-    },
+    ops::{Actor, Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
     sim::{
         self,
         fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
@@ -28,44 +24,6 @@ use clickscale::{
     store::Store,
 };
 use tokio::io::{AsyncBufReadExt, BufReader};
-
-/// A chat surface that shows nothing and never confirms (the tests only launch safe changes).
-#[derive(Debug)]
-struct Silent;
-
-#[async_trait]
-impl ChatSurface for Silent {
-    async fn post_status(&self, _: &Origin, _: &str) -> anyhow::Result<MessageRef> {
-        Ok(MessageRef {
-            channel: "c".into(),
-            message: "1".into(),
-        })
-    }
-    async fn edit_status(&self, _: &MessageRef, _: &str) -> anyhow::Result<()> {
-        Ok(())
-    }
-    async fn open_thread(&self, m: &MessageRef, _: &str) -> anyhow::Result<ThreadRef> {
-        Ok(ThreadRef(m.message.clone()))
-    }
-    async fn post_in_thread(&self, _: &ThreadRef, _: &str) -> anyhow::Result<()> {
-        Ok(())
-    }
-    async fn confirm(
-        &self,
-        _: &MessageRef,
-        _: &str,
-        _: Duration,
-        _: ClickGuard,
-    ) -> anyhow::Result<Decision> {
-        Ok(Decision::Expired)
-    }
-    async fn post_reminder(&self, t: &ThreadRef, _: &ReminderPost) -> anyhow::Result<MessageRef> {
-        Ok(MessageRef {
-            channel: t.0.clone(),
-            message: "2".into(),
-        })
-    }
-}
 
 fn fast_sim() -> SimConfig {
     SimConfig {
@@ -308,7 +266,10 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
         .await
         .unwrap();
     assert!(!prepared.plan.needs_confirmation());
-    let mut op = engine.launch(prepared, Arc::new(Silent)).await.unwrap();
+    let mut op = engine
+        .launch(prepared, support::recorder::Recorder::new())
+        .await
+        .unwrap();
     op.reached(Phase::Settled).await;
     assert_eq!(engine.outcome_counts().get("confirmed"), Some(&1));
 

@@ -162,6 +162,8 @@ pub struct Engine {
 #[derive(Debug)]
 pub(super) struct Inner {
     pub(super) cloud: CloudClient,
+    /// The same key for periodic work (polls, reminder checks): it gives way to commands.
+    pub(super) background_cloud: CloudClient,
     pub(super) config: Config,
     pub(super) settings: EngineSettings,
     pub(super) store: Store,
@@ -192,6 +194,9 @@ impl std::fmt::Debug for dyn ChatSurface {
 
 const ORG_LIST_TTL: Duration = Duration::from_secs(60);
 
+/// How often handled interaction ids older than a day are deleted.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+
 /// Where a wall-clock time falls on the monotonic clock (now, if it is in the future).
 pub(super) fn instant_of(t: DateTime<Utc>) -> Instant {
     let ago = (Utc::now() - t).to_std().unwrap_or_default();
@@ -207,6 +212,7 @@ impl Engine {
             inner: Arc::new(Inner {
                 // Polls give way to commands at the key's rate limiter.
                 pollers: Pollers::new(cloud.background(), settings.poll_interval),
+                background_cloud: cloud.background(),
                 instance: format!(
                     "{}/{}",
                     config.store.instance(),
@@ -687,6 +693,7 @@ impl Engine {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut next_prune = Instant::now();
             loop {
                 tokio::select! {
                     _ = stop.cancelled() => return,
@@ -698,8 +705,11 @@ impl Engine {
                 engine.adopt_unsettled().await;
                 engine.post_unposted_notices().await;
                 // Interaction ids only matter while Discord could still deliver them again.
-                let day_ago = Utc::now() - chrono::Duration::days(1);
-                let _ = engine.inner.store.prune_interactions(day_ago).await;
+                if Instant::now() >= next_prune {
+                    next_prune = Instant::now() + PRUNE_EVERY;
+                    let day_ago = Utc::now() - chrono::Duration::days(1);
+                    let _ = engine.inner.store.prune_interactions(day_ago).await;
+                }
             }
         });
         super::reminders::spawn_loop(self);
@@ -899,25 +909,21 @@ impl Engine {
         let Some(surface) = self.background_surface() else {
             return;
         };
-        let ids = match self.inner.store.unposted_notices().await {
-            Ok(ids) => ids,
+        let records = match self.inner.store.unposted_notices().await {
+            Ok(records) => records,
             Err(e) => {
                 tracing::warn!(error = format!("{e:#}"), "could not read unposted notices");
                 return;
             }
         };
-        for id in ids {
-            if self.inner.in_flight.contains_key(&id) {
+        for record in records {
+            if self.inner.in_flight.contains_key(&record.id) {
                 continue; // Its own task posts it.
             }
-            let record = match self.inner.store.operation(id).await {
-                Ok(Some(r)) => r,
-                _ => continue,
-            };
             super::operation::post_notice(
                 self,
                 surface.as_ref(),
-                id,
+                record.id,
                 record.status.as_ref(),
                 record.thread.as_ref(),
             )

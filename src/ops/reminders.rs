@@ -22,6 +22,7 @@ use super::{
     text,
 };
 use crate::{
+    cloud::CloudClient,
     i18n::Locale,
     scaling::{Current, Target},
     store::{
@@ -288,7 +289,10 @@ impl Engine {
         let mut p = payload(&r)?;
         let oncall = self.config().oncall.clone();
         match (r.kind, r.level) {
-            (ReminderKind::AfterSnapshot, 0) => match self.loading_pipes(&ctx.op).await {
+            (ReminderKind::AfterSnapshot, 0) => match self
+                .loading_pipes(&self.inner().background_cloud, &ctx.op)
+                .await
+            {
                 Err(e) => {
                     if !p.trouble_said {
                         p.trouble_said = true;
@@ -344,7 +348,10 @@ impl Engine {
             (ReminderKind::AfterSnapshot, level) => {
                 let auto = oncall.auto_scale_down_after.filter(|_| level >= 3);
                 if auto.is_some() {
-                    match self.loading_pipes(&ctx.op).await {
+                    match self
+                        .loading_pipes(&self.inner().background_cloud, &ctx.op)
+                        .await
+                    {
                         Ok((loading, _)) if loading.is_empty() => {
                             let system = notices::system_actor();
                             match self.restore(&ctx, &p, &system).await {
@@ -482,13 +489,13 @@ impl Engine {
 
     async fn snapshot_text(&self, ctx: &Context, p: &Payload, again: bool) -> String {
         let loc = ctx.op.origin.lang();
+        let cloud = &self.inner().background_cloud;
         let finished = self
-            .loading_pipes(&ctx.op)
+            .loading_pipes(cloud, &ctx.op)
             .await
             .map(|(_, f)| f)
             .unwrap_or_default();
-        let current = self
-            .cloud()
+        let current = cloud
             .get_cdc_scaling(&ctx.op.service.id)
             .await
             .map(|c| text::describe(loc, CommandKind::CdcScale, &Current::Cdc(c)))
@@ -629,11 +636,13 @@ impl Engine {
     }
 
     /// DB ClickPipes still loading, and the ones that are not, as (name, state).
+    /// `cloud` is the background client for periodic checks, the plain one for a click.
     async fn loading_pipes(
         &self,
+        cloud: &CloudClient,
         op: &OperationRecord,
     ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), crate::cloud::CloudError> {
-        let pipes = self.cloud().list_clickpipes(&op.service.id).await?;
+        let pipes = cloud.list_clickpipes(&op.service.id).await?;
         let (loading, finished): (Vec<_>, Vec<_>) = pipes
             .into_iter()
             .filter(|p| p.is_db_pipe())
@@ -664,7 +673,8 @@ impl Engine {
             return Ok(Some(notices::describe_target(loc, &p.restore)));
         };
         let current = self
-            .cloud()
+            .inner()
+            .background_cloud
             .get_cdc_scaling(&op.service.id)
             .await
             .map_err(|e| anyhow::anyhow!(e.user_message()))?;
@@ -847,7 +857,7 @@ impl Engine {
             (Answer::Restore, kind) => {
                 if kind == ReminderKind::AfterSnapshot {
                     let (loading, _) = self
-                        .loading_pipes(&ctx.op)
+                        .loading_pipes(self.cloud(), &ctx.op)
                         .await
                         .map_err(|e| e.user_message_in(loc))?;
                     if !loading.is_empty() {

@@ -345,13 +345,11 @@ impl Store {
     }
 
     /// Settled operations whose final notice was not posted (the process stopped in between).
-    pub async fn unposted_notices(&self) -> anyhow::Result<Vec<OperationId>> {
-        let sql = "SELECT id FROM operations WHERE notice IS NOT NULL ORDER BY id";
-        let ids: Vec<i64> = on_db!(self, p => sqlx::query_scalar(sql).fetch_all(p).await)
+    pub async fn unposted_notices(&self) -> anyhow::Result<Vec<OperationRecord>> {
+        let sql = "SELECT * FROM operations WHERE notice IS NOT NULL ORDER BY id";
+        let rows: Vec<OperationRow> = on_db!(self, p => sqlx::query_as(sql).fetch_all(p).await)
             .context("reading unposted notices")?;
-        ids.into_iter()
-            .map(|i| Ok(OperationId(u64::try_from(i)?)))
-            .collect()
+        records(rows)
     }
 
     /// One operation, settled or not.

@@ -95,6 +95,9 @@ async fn store_operation(store: &Store, i: usize) {
             target: target.clone(),
             before: before.clone(),
             followup: json!({"kind": "none"}),
+            settings: [clickscale::scaling::Setting::CdcCompute]
+                .into_iter()
+                .collect(),
         })
         .await
         .expect("insert operation");

@@ -56,11 +56,11 @@ impl Report {
             cloud.get_cdc_scaling(&service.id),
             cloud.list_clickpipes(&service.id),
         );
+        // What every instance has in flight on the service, as the store says.
         let in_flight = engine
-            .in_flight()
-            .into_iter()
-            .filter(|o| o.service.id == service.id)
-            .collect();
+            .open_operations_on(&service.id)
+            .await
+            .unwrap_or_default();
         // The store is only a nicety here: without it the API's view is still worth showing.
         let reminders = engine
             .open_reminders()

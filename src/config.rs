@@ -41,8 +41,9 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
-    /// Names this instance in leases; empty: the host name. A restarted instance with the same
-    /// name takes its work back at once; another waits until the lease lapses.
+    /// Names this instance in leases. A restarted instance with the same name takes its work
+    /// back at once; another waits until the lease lapses. Empty: the host name plus a suffix
+    /// of the process's own, so that no other process ever takes live work at once.
     pub instance_id: String,
     /// How long an instance may act on an operation or reminder without renewing its lease.
     #[serde(with = "humantime_serde")]
@@ -59,18 +60,30 @@ impl Default for StoreConfig {
 }
 
 impl StoreConfig {
-    /// The configured id, else the host name, else `clickscale`.
+    /// The configured id; without one, the host name with a suffix of this process's own.
+    ///
+    /// Taking work back at once is only safe for a restart of the *same* instance, which only
+    /// an explicit id can say. Two processes on one host (a `run` and a `console`, say) would
+    /// otherwise share the host name and one would take over the other's live operations; with
+    /// an unconfigured id, a restarted process waits for the leases to lapse instead.
     pub fn instance(&self) -> String {
         if !self.instance_id.trim().is_empty() {
             return self.instance_id.trim().to_owned();
         }
-        std::env::var("HOSTNAME")
+        let host = std::env::var("HOSTNAME")
             .ok()
             .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
             .map(|h| h.trim().to_owned())
             .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "clickscale".into())
+            .unwrap_or_else(|| "clickscale".into());
+        format!("{host}-{}", process_suffix())
     }
+}
+
+/// Six hex digits fixed for the life of this process.
+fn process_suffix() -> &'static str {
+    static SUFFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SUFFIX.get_or_init(|| uuid::Uuid::new_v4().simple().to_string()[..6].to_owned())
 }
 
 /// Who is told to scale down after a snapshot or before a timed revert, and how hard to insist.

@@ -9,6 +9,7 @@ use std::{collections::BTreeSet, str::FromStr, time::Duration};
 use chrono::{DateTime, TimeZone, Utc};
 use clickscale::{
     ops::{Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef},
+    scaling::Setting,
     store::{
         AuditAction, AuditEntry, Leased, NewOperation, NewReminder, OperationRecord, ReminderKind,
         ReminderState, Store,
@@ -90,6 +91,7 @@ fn new_op(id: OperationId, service: &str) -> NewOperation {
         target: json!({"Cdc": {"replicaCpuMillicores": 8000, "replicaMemoryGb": 32}}),
         before: json!({"replicaCpuMillicores": 2000, "replicaMemoryGb": 8}),
         followup: json!({"kind": "after_snapshot"}),
+        settings: [Setting::CdcCompute].into_iter().collect(),
     }
 }
 

@@ -393,3 +393,15 @@ console-reminders-open = { $n ->
 scaling-reminder-snapshot-watching = Follow-up of { $op }: scale-down reminder once the initial loads finish (next check in { $due }).
 scaling-reminder-snapshot-posted = Follow-up of { $op }: scale-down reminder posted, waiting for on-call (next step in { $due }).
 scaling-reminder-timed = Follow-up of { $op }: timed change, next step (warning or revert) in { $due }.
+
+## Outcomes the bot cannot know for sure, joining, supersession by settings
+
+outcome-unknown = ❔ Outcome unknown: the API never answered the change.
+unanswered = No answer from the API to the change ({ $error }). It may or may not have reached ClickHouse Cloud, so this is not a failure: I keep watching what the API reports and settle on that.
+unanswered-resent = The API answered the change when I sent it again (it sets absolute values, so repeating it is safe).
+detail-unknown = ❔ Outcome unknown: the API never answered the change, and after { $waited } it reports { $seen }, not the target. Check { $place }, or run `/scaling-status`, before asking again.
+already-in-flight = The same change is already in flight as { $id } (asked by { $actor }); nothing was sent again. Its follow-ups go to its thread.
+store-lost-before-send = The bot could not record who owns this change (its database is unavailable), so nothing was sent.
+attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degraded pipe needs a person to decide; please look at the pipes, then answer here.
+reminder-replaced = ↪ superseded by a newer post below
+reminder-automatic = ⚙ settled automatically (nobody answered)

@@ -353,3 +353,15 @@ console-reminders-open = 还有 { $n } 个提醒未结束；下次 clickscale �
 scaling-reminder-snapshot-watching = { $op } 的后续：初始加载完成后提醒缩容（下次检查在 { $due } 后）。
 scaling-reminder-snapshot-posted = { $op } 的后续：缩容提醒已发出，等待值班人员（下一步在 { $due } 后）。
 scaling-reminder-timed = { $op } 的后续：定时变更，下一步（提醒或回退）在 { $due } 后。
+
+## 无法确知的结果、加入进行中的操作、按设置取代
+
+outcome-unknown = ❔ 结果未知：API 始终没有回应此变更。
+unanswered = API 没有回应此变更（{ $error }）。它可能已到达 ClickHouse Cloud，也可能没有，所以这不算失败：我会继续查看 API 报告的状态，并以此为准。
+unanswered-resent = 再次发送后 API 回应了此变更（变更设置的是绝对值，重复发送是安全的）。
+detail-unknown = ❔ 结果未知：API 始终没有回应此变更，{ $waited } 后它报告的是 { $seen }，而不是目标值。再次请求前，请查看{ $place }，或运行 `/scaling-status`。
+already-in-flight = 相同的变更已作为 { $id } 在进行中（由 { $actor } 发起）；未再次发送任何内容。后续消息会发到它的子区。
+store-lost-before-send = 机器人无法记录此变更的归属（数据库不可用），因此未发送任何内容。
+attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时需要人工决定；请先检查管道，然后在这里回复。
+reminder-replaced = ↪ 已被下方更新的消息取代
+reminder-automatic = ⚙ 已自动处理（无人回应）

@@ -2,8 +2,10 @@
 //!
 //! - [`client`]: [`CloudClient`], built from [`CloudSettings`]; one rate limiter per key.
 //! - [`error`]: [`CloudError`] / [`ApiError`] and the user-facing messages.
+//! - `classify`: whether a failed call can succeed later, and whether a PATCH may have arrived.
 //! - [`model`]: wire DTOs, shared with the simulator.
 //! - `retry`: [`RetryPolicy`] (when and how long to back off).
+mod classify;
 pub mod client;
 pub mod error;
 pub mod model;

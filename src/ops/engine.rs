@@ -21,8 +21,7 @@ use super::{
     followup::{self, FollowUp},
     operation::{Operation, Resume},
     request::{
-        CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef,
-        Submission,
+        CommandKind, OperationId, Prepared, Rejection, ScaleRequest, ServiceRef, Submission,
     },
     surface::{Actor, ChatSurface, ClickGuard, ThreadRef},
     watch::Pollers,
@@ -48,6 +47,12 @@ pub enum Outcome {
     },
     /// The API refused the change or could not be reached; the message says why.
     Failed { message: String },
+    /// The PATCH went out but its answer never came, and by the deadline the API did not
+    /// report the target either: it may or may not have been applied.
+    Unknown {
+        waited: Duration,
+        last_seen: Option<Current>,
+    },
     /// A newer operation on the same resource took over.
     Superseded { by: OperationId },
     /// Cancelled by someone (or expired when `by` is `None`); nothing was sent.
@@ -62,6 +67,7 @@ impl Outcome {
             Self::NoOp => "noop",
             Self::TimedOut { .. } => "timed_out",
             Self::Failed { .. } => "failed",
+            Self::Unknown { .. } => "unknown",
             Self::Superseded { .. } => "superseded",
             Self::Cancelled { by: Some(_) } => "cancelled",
             Self::Cancelled { by: None } => "expired",
@@ -103,7 +109,9 @@ impl Outcome {
     pub fn seen(&self) -> Option<&Current> {
         match self {
             Self::Confirmed { seen, .. } => Some(seen),
-            Self::TimedOut { last_seen, .. } => last_seen.as_ref(),
+            Self::TimedOut { last_seen, .. } | Self::Unknown { last_seen, .. } => {
+                last_seen.as_ref()
+            }
             _ => None,
         }
     }
@@ -116,6 +124,8 @@ pub struct InFlight {
     pub kind: CommandKind,
     pub service: ServiceRef,
     pub summary: String,
+    /// What changes, to render in the reader's language.
+    pub plan: scaling::Plan,
     pub actor: String,
     pub started: Instant,
 }
@@ -148,11 +158,10 @@ impl EngineSettings {
     }
 }
 
-/// Sent to an operation when a newer one takes over its resource: the newer id and its requester.
+/// Sent to an operation when a newer one takes over settings it sets: the newer id and its
+/// requester. The store decides (see [`Store::take_over_settings`]); this channel only makes
+/// an operation running on this instance hear it at once instead of at its next store check.
 pub(super) type Supersession = (OperationId, String);
-
-/// The newest operation on a resource and the channel that tells it it was superseded.
-type Latest = (OperationId, watch::Sender<Option<Supersession>>);
 
 #[derive(Debug, Clone)]
 pub struct Engine {
@@ -171,8 +180,8 @@ pub(super) struct Inner {
     /// (same id, new incarnation) takes its predecessor's leases at once; see [`Store`].
     pub(super) instance: String,
     pollers: Pollers,
-    /// The newest operation per (service, resource), with the channel that tells it it was superseded.
-    pub(super) latest: DashMap<(String, Resource), Latest>,
+    /// Operations running here, with the channel that tells one it was superseded.
+    pub(super) supersession: DashMap<OperationId, watch::Sender<Option<Supersession>>>,
     pub(super) in_flight: DashMap<OperationId, InFlight>,
     /// The tasks running this instance's operations: stopped if another instance takes one over.
     tasks: DashMap<OperationId, AbortHandle>,
@@ -222,7 +231,7 @@ impl Engine {
                 config,
                 settings,
                 store,
-                latest: DashMap::new(),
+                supersession: DashMap::new(),
                 in_flight: DashMap::new(),
                 tasks: DashMap::new(),
                 outcomes: Mutex::new(BTreeMap::new()),
@@ -418,19 +427,27 @@ impl Engine {
         let kind = sub.request.kind();
         let limits = &self.inner.settings.limits;
         // Input checks that need no service come first: a typo costs no API call.
-        let early_cdc = match &sub.request {
-            ScaleRequest::Cdc { cores } => Some(scaling::cdc_target(*cores, limits)?),
-            _ => None,
+        let early_target = match &sub.request {
+            ScaleRequest::Cdc { cores } => {
+                Some(scaling::Target::Cdc(scaling::cdc_target(*cores, limits)?))
+            }
+            ScaleRequest::Idle(input) => {
+                Some(scaling::Target::Service(scaling::idle_patch(input)?))
+            }
+            ScaleRequest::Replicas(input) => {
+                scaling::replica_precheck(input, limits)?;
+                None
+            }
         };
         // Revert options that are wrong whatever the service says are refused before any call.
         followup::resolve(kind, &sub.revert, true).map_err(Rejection::FollowUp)?;
         let service = self.resolve_service(&sub.service).await?;
         self.authorize(kind, &service, &sub.actor, &sub.origin.channel)?;
         let cloud = &self.inner.cloud;
-        let (current, target) = match (&sub.request, early_cdc) {
-            (ScaleRequest::Cdc { .. }, Some(cdc)) => (
+        let (current, target) = match (&sub.request, early_target) {
+            (ScaleRequest::Cdc { .. }, Some(target)) => (
                 Current::Cdc(cloud.get_cdc_scaling(&service.id).await?),
-                scaling::Target::Cdc(cdc),
+                target,
             ),
             (ScaleRequest::Replicas(input), _) => {
                 let svc = cloud.get_service(&service.id).await?;
@@ -440,15 +457,10 @@ impl Engine {
                     scaling::Target::Service(patch),
                 )
             }
-            (ScaleRequest::Idle(input), _) => {
-                let svc = cloud.get_service(&service.id).await?;
-                let patch = scaling::idle_patch(input)?;
-                (
-                    Current::Service(Box::new(svc)),
-                    scaling::Target::Service(patch),
-                )
-            }
-            (ScaleRequest::Cdc { .. }, None) => unreachable!("CDC input is checked above"),
+            (_, target) => (
+                Current::Service(Box::new(cloud.get_service(&service.id).await?)),
+                target.expect("CDC and idle targets are built before any call"),
+            ),
         };
         let followup = followup::resolve(
             kind,
@@ -456,7 +468,7 @@ impl Engine {
             followup::cdc_scales_up(&current, &target),
         )
         .map_err(Rejection::FollowUp)?;
-        self.plan(PlanInput {
+        let prepared = self.plan(PlanInput {
             kind,
             service,
             current,
@@ -465,22 +477,48 @@ impl Engine {
             origin: sub.origin,
             followup,
             confirmed_by: None,
-        })
+        })?;
+        self.against_open(prepared).await
     }
 
-    /// The plan and supersession for a change whose target is known.
+    /// Look at what is in flight on the service, on every instance (the store's view): the
+    /// same change joins the operation already running it (nothing is sent again); one that
+    /// overlaps the settings of an open operation will supersede it, so it is sent even when
+    /// the API still reports the target as current.
+    async fn against_open(&self, mut p: Prepared) -> Result<Prepared, Rejection> {
+        let open = self
+            .inner
+            .store
+            .open_operations_on(&p.service.id)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = format!("{e:#}"), "could not read open operations");
+                Rejection::Unavailable
+            })?;
+        let settings = p.target.settings();
+        for op in open.iter().rev().filter(|op| op.superseded_by.is_none()) {
+            let same = serde_json::from_value::<scaling::Target>(op.target.clone())
+                .is_ok_and(|t| t == p.target);
+            if same {
+                return Err(Rejection::AlreadyInFlight {
+                    id: op.id,
+                    actor: op.actor.name.clone(),
+                });
+            }
+            if p.supersedes.is_none() && op.settings.overlaps(&settings) {
+                p.supersedes = Some(op.id);
+            }
+        }
+        Ok(p)
+    }
+
+    /// The plan for a change whose target is known; [`Engine::prepare`] adds supersession.
     pub(super) fn plan(&self, i: PlanInput) -> Result<Prepared, Rejection> {
         let policy = RiskPolicy {
             cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
             customer_facing: i.service.customer_facing,
         };
         let plan = scaling::plan(&i.current, &i.target, &policy);
-        let supersedes = self
-            .inner
-            .latest
-            .get(&(i.service.id.clone(), i.kind.resource()))
-            .map(|e| e.0)
-            .filter(|id| self.inner.in_flight.contains_key(id));
         Ok(Prepared {
             kind: i.kind,
             service: i.service,
@@ -489,7 +527,7 @@ impl Engine {
             plan,
             actor: i.actor,
             origin: i.origin,
-            supersedes,
+            supersedes: None,
             followup: i.followup,
             confirmed_by: i.confirmed_by,
             prepared_at: std::time::Instant::now(),
@@ -516,6 +554,7 @@ impl Engine {
                     target: serde_json::to_value(&prepared.target)?,
                     before: serde_json::to_value(&prepared.current)?,
                     followup: serde_json::to_value(&prepared.followup)?,
+                    settings: prepared.target.settings(),
                 })
                 .await?;
             store
@@ -560,6 +599,7 @@ impl Engine {
                 kind: prepared.kind,
                 service: prepared.service.clone(),
                 summary: prepared.plan.summary(),
+                plan: prepared.plan.clone(),
                 actor: prepared.actor.name.clone(),
                 started,
             },
@@ -620,7 +660,7 @@ impl Engine {
     }
 
     fn forget(&self, id: OperationId) {
-        self.inner.latest.retain(|_, (latest, _)| *latest != id);
+        self.inner.supersession.remove(&id);
         self.inner.in_flight.remove(&id);
         self.inner.tasks.remove(&id);
         self.inner
@@ -762,7 +802,7 @@ impl Engine {
         }
         self.inner.tasks.clear();
         self.inner.in_flight.clear();
-        self.inner.latest.clear();
+        self.inner.supersession.clear();
         self.inner.settled.notify_waiters();
     }
 
@@ -796,6 +836,9 @@ impl Engine {
                 .await
             {
                 Ok(true) => {}
+                // Settled between listing the tasks and renewing: its task is ending by itself.
+                Ok(false) if !self.inner.in_flight.contains_key(&id) => {}
+                Ok(false) if self.is_settled(id).await => {}
                 Ok(false) => {
                     tracing::warn!(operation = %id, "lease lost to another instance; stopping here");
                     if let Some((_, task)) = self.inner.tasks.remove(&id) {
@@ -900,8 +943,47 @@ impl Engine {
                 thread: r.thread,
                 applied_at: r.applied_at,
                 created_at: r.created_at,
+                unanswered: r.unanswered_at.is_some(),
             },
         ))
+    }
+
+    async fn is_settled(&self, id: OperationId) -> bool {
+        matches!(self.inner.store.operation(id).await, Ok(Some(r)) if r.settled_at.is_some())
+    }
+
+    /// Tell operation `id`, if it runs here, that `by` (asked by `actor`) took over from it.
+    pub(super) fn tell_superseded(&self, id: OperationId, by: OperationId, actor: &str) {
+        if let Some(tx) = self.inner.supersession.get(&id) {
+            tx.send_replace(Some((by, actor.to_owned())));
+        }
+    }
+
+    /// Operations not settled yet on `service_id`, on any instance, oldest first.
+    pub async fn open_operations_on(&self, service_id: &str) -> anyhow::Result<Vec<InFlight>> {
+        let records = self.inner.store.open_operations_on(service_id).await?;
+        Ok(records
+            .into_iter()
+            .filter(|r| r.superseded_by.is_none())
+            .filter_map(|r| {
+                let current: Current = serde_json::from_value(r.before).ok()?;
+                let target: scaling::Target = serde_json::from_value(r.target).ok()?;
+                let policy = RiskPolicy {
+                    cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
+                    customer_facing: r.service.customer_facing,
+                };
+                let plan = scaling::plan(&current, &target, &policy);
+                Some(InFlight {
+                    id: r.id,
+                    kind: r.kind,
+                    summary: plan.summary(),
+                    plan,
+                    service: r.service,
+                    actor: r.actor.name,
+                    started: instant_of(r.created_at),
+                })
+            })
+            .collect())
     }
 
     /// Post the final notices of operations that settled just before a process stopped.

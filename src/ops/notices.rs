@@ -270,3 +270,48 @@ pub fn answered(loc: Locale) -> String {
 pub fn check_failed(loc: Locale, message: &str) -> String {
     t!(loc, "check-failed", message = message)
 }
+
+/// Escalation instead of an automatic scale-down: some pipes need a person's look first.
+pub fn attention_no_auto(loc: Locale, role: Option<&str>, pipes: &[(String, String)]) -> String {
+    let items: Vec<String> = pipes
+        .iter()
+        .map(|(name, state)| {
+            t!(
+                loc,
+                "pipe-loading",
+                name = name.as_str(),
+                state = state.as_str()
+            )
+        })
+        .collect();
+    format!(
+        "{}{}",
+        mention(role),
+        t!(
+            loc,
+            "attention-no-auto",
+            pipes = crate::i18n::join(loc, &items)
+        )
+    )
+}
+
+/// What a reminder post says once its buttons are gone, by why they went.
+pub fn reminder_closed(loc: Locale, closing: Closing) -> String {
+    match closing {
+        Closing::Answered => t!(loc, "reminder-answered"),
+        Closing::Replaced => t!(loc, "reminder-replaced"),
+        Closing::Automatic => t!(loc, "reminder-automatic"),
+    }
+}
+
+/// Why a reminder post lost its buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Somebody answered it.
+    Answered,
+    /// A newer post (a repeat or an escalation) took its place.
+    Replaced,
+    /// The bot settled it on its own: automatic scale-down or revert, a resync, or the
+    /// service was back already. Nobody answered, so it must not say so.
+    Automatic,
+}

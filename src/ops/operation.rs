@@ -5,7 +5,7 @@
 //! resumed watch keeps its deadline), and the outcome together with the notice still to post
 //! (an outbox: exactly one caller takes it, so the final message is posted once).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,15 @@ pub struct Resume {
     pub thread: Option<ThreadRef>,
     pub applied_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// A PATCH went out whose answer never came.
+    pub unanswered: bool,
+}
+
+/// How the PATCH went: the API answered it, or nobody knows whether it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    Answered,
+    Unanswered,
 }
 
 /// The final words of an operation, kept in the store until posted.
@@ -84,43 +93,107 @@ impl Operation {
             self.say(&notices::resumed(self.lang(), from)).await;
         }
 
-        let (applied_at, mut superseded) = match (from, resume.as_ref().and_then(|r| r.applied_at))
-        {
+        let (tx, mut superseded) = watch::channel(None);
+        self.engine.inner().supersession.insert(self.id, tx);
+        let (applied_at, delivery) = match (from, resume.as_ref().and_then(|r| r.applied_at)) {
             (Phase::Watching, Some(at)) => {
-                let superseded = self.take_over(true).await;
+                if let Err(outcome) = self.take_over(true).await {
+                    return self.finish(outcome).await;
+                }
                 self.phase.send_replace(Phase::Watching);
-                (instant_of(at), superseded)
+                let unanswered = resume.as_ref().is_some_and(|r| r.unanswered);
+                let delivery = if unanswered {
+                    Delivery::Unanswered
+                } else {
+                    Delivery::Answered
+                };
+                (instant_of(at), delivery)
             }
             _ => {
                 if from <= Phase::AwaitingConfirmation {
                     let shown_at = resume.as_ref().map(|r| r.created_at);
-                    if let Err(outcome) = self.confirmation(shown_at).await {
+                    let asked = tokio::select! {
+                        biased;
+                        by = self.superseded_while_waiting(&mut superseded) => Err(self.superseded(by).await),
+                        asked = self.confirmation(shown_at) => asked,
+                    };
+                    if let Err(outcome) = asked {
                         return self.finish(outcome).await;
                     }
                 }
-                // Take over the resource before the PATCH: from here on, older operations stop.
-                let superseded = self.take_over(false).await;
+                // Take over the settings before the PATCH: from here on, older operations
+                // that set any of them stop.
+                if let Err(outcome) = self.take_over(from >= Phase::Applying).await {
+                    return self.finish(outcome).await;
+                }
                 match self.apply().await {
-                    Ok(at) => (at, superseded),
+                    Ok(applied) => applied,
                     Err(outcome) => return self.finish(outcome).await,
                 }
             }
         };
         let window = self.window_text();
-        let outcome = self.watch(applied_at, &mut superseded, &window).await;
+        let outcome = self
+            .watch(applied_at, delivery, &mut superseded, &window)
+            .await;
         self.finish(outcome).await
+    }
+
+    /// Whether the store says a newer operation took over (any instance may have decided it).
+    async fn superseded_in_store(&self) -> Option<(OperationId, String)> {
+        let store = self.engine.store();
+        let by = store.superseded_by(self.id).await.ok().flatten()?;
+        let actor = match store.operation(by).await {
+            Ok(Some(r)) => r.actor.name,
+            _ => String::new(),
+        };
+        Some((by, actor))
+    }
+
+    /// Resolves once a newer operation took over: told at once by this instance, or found in
+    /// the store (another instance) at the next check.
+    async fn superseded_while_waiting(
+        &self,
+        local: &mut watch::Receiver<Option<Supersession>>,
+    ) -> Supersession {
+        let every = self
+            .engine
+            .settings()
+            .poll_interval
+            .max(Duration::from_millis(100));
+        loop {
+            if let Some(by) = local.borrow_and_update().clone() {
+                return by;
+            }
+            if let Some(by) = self.superseded_in_store().await {
+                return by;
+            }
+            tokio::select! {
+                _ = local.changed() => {}
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+
+    /// Say that a newer operation took over, once, and end with that.
+    async fn superseded(&self, (by, actor): Supersession) -> Outcome {
+        self.say(&text::superseded(self.lang(), by, &actor)).await;
+        Outcome::Superseded { by }
     }
 
     /// Post the status message and open its thread, unless a previous run did.
     async fn open_messages(&mut self) {
         let store = self.engine.store().clone();
         if self.status.is_none() {
+            // A change that waits for a confirmation must not say it is being sent.
+            let stage = if self.p.confirmed_by.is_none() && self.p.plan.needs_confirmation() {
+                text::stage_confirm(self.lang())
+            } else {
+                text::stage_applying(self.lang())
+            };
             match self
                 .surface
-                .post_status(
-                    &self.p.origin,
-                    &text::status(self.id, &self.p, &text::stage_applying(self.lang())),
-                )
+                .post_status(&self.p.origin, &text::status(self.id, &self.p, &stage))
                 .await
             {
                 Ok(m) => {
@@ -229,54 +302,75 @@ impl Operation {
         }
     }
 
-    /// Become the newest operation on the resource: older ones stop watching and say why.
-    /// The receiver tells this one when a newer one takes over in turn.
-    async fn take_over(&self, quietly: bool) -> watch::Receiver<Option<Supersession>> {
-        let key = (self.p.service.id.clone(), self.p.kind.resource());
-        let inner = self.engine.inner();
-        let (tx, rx) = watch::channel(None);
-        // A resumed operation may find a newer one already running: then it is the one superseded.
-        let newer = inner
-            .latest
-            .get(&key)
-            .map(|e| e.0)
-            .filter(|latest| *latest > self.id);
-        if let Some(newer) = newer {
-            let _ = tx.send(Some((newer, self.p.actor.name.clone())));
-            return rx;
+    /// Take over the settings this change sets, in the store: older open operations that set
+    /// any of them are superseded (and told, if they run here); a newer one that started
+    /// already supersedes this one. Without the store nothing is sent: who owns the change
+    /// could not be recorded.
+    async fn take_over(&self, quietly: bool) -> Result<(), Outcome> {
+        let decided = match self.engine.store().take_over_settings(self.id).await {
+            Ok(decided) => decided,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "could not record the take-over");
+                return Err(Outcome::Failed {
+                    message: text::store_lost_before_send(self.lang()),
+                });
+            }
+        };
+        if let Some(newer) = decided.newer {
+            let actor = self
+                .superseded_in_store()
+                .await
+                .map(|(_, a)| a)
+                .unwrap_or_default();
+            return Err(self.superseded((newer, actor)).await);
         }
-        let older = inner.latest.insert(key, (self.id, tx));
-        if let Some((older, older_tx)) = older {
-            if older != self.id {
-                let _ = older_tx.send(Some((self.id, self.p.actor.name.clone())));
-                if !quietly && inner.in_flight.contains_key(&older) {
-                    self.say(&text::supersedes(self.lang(), older)).await;
-                }
+        for older in decided.superseded {
+            self.engine
+                .tell_superseded(older, self.id, &self.p.actor.name);
+            if !quietly {
+                self.say(&text::supersedes(self.lang(), older)).await;
             }
         }
-        rx
+        Ok(())
     }
 
     /// Send the change. The PATCH sets absolute values, so sending it again after a restart
     /// in the middle of this step is harmless.
-    async fn apply(&self) -> Result<Instant, Outcome> {
+    async fn apply(&self) -> Result<(Instant, Delivery), Outcome> {
         self.set_phase(Phase::Applying).await;
-        let cloud = self.engine.cloud().clone();
-        let applied = match &self.p.target {
-            Target::Cdc(t) => cloud
-                .patch_cdc_scaling(&self.p.service.id, *t)
-                .await
-                .map(|a| a.request_id),
-            Target::Service(patch) => cloud
-                .patch_replica_scaling(&self.p.service.id, patch)
-                .await
-                .map(|a| a.request_id),
-        };
+        let sent_at = Instant::now();
         let system = notices::system_actor();
-        let request_id = match applied {
+        let request_id = match self.send_patch().await {
             Ok(r) => r,
+            Err(e) if e.may_have_arrived() => {
+                // Not a failure: the change may be in place. Watch, and let GET decide.
+                tracing::warn!(error = ?e, "no answer to the PATCH; watching what the API reports");
+                self.audit(AuditAction::ApiCall, &system, Some(e.user_message()))
+                    .await;
+                if let Err(e) = self
+                    .engine
+                    .store()
+                    .set_unanswered(self.id, Utc::now())
+                    .await
+                {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "could not record the unanswered change"
+                    );
+                }
+                let window = self.window_text();
+                self.stage(&text::stage_watching(self.lang(), &window))
+                    .await;
+                self.say(&text::unanswered(
+                    self.lang(),
+                    &e.user_message_in(self.lang()),
+                ))
+                .await;
+                self.phase.send_replace(Phase::Watching);
+                return Ok((sent_at, Delivery::Unanswered));
+            }
             Err(e) => {
-                tracing::warn!(error = ?e, "PATCH failed");
+                tracing::warn!(error = ?e, "PATCH refused");
                 self.audit(AuditAction::ApiCall, &system, Some(e.user_message()))
                     .await;
                 return Err(Outcome::Failed {
@@ -314,7 +408,58 @@ impl Operation {
             .await;
         // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
         self.phase.send_replace(Phase::Watching);
-        Ok(applied_at)
+        Ok((applied_at, Delivery::Answered))
+    }
+
+    /// The PATCH itself, returning the API's `requestId`. Absolute values: safe to repeat.
+    async fn send_patch(&self) -> Result<Option<String>, crate::cloud::CloudError> {
+        let cloud = self.engine.cloud();
+        match &self.p.target {
+            Target::Cdc(t) => cloud
+                .patch_cdc_scaling(&self.p.service.id, *t)
+                .await
+                .map(|a| a.request_id),
+            Target::Service(patch) => cloud
+                .patch_replica_scaling(&self.p.service.id, patch)
+                .await
+                .map(|a| a.request_id),
+        }
+    }
+
+    /// After an unanswered PATCH, once the API answers reads again: send the change once more
+    /// (it sets absolute values). Returns whether the API answered this time.
+    async fn resend(&self) -> Delivery {
+        match self.send_patch().await {
+            Ok(request_id) => {
+                let mut entry = self.engine.audit_entry(
+                    self.id,
+                    &self.p,
+                    self.thread.as_ref(),
+                    &notices::system_actor(),
+                    AuditAction::ApiCall,
+                );
+                entry.after = serde_json::to_value(&self.p.target).ok();
+                entry.request_id = request_id.clone();
+                self.engine.record(entry).await;
+                if let Err(e) = self
+                    .engine
+                    .store()
+                    .set_applied(self.id, request_id.as_deref(), Utc::now())
+                    .await
+                {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "could not record the accepted change"
+                    );
+                }
+                self.say(&text::unanswered_resent(self.lang())).await;
+                Delivery::Answered
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e, "the change sent again got no answer either");
+                Delivery::Unanswered
+            }
+        }
     }
 
     fn window_text(&self) -> String {
@@ -329,9 +474,11 @@ impl Operation {
     async fn watch(
         &self,
         applied_at: Instant,
+        mut delivery: Delivery,
         superseded: &mut watch::Receiver<Option<Supersession>>,
         window: &str,
     ) -> Outcome {
+        let mut resent = false;
         let s = &self.engine.inner().settings;
         let mut rx = self
             .engine
@@ -362,10 +509,19 @@ impl Operation {
                     }
                     match obs.result {
                         Ok(current) => {
+                            // The store has the last word: a superseded operation never
+                            // confirms, whichever instance superseded it.
+                            if let Some(by) = self.superseded_in_store().await {
+                                return self.superseded(by).await;
+                            }
                             if scaling::matches_target(&self.p.target, &current) {
                                 return Outcome::Confirmed { took: applied_at.elapsed(), seen: current };
                             }
                             last_seen = Some(current);
+                            if delivery == Delivery::Unanswered && !resent {
+                                resent = true;
+                                delivery = self.resend().await;
+                            }
                         }
                         Err(e) if e.permanent => return Outcome::Failed { message: e.message },
                         Err(e) => {
@@ -376,19 +532,19 @@ impl Operation {
                         }
                     }
                 }
-                _ = superseded.changed() => {
-                    let by = superseded.borrow().clone();
-                    if let Some((by, actor)) = by {
-                        self.say(&text::superseded(self.lang(), by, &actor)).await;
-                        return Outcome::Superseded { by };
-                    }
+                by = self.superseded_while_waiting(superseded) => {
+                    return self.superseded(by).await;
                 }
                 _ = tokio::time::sleep_until(expected_end), if !progress_said => {
                     progress_said = true;
                     self.say(&text::progress(self.lang(), applied_at.elapsed(), window, s.watch_deadline)).await;
                 }
                 _ = tokio::time::sleep_until(deadline) => {
-                    return Outcome::TimedOut { waited: applied_at.elapsed(), last_seen };
+                    let waited = applied_at.elapsed();
+                    return match delivery {
+                        Delivery::Answered => Outcome::TimedOut { waited, last_seen },
+                        Delivery::Unanswered => Outcome::Unknown { waited, last_seen },
+                    };
                 }
             }
         }

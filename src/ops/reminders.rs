@@ -17,6 +17,7 @@ use super::{
     engine::{Engine, PlanInput},
     followup::{self, FollowUp},
     notices,
+    notices::Closing,
     request::{CommandKind, OperationId, Prepared, Rejection},
     surface::{Actor, ButtonStyle, MessageRef, NoticeButton, ReminderPost, ThreadRef},
     text,
@@ -292,6 +293,7 @@ impl Engine {
             (ReminderKind::AfterSnapshot, 0) => match self
                 .loading_pipes(&self.inner().background_cloud, &ctx.op)
                 .await
+                .map(|c| (c.loading, c.finished))
             {
                 Err(e) => {
                     if !p.trouble_said {
@@ -327,7 +329,8 @@ impl Engine {
                         r.level = 1;
                         r.due_at = after(oncall.answer_within);
                     } else {
-                        self.close(&mut r, &p, ReminderState::Done, loc).await;
+                        self.close(&mut r, &p, ReminderState::Done, loc, Closing::Automatic)
+                            .await;
                         self.say_in(
                             ctx.thread.as_ref(),
                             &notices::already_back(loc, &notices::describe_target(loc, &p.restore)),
@@ -352,7 +355,35 @@ impl Engine {
                         .loading_pipes(&self.inner().background_cloud, &ctx.op)
                         .await
                     {
-                        Ok((loading, _)) if loading.is_empty() => {
+                        // A failed or degraded pipe is a person's call: no automatic
+                        // scale-down; say why and escalate instead.
+                        Ok(check) if check.loading.is_empty() && !check.attention.is_empty() => {
+                            let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
+                            let text = notices::attention_no_auto(
+                                loc,
+                                esc_role.as_deref(),
+                                &check.attention,
+                            );
+                            self.post_with_roles(
+                                &mut r,
+                                &mut p,
+                                &ctx,
+                                text,
+                                esc_role.into_iter().collect(),
+                            )
+                            .await?;
+                            self.audit_reminder(
+                                &ctx,
+                                &notices::system_actor(),
+                                AuditAction::Escalated,
+                                Some("no automatic scale-down: a pipe needs attention".into()),
+                            )
+                            .await;
+                            r.state = ReminderState::Escalated;
+                            r.level = level.saturating_add(1);
+                            r.due_at = after(oncall.answer_within);
+                        }
+                        Ok(PipeCheck { loading, .. }) if loading.is_empty() => {
                             let system = notices::system_actor();
                             match self.restore(&ctx, &p, &system).await {
                                 Ok(Some(op)) => {
@@ -378,17 +409,18 @@ impl Engine {
                                 Some("automatic scale-down after escalation".into()),
                             )
                             .await;
-                            self.close(&mut r, &p, ReminderState::Done, loc).await;
+                            self.close(&mut r, &p, ReminderState::Done, loc, Closing::Automatic)
+                                .await;
                             return Ok(());
                         }
-                        Ok((loading, _)) => {
+                        Ok(PipeCheck { loading, .. }) => {
                             // A resync started: back to watching the pipes.
                             self.say_in(
                                 ctx.thread.as_ref(),
                                 &notices::still_loading(loc, &loading),
                             )
                             .await;
-                            self.close_post(&mut p, loc).await;
+                            self.close_post(&mut p, loc, Closing::Automatic).await;
                             r.level = 0;
                             r.state = ReminderState::Pending;
                             r.due_at = after(oncall.snapshot_check_interval);
@@ -479,7 +511,8 @@ impl Engine {
                 }
                 self.audit_reminder(&ctx, &system, AuditAction::Reverted, None)
                     .await;
-                self.close(&mut r, &p, ReminderState::Done, loc).await;
+                self.close(&mut r, &p, ReminderState::Done, loc, Closing::Automatic)
+                    .await;
                 return Ok(());
             }
         }
@@ -493,7 +526,7 @@ impl Engine {
         let finished = self
             .loading_pipes(cloud, &ctx.op)
             .await
-            .map(|(_, f)| f)
+            .map(|c| c.finished)
             .unwrap_or_default();
         let current = cloud
             .get_cdc_scaling(&ctx.op.service.id)
@@ -547,7 +580,7 @@ impl Engine {
             .as_ref()
             .context("the operation has no thread to remind in")?;
         let loc = ctx.op.origin.lang();
-        self.close_post(p, loc).await;
+        self.close_post(p, loc, Closing::Replaced).await;
         let b = |answer, id: &str, style| button(r.id, answer, &t!(loc, id), style);
         let buttons = match r.kind {
             ReminderKind::AfterSnapshot => vec![
@@ -610,14 +643,15 @@ impl Engine {
     }
 
     /// Take the buttons off the last post, if any.
-    async fn close_post(&self, p: &mut Payload, loc: Locale) {
+    async fn close_post(&self, p: &mut Payload, loc: Locale, closing: Closing) {
         let (Some(post), Some(surface)) = (p.post.take(), self.inner().background.get()) else {
             return;
         };
         // Keep what the reminder said; only the buttons go.
+        let end = notices::reminder_closed(loc, closing);
         let text = match p.post_text.take() {
-            Some(said) => format!("{said}\n{}", notices::answered(loc)),
-            None => notices::answered(loc),
+            Some(said) => format!("{said}\n{end}"),
+            None => end,
         };
         if let Err(e) = surface.edit_status(&post, &text).await {
             tracing::warn!(error = %e, "could not close the previous reminder");
@@ -625,9 +659,16 @@ impl Engine {
     }
 
     /// Finish a reminder in `state` and take the buttons away.
-    async fn close(&self, r: &mut Reminder, p: &Payload, state: ReminderState, loc: Locale) {
+    async fn close(
+        &self,
+        r: &mut Reminder,
+        p: &Payload,
+        state: ReminderState,
+        loc: Locale,
+        closing: Closing,
+    ) {
         let mut p = p.clone();
-        self.close_post(&mut p, loc).await;
+        self.close_post(&mut p, loc, closing).await;
         r.state = state;
         r.payload = serde_json::to_value(&p).unwrap_or(serde_json::Value::Null);
         if let Err(e) = self.store().update_reminder(r).await {
@@ -635,30 +676,34 @@ impl Engine {
         }
     }
 
-    /// DB ClickPipes still loading, and the ones that are not, as (name, state).
+    /// DB ClickPipes still loading, and the ones that are not, as (name, state), with the
+    /// finished ones a human should look at before anything scales down automatically.
     /// `cloud` is the background client for periodic checks, the plain one for a click.
     async fn loading_pipes(
         &self,
         cloud: &CloudClient,
         op: &OperationRecord,
-    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), crate::cloud::CloudError> {
+    ) -> Result<PipeCheck, crate::cloud::CloudError> {
         let pipes = cloud.list_clickpipes(&op.service.id).await?;
-        let (loading, finished): (Vec<_>, Vec<_>) = pipes
-            .into_iter()
-            .filter(|p| p.is_db_pipe())
-            .map(|p| {
-                let loading = p.state.as_ref().is_some_and(|s| s.is_loading());
-                let state = p
-                    .state
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| "unknown".into());
-                (loading, (p.name, state))
-            })
-            .partition(|(loading, _)| *loading);
-        Ok((
-            loading.into_iter().map(|(_, p)| p).collect(),
-            finished.into_iter().map(|(_, p)| p).collect(),
-        ))
+        let mut check = PipeCheck::default();
+        for p in pipes.into_iter().filter(|p| p.is_db_pipe()) {
+            let loading = p.state.as_ref().is_some_and(|s| s.is_loading());
+            let attention = p.state.as_ref().map_or(true, |s| s.needs_attention());
+            let state = p
+                .state
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "unknown".into());
+            let entry = (p.name, state);
+            if loading {
+                check.loading.push(entry);
+            } else {
+                if attention {
+                    check.attention.push(entry.clone());
+                }
+                check.finished.push(entry);
+            }
+        }
+        Ok(check)
     }
 
     /// The current configuration as text while it still differs from what the reminder would
@@ -822,14 +867,20 @@ impl Engine {
                     .to_owned();
                 self.audit_reminder(&ctx, actor, AuditAction::Kept, Some(reason.clone()))
                     .await;
-                self.close(&mut r, &p, ReminderState::Kept, thread_loc)
-                    .await;
+                self.close(
+                    &mut r,
+                    &p,
+                    ReminderState::Kept,
+                    thread_loc,
+                    Closing::Answered,
+                )
+                .await;
                 let (line, reply) = said(&|l| notices::kept(l, &actor.name, &reason));
                 self.say_in(ctx.thread.as_ref(), &line).await;
                 return Ok(reply);
             }
             (Answer::Snooze(span), ReminderKind::AfterSnapshot) => {
-                self.close_post(&mut p, thread_loc).await;
+                self.close_post(&mut p, thread_loc, Closing::Answered).await;
                 r.state = ReminderState::Snoozed;
                 r.level = 0;
                 r.due_at = after(*span);
@@ -843,7 +894,7 @@ impl Engine {
                 said(&|l| notices::snoozed(l, &actor.name, *span))
             }
             (Answer::Extend, ReminderKind::TimedRevert) => {
-                self.close_post(&mut p, thread_loc).await;
+                self.close_post(&mut p, thread_loc, Closing::Answered).await;
                 let until = p.until.unwrap_or_else(Utc::now) + chrono::Duration::hours(1);
                 p.until = Some(until);
                 let warn = chrono::Duration::from_std(self.config().oncall.timed_revert_warning)
@@ -856,12 +907,12 @@ impl Engine {
             }
             (Answer::Restore, kind) => {
                 if kind == ReminderKind::AfterSnapshot {
-                    let (loading, _) = self
+                    let PipeCheck { loading, .. } = self
                         .loading_pipes(self.cloud(), &ctx.op)
                         .await
                         .map_err(|e| e.user_message_in(loc))?;
                     if !loading.is_empty() {
-                        self.close_post(&mut p, thread_loc).await;
+                        self.close_post(&mut p, thread_loc, Closing::Answered).await;
                         r.state = ReminderState::Pending;
                         r.level = 0;
                         r.due_at = after(self.config().oncall.snapshot_check_interval);
@@ -886,8 +937,14 @@ impl Engine {
                     AuditAction::Acknowledged
                 };
                 self.audit_reminder(&ctx, actor, action, None).await;
-                self.close(&mut r, &p, ReminderState::Done, thread_loc)
-                    .await;
+                self.close(
+                    &mut r,
+                    &p,
+                    ReminderState::Done,
+                    thread_loc,
+                    Closing::Answered,
+                )
+                .await;
                 self.say_in(ctx.thread.as_ref(), &line).await;
                 return Ok(reply);
             }
@@ -935,4 +992,15 @@ mod tests {
         assert_eq!(Answer::parse_button_id("clickscale:r:x:restore"), None);
         assert_eq!(Answer::parse_button_id("clickscale:r:1:explode"), None);
     }
+}
+
+/// The DB ClickPipes of a service, as a scale-down sees them.
+#[derive(Debug, Default)]
+struct PipeCheck {
+    /// Still loading (Provisioning, Setup, Snapshot, Resync): capacity must stay.
+    loading: Vec<(String, String)>,
+    /// Not loading, but failed, degraded or in a state we do not know: a person decides.
+    attention: Vec<(String, String)>,
+    /// Every pipe not loading (including those needing attention).
+    finished: Vec<(String, String)>,
 }

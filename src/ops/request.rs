@@ -34,7 +34,8 @@ impl CommandKind {
         }
     }
 
-    /// Which API resource the command changes; operations on one resource supersede each other.
+    /// Which API resource the command reads and changes (what a poll stream reads).
+    /// Supersession is decided by the settings a change sets, not by the resource.
     pub fn resource(self) -> Resource {
         match self {
             Self::CdcScale => Resource::Cdc,
@@ -158,6 +159,10 @@ pub enum Rejection {
     FollowUp(FollowUpError),
     #[error("The bot could not record this request (its database is unavailable), so nothing was sent. Try again in a minute.")]
     Unavailable,
+    /// The same change is in flight already (on any instance): the request joins it and
+    /// nothing is sent again.
+    #[error("{}", self.user_message(Locale::EnUs))]
+    AlreadyInFlight { id: OperationId, actor: String },
 }
 
 impl Rejection {
@@ -184,6 +189,12 @@ impl Rejection {
             Self::Api(e) => e.user_message_in(loc),
             Self::FollowUp(e) => e.user_message(loc),
             Self::Unavailable => t!(loc, "store-unavailable"),
+            Self::AlreadyInFlight { id, actor } => t!(
+                loc,
+                "already-in-flight",
+                id = id.to_string(),
+                actor = actor.as_str()
+            ),
         }
     }
 }

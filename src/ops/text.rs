@@ -178,6 +178,7 @@ pub fn stage_outcome(loc: Locale, outcome: &Outcome) -> String {
         Outcome::NoOp => t!(loc, "outcome-noop"),
         Outcome::TimedOut { .. } => t!(loc, "outcome-timed-out"),
         Outcome::Failed { .. } => t!(loc, "outcome-failed"),
+        Outcome::Unknown { .. } => t!(loc, "outcome-unknown"),
         Outcome::Superseded { by } => t!(loc, "outcome-superseded", by = by.to_string()),
         Outcome::Cancelled { by: Some(a) } => {
             t!(loc, "outcome-cancelled", actor = a.name.as_str())
@@ -279,6 +280,37 @@ pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> Stri
             )
         }
         Outcome::Failed { message } => t!(loc, "detail-failed", message = message.as_str()),
+        Outcome::Unknown { waited, last_seen } => t!(
+            loc,
+            "detail-unknown",
+            waited = duration(*waited),
+            seen = last_seen
+                .as_ref()
+                .map(|c| describe(loc, kind, c))
+                .unwrap_or_else(|| t!(loc, "detail-nothing-seen")),
+            place = check_place(loc, kind)
+        ),
         other => stage_outcome(loc, other),
     }
+}
+
+/// Where in the Cloud console a person can see the setting themselves.
+fn check_place(loc: Locale, kind: CommandKind) -> String {
+    match kind {
+        CommandKind::CdcScale => t!(loc, "detail-check-cdc"),
+        _ => t!(loc, "detail-check-service"),
+    }
+}
+
+/// The PATCH went out and no answer came back: say so, without calling it a failure.
+pub fn unanswered(loc: Locale, error: &str) -> String {
+    t!(loc, "unanswered", error = error)
+}
+
+pub fn unanswered_resent(loc: Locale) -> String {
+    t!(loc, "unanswered-resent")
+}
+
+pub fn store_lost_before_send(loc: Locale) -> String {
+    t!(loc, "store-lost-before-send")
 }

@@ -29,7 +29,7 @@ pub struct Observation {
 #[derive(Debug, Clone)]
 pub struct PollError {
     pub message: String,
-    /// 401/403/404: polling again will not help.
+    /// [`crate::cloud::CloudError::is_permanent`]: polling again will not help.
     pub permanent: bool,
 }
 
@@ -120,7 +120,7 @@ async fn poll_loop(inner: Arc<PollersInner>, key: Key) {
                 .map(|s| Current::Service(Box::new(s))),
         }
         .map_err(|e| PollError {
-            permanent: matches!(e.status(), Some(401 | 403 | 404)),
+            permanent: e.is_permanent(),
             message: e.user_message(),
         });
         if let Some(stream) = inner.streams.get(&key) {

@@ -10,6 +10,7 @@
 //! - [`idle_patch`]: automatic idling on/off and its timeout.
 //! - [`plan`]: what changes, field by field, and the [`Risk`]s a [`RiskPolicy`] may want
 //!   confirmed; [`matches_target`] tells the watcher when the API reports the target.
+//! - [`Settings`]: which API settings a change sets, so that only overlapping changes supersede.
 //! - [`parse_duration`]: `30m`, `4h`, `1h30m`, `2d` for time-boxed requests.
 //!
 //! The numbers below are the API's (spec 2026-07-31, see the Cloud API notes §6) unless stated.
@@ -18,13 +19,16 @@ mod error;
 mod limits;
 mod plan;
 mod rules;
+mod settings;
 
 pub use error::{Bound, DurationProblem, FixedMemory, Origin, RuleError};
 pub use limits::{Limits, LimitsError};
 pub use plan::{matches_target, plan, Change, Current, Field, Plan, Risk, RiskPolicy, Target};
 pub use rules::{
-    cdc_target, idle_patch, parse_duration, replica_patch, IdleInput, ReplicaInput, ServiceKind,
+    cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, IdleInput,
+    ReplicaInput, ServiceKind,
 };
+pub use settings::{Setting, Settings};
 
 /// The API's CDC limit: `replicaCpuMillicores` 1000..=32000 (the docs still say 24 cores).
 pub const CDC_CORES_SPEC_MAX: u32 = 32;

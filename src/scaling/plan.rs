@@ -478,9 +478,12 @@ pub fn matches_target(target: &Target, observed: &Current) -> bool {
 }
 
 fn service_matches(p: &ReplicaScalingPatch, s: &Service) -> bool {
+    // An idle service reports its configuration like a running one: what counts is whether
+    // the fields show the target, not whether the service is awake to serve it. Only turning
+    // idling off waits for the service to run again.
     let state_ok = match &s.state {
         None | Some(ServiceState::Running) => true,
-        Some(ServiceState::Idle) => p.idle_scaling == Some(true),
+        Some(ServiceState::Idle) => p.idle_scaling != Some(false),
         Some(_) => false,
     };
     if !state_ok {

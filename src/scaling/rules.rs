@@ -141,6 +141,50 @@ pub fn replica_patch(
     Ok(patch)
 }
 
+/// The part of [`replica_patch`]'s checks that needs no service: nothing given, a count
+/// outside 1..=max, a memory bound off the grid, or min above max when both are given. The
+/// engine runs it before its first API call, so such input costs none.
+pub fn replica_precheck(input: &ReplicaInput, limits: &Limits) -> Result<(), RuleError> {
+    if *input == ReplicaInput::default() {
+        return Err(RuleError::NothingGiven {
+            replicas_max: limits.replicas_max(),
+            memory_max: limits.memory_max_gb(),
+        });
+    }
+    if let Some(count) = input.count {
+        let max = limits.replicas_max();
+        if !u32::try_from(count).is_ok_and(|n| (1..=max).contains(&n)) {
+            return Err(RuleError::Replicas {
+                got: count,
+                min: 1,
+                max,
+                primary: false,
+            });
+        }
+    }
+    let check_given = |bound, v| check_memory(bound, v, Origin::Given, limits);
+    let min = input
+        .min_memory_gb
+        .map(|v| check_given(Bound::Min, v))
+        .transpose()?;
+    let max = input
+        .max_memory_gb
+        .map(|v| check_given(Bound::Max, v))
+        .transpose()?;
+    if let (Some(min), Some(max)) = (min, max) {
+        if min > max {
+            return Err(RuleError::MemoryOrder {
+                min,
+                max,
+                min_origin: Origin::Given,
+                max_origin: Origin::Given,
+                limit: limits.memory_max_gb(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The validated memory pair, or `None` when no bound was given.
 fn memory_pair(
     input: &ReplicaInput,

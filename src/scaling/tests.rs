@@ -782,15 +782,15 @@ fn service_matches_when_configured_and_in_force_values_agree() {
     assert!(matches_target(&t, &seen(lagging)));
 
     // Not running yet.
-    for state in [
-        ServiceState::Provisioning,
-        ServiceState::Idle,
-        ServiceState::Stopped,
-    ] {
+    for state in [ServiceState::Provisioning, ServiceState::Stopped] {
         let mut s = done.clone();
         s.state = Some(state);
         assert!(!matches_target(&t, &seen(s)));
     }
+    // Idle reports its configuration: the change is in place.
+    let mut idle = done.clone();
+    idle.state = Some(ServiceState::Idle);
+    assert!(matches_target(&t, &seen(idle)));
     // A field the API does not report cannot confirm.
     let mut missing = done;
     missing.num_replicas = None;

@@ -42,7 +42,7 @@ mod reminders;
 
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use lease::{same_instance, Lease, Leased};
-pub use operations::{NewOperation, OperationRecord};
+pub use operations::{NewOperation, OperationRecord, TakeOver};
 pub use reminders::{NewReminder, Reminder, ReminderId, ReminderKind, ReminderState};
 
 /// Used when neither `--database-url` nor `CLICKSCALE_DATABASE_URL` is given.

@@ -7,8 +7,9 @@ use serde_json::Value;
 use sqlx::types::Json;
 
 use super::{expect_one, lease::Lease, now, Store};
-use crate::ops::{
-    Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef,
+use crate::{
+    ops::{Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef},
+    scaling::Settings,
 };
 
 /// What is known of an operation when it is launched.
@@ -26,6 +27,8 @@ pub struct NewOperation {
     pub before: Value,
     /// What to do once the change is confirmed (`ops::FollowUp` as JSON).
     pub followup: Value,
+    /// The settings the target sets: what decides supersession.
+    pub settings: Settings,
 }
 
 /// An operation as stored.
@@ -58,6 +61,12 @@ pub struct OperationRecord {
     pub lease: Option<Lease>,
     /// The final notice, settled but not yet posted.
     pub notice: Option<Value>,
+    /// The settings the target sets.
+    pub settings: Settings,
+    /// The newer operation on overlapping settings that took over, once one did.
+    pub superseded_by: Option<OperationId>,
+    /// When a PATCH was sent whose answer never came: its outcome is unknown until a GET tells.
+    pub unanswered_at: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -86,6 +95,9 @@ struct OperationRow {
     lease_owner: Option<String>,
     lease_until: Option<DateTime<Utc>>,
     notice: Option<Json<Value>>,
+    fields: Option<String>,
+    superseded_by: Option<i64>,
+    unanswered_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<OperationRow> for OperationRecord {
@@ -127,6 +139,17 @@ impl TryFrom<OperationRow> for OperationRecord {
             settled_at: r.settled_at,
             lease: Lease::from_columns(r.lease_owner, r.lease_until),
             notice: r.notice.map(|j| j.0),
+            settings: r
+                .fields
+                .as_deref()
+                .map(Settings::from_stored)
+                .unwrap_or_default(),
+            superseded_by: r
+                .superseded_by
+                .map(|v| u64::try_from(v).map(OperationId))
+                .transpose()
+                .context("negative superseding operation id")?,
+            unanswered_at: r.unanswered_at,
         })
     }
 }
@@ -174,8 +197,8 @@ impl Store {
     /// Record a launched operation, in phase [`Phase::Starting`].
     pub async fn insert_operation(&self, op: &NewOperation) -> anyhow::Result<()> {
         let sql = "INSERT INTO operations (id, kind, service_id, service_name, customer_facing, \
-                   actor, origin, target, before_value, followup, phase, created_at, updated_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+                   actor, origin, target, before_value, followup, phase, created_at, updated_at, \
+                   fields) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)";
         let (id, at) = (key(op.id)?, now());
         on_db!(self, p => sqlx::query(sql)
             .bind(id)
@@ -190,6 +213,7 @@ impl Store {
             .bind(Json(&op.followup))
             .bind(phase_name(Phase::Starting))
             .bind(at)
+            .bind(op.settings.to_stored())
             .execute(p)
             .await
             .map(|_| ()))
@@ -249,7 +273,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let sql = "UPDATE operations SET request_id = $2, applied_at = $3, phase = $4, \
-                   updated_at = $5 WHERE id = $1 AND settled_at IS NULL";
+                   updated_at = $5, unanswered_at = NULL WHERE id = $1 AND settled_at IS NULL";
         let k = key(id)?;
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(k)
@@ -401,4 +425,109 @@ impl Store {
         .context("reading recent operations")?;
         records(rows)
     }
+
+    /// A PATCH was sent at `at` and its answer never came: watch from then on, and remember
+    /// that the outcome is unknown until a GET shows the target.
+    pub async fn set_unanswered(&self, id: OperationId, at: DateTime<Utc>) -> anyhow::Result<()> {
+        let sql =
+            "UPDATE operations SET applied_at = COALESCE(applied_at, $2), unanswered_at = $2, \
+                   phase = $3, updated_at = $4 WHERE id = $1 AND settled_at IS NULL";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(super::stamp(at))
+            .bind(phase_name(Phase::Watching))
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        expect_one(
+            rows,
+            format_args!("operation {id} is unknown or already settled"),
+        )
+    }
+
+    /// Unsettled operations on one service, oldest first: what supersession, joining and
+    /// `/scaling-status` look at, whichever instance runs them.
+    pub async fn open_operations_on(
+        &self,
+        service_id: &str,
+    ) -> anyhow::Result<Vec<OperationRecord>> {
+        let sql =
+            "SELECT * FROM operations WHERE settled_at IS NULL AND service_id = $1 ORDER BY id";
+        let rows: Vec<OperationRecord> = records(
+            on_db!(self, p => sqlx::query_as(sql)
+            .bind(service_id)
+            .fetch_all(p)
+            .await)
+            .context("reading open operations")?,
+        )?;
+        Ok(rows)
+    }
+
+    /// Operation `id` takes over the settings it sets on its service: every older unsettled
+    /// operation there whose settings overlap is marked superseded by it, and if a newer
+    /// overlapping one exists already, `id` itself is marked superseded by that one. Each
+    /// instance does this after its row is written, so whichever order two launches
+    /// interleave in, the newest wins and every instance reads the same answer.
+    pub async fn take_over_settings(&self, id: OperationId) -> anyhow::Result<TakeOver> {
+        let own = self
+            .operation(id)
+            .await?
+            .with_context(|| format!("operation {id} is unknown"))?;
+        let mut out = TakeOver::default();
+        for other in self.open_operations_on(&own.service.id).await? {
+            if other.id == id || !other.settings.overlaps(&own.settings) {
+                continue;
+            }
+            if other.id < id {
+                if other.superseded_by.is_none() && self.mark_superseded(other.id, id).await? {
+                    out.superseded.push(other.id);
+                }
+            } else {
+                out.newer = Some(other.id);
+            }
+        }
+        if let Some(newer) = out.newer {
+            self.mark_superseded(id, newer).await?;
+        }
+        Ok(out)
+    }
+
+    async fn mark_superseded(&self, id: OperationId, by: OperationId) -> anyhow::Result<bool> {
+        let sql = "UPDATE operations SET superseded_by = $2, updated_at = $3 \
+                   WHERE id = $1 AND settled_at IS NULL AND superseded_by IS NULL";
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(key(id)?)
+            .bind(key(by)?)
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))
+        .with_context(|| format!("marking operation {id} superseded"))?;
+        Ok(rows == 1)
+    }
+
+    /// The newer operation that took over from `id`, if one did.
+    pub async fn superseded_by(&self, id: OperationId) -> anyhow::Result<Option<OperationId>> {
+        let sql = "SELECT superseded_by FROM operations WHERE id = $1";
+        let v: Option<Option<i64>> = on_db!(self, p => sqlx::query_scalar(sql)
+            .bind(key(id)?)
+            .fetch_optional(p)
+            .await)
+        .with_context(|| format!("reading operation {id}"))?;
+        v.flatten()
+            .map(|v| u64::try_from(v).map(OperationId))
+            .transpose()
+            .context("negative operation id")
+    }
+}
+
+/// What [`Store::take_over_settings`] decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TakeOver {
+    /// Older operations this one superseded just now.
+    pub superseded: Vec<OperationId>,
+    /// A newer overlapping operation that had started already: this one is superseded by it.
+    pub newer: Option<OperationId>,
 }

@@ -9,4 +9,5 @@ pub mod cloud;
 pub mod console;
 pub mod db;
 pub mod discord;
+pub mod proxy;
 pub mod recorder;

@@ -465,3 +465,24 @@ async fn overlapping_change_on_another_instance_supersedes_postgres() {
         overlapping_change_on_another_instance_supersedes(db).await;
     }
 }
+
+/// Defect 11: a clean exit of the real binary logs no store errors (the background rounds
+/// used to run against the closed pool: "could not read unposted notices … closed pool"), and
+/// a single instance never claims to have lost a lease to another.
+#[test]
+fn a_clean_exit_logs_no_store_errors_and_no_lost_lease() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = support::console::database_in(dir.path());
+    let script =
+        "/cdc-scale service:ingest-cdc cores:3\n/idle service:analytics-staging enabled:false\n";
+    let run = support::console::console_on(&db, script, &[], "info");
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    for bad in ["closed pool", "could not", "lease lost", "ERROR"] {
+        assert!(
+            !run.stderr.contains(bad),
+            "`{bad}` in the log:\n{}",
+            run.stderr
+        );
+    }
+    assert!(run.stderr.contains("operation settled"), "{}", run.stderr);
+}

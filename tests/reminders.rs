@@ -408,6 +408,71 @@ async fn unanswered_reminders_are_repeated_then_escalated_then_scaled_down_when_
         })
         .await;
     assert_eq!(w.cdc().await, CdcScaling::from_cores(2));
+    // Nobody answered: no post may claim somebody did.
+    let text = w.surface.text();
+    assert!(!text.contains("✔ answered"), "{text}");
+    assert!(
+        text.contains("↪ superseded by a newer post below"),
+        "{text}"
+    );
+    assert!(
+        text.contains("⚙ settled automatically (nobody answered)"),
+        "{text}"
+    );
+}
+
+/// Issue 9, defect 8: with a pipe Failed, no automatic scale-down: the thread says why and
+/// the escalation role is asked to decide; capacity stays where it is.
+#[tokio::test]
+async fn a_failed_pipe_stops_the_automatic_scale_down_and_escalates_instead() {
+    let w = world(|c| {
+        c.oncall.answer_within = Duration::from_millis(300);
+        c.oncall.escalation_role = Some("role-leads".into());
+        c.oncall.auto_scale_down_after = Some(Duration::from_millis(300));
+    })
+    .await;
+    w.run("ingest-cdc", cdc(8), RevertInput::default()).await;
+    w.reminder_posted(1).await;
+    w.sim
+        .world()
+        .lock()
+        .await
+        .force_pipe_state(ids::PIPE_ORDERS, Some(PipeState::Failed));
+    w.surface
+        .wait_for("the refusal to scale down automatically", WAIT, |r| {
+            r.reminders()
+                .iter()
+                .any(|(_, p)| p.text.contains("Not scaling down automatically"))
+        })
+        .await;
+    let posts = w.surface.reminders();
+    let refusal = posts
+        .iter()
+        .find(|(_, p)| p.text.contains("Not scaling down automatically"))
+        .unwrap();
+    assert!(
+        refusal.1.text.contains("`pg_orders` is in Failed"),
+        "{}",
+        refusal.1.text
+    );
+    assert_eq!(refusal.1.mention_roles, ["role-leads"]);
+    // Later rounds neither scale down nor repeat the refusal: the reminder waits for a
+    // person. Polled for a while, each check bounded by WAIT as a whole.
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    while tokio::time::Instant::now() < until {
+        assert_eq!(w.cdc().await, CdcScaling::from_cores(8));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = w.surface.text();
+    assert!(!text.contains("automatically, as"), "{text}");
+    assert!(!text.contains("scaling back to"), "{text}");
+    let refusals = w
+        .surface
+        .reminders()
+        .iter()
+        .filter(|(_, p)| p.text.contains("Not scaling down automatically"))
+        .count();
+    assert_eq!(refusals, 1, "{text}");
 }
 
 #[tokio::test]

@@ -59,6 +59,7 @@ store_tests!(
     due_reminders_come_in_due_order,
     an_interaction_is_claimed_once,
     audit_filters_by_time_and_service,
+    supersession_is_by_overlapping_settings_whichever_order_launches_interleave,
 );
 
 fn t0() -> DateTime<Utc> {
@@ -708,4 +709,77 @@ async fn a_restarted_instance_takes_its_leases_back_at_once(db: &TestDb) {
         "bot-10/aaaa"
     ));
     assert!(!clickscale::store::same_instance("bot-1", "bot-10"));
+}
+
+/// Supersession is decided in the store by the settings each operation sets: only overlapping
+/// ones supersede, the newest wins whichever instance writes first, and a settled operation is
+/// never marked.
+async fn supersession_is_by_overlapping_settings_whichever_order_launches_interleave(db: &TestDb) {
+    let (a, b) = (db.open().await, db.open().await);
+    let with = |id, settings: &[Setting]| NewOperation {
+        settings: settings.iter().copied().collect(),
+        ..new_op(id, "staging")
+    };
+    // #1 sets the replica count, #2 idling: disjoint, neither supersedes.
+    let one = a.next_operation_id().await.unwrap();
+    a.insert_operation(&with(one, &[Setting::NumReplicas]))
+        .await
+        .unwrap();
+    let two = b.next_operation_id().await.unwrap();
+    b.insert_operation(&with(two, &[Setting::IdleScaling]))
+        .await
+        .unwrap();
+    assert_eq!(b.take_over_settings(two).await.unwrap(), Default::default());
+    assert_eq!(a.take_over_settings(one).await.unwrap(), Default::default());
+    // #3 and #4 both set the count and are written before either takes over; the older one
+    // (#3) takes over last, on the other instance, and still loses to #4.
+    let three = a.next_operation_id().await.unwrap();
+    let four = b.next_operation_id().await.unwrap();
+    a.insert_operation(&with(
+        three,
+        &[Setting::NumReplicas, Setting::MaxReplicaMemory],
+    ))
+    .await
+    .unwrap();
+    b.insert_operation(&with(four, &[Setting::NumReplicas]))
+        .await
+        .unwrap();
+    let by_four = b.take_over_settings(four).await.unwrap();
+    assert_eq!(by_four.superseded, vec![one, three]);
+    assert_eq!(by_four.newer, None);
+    let by_three = a.take_over_settings(three).await.unwrap();
+    assert_eq!(by_three.newer, Some(four), "the newer one wins");
+    assert!(by_three.superseded.is_empty(), "#1 was superseded already");
+    for (id, by) in [
+        (one, Some(four)),
+        (two, None),
+        (three, Some(four)),
+        (four, None),
+    ] {
+        assert_eq!(a.superseded_by(id).await.unwrap(), by, "{id}");
+    }
+    // Open operations are what every instance sees.
+    let open: Vec<OperationId> = b
+        .open_operations_on("svc-staging")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(open, vec![one, two, three, four]);
+    // A settled operation is never marked superseded afterwards.
+    a.settle_operation(two, "confirmed", None, None)
+        .await
+        .unwrap();
+    let five = a.next_operation_id().await.unwrap();
+    a.insert_operation(&with(five, &[Setting::IdleScaling]))
+        .await
+        .unwrap();
+    assert!(a
+        .take_over_settings(five)
+        .await
+        .unwrap()
+        .superseded
+        .is_empty());
+    assert_eq!(a.superseded_by(two).await.unwrap(), None);
 }

@@ -741,14 +741,22 @@ impl Engine {
                 }
                 let Some(inner) = weak.upgrade() else { return };
                 let engine = Engine { inner };
-                engine.keep_leases().await;
-                engine.adopt_unsettled().await;
-                engine.post_unposted_notices().await;
-                // Interaction ids only matter while Discord could still deliver them again.
-                if Instant::now() >= next_prune {
-                    next_prune = Instant::now() + PRUNE_EVERY;
-                    let day_ago = Utc::now() - chrono::Duration::days(1);
-                    let _ = engine.inner.store.prune_interactions(day_ago).await;
+                let round = async {
+                    engine.keep_leases().await;
+                    engine.adopt_unsettled().await;
+                    engine.post_unposted_notices().await;
+                    // Interaction ids only matter while Discord could still deliver them again.
+                    if Instant::now() >= next_prune {
+                        next_prune = Instant::now() + PRUNE_EVERY;
+                        let day_ago = Utc::now() - chrono::Duration::days(1);
+                        let _ = engine.inner.store.prune_interactions(day_ago).await;
+                    }
+                };
+                // A clean stop ends the round at once instead of running it against a store
+                // that is being closed (which logged "closed pool" errors on every exit).
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    () = round => {}
                 }
             }
         });

@@ -104,6 +104,9 @@ struct Payload {
     /// A failed check was said in the thread already (said once, not every interval).
     #[serde(default)]
     trouble_said: bool,
+    /// Pipes needing attention stopped an automatic scale-down, and the thread was told.
+    #[serde(default)]
+    attention_said: bool,
 }
 
 fn payload(r: &Reminder) -> anyhow::Result<Payload> {
@@ -168,6 +171,7 @@ pub(super) async fn schedule(
         post_text: None,
         posted_at: None,
         trouble_said: false,
+        attention_said: false,
     };
     store
         .insert_reminder(&NewReminder {
@@ -198,7 +202,12 @@ pub(super) fn spawn_loop(engine: &Engine) {
             let Some(engine) = Engine::from_weak(&weak) else {
                 return;
             };
-            engine.run_due_reminders().await;
+            // A stop ends the round where it is (the reminder's lease and state are in the
+            // store, as after a crash) rather than run it against a closing store.
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                () = engine.run_due_reminders() => {}
+            }
         }
     });
 }
@@ -357,7 +366,16 @@ impl Engine {
                     {
                         // A failed or degraded pipe is a person's call: no automatic
                         // scale-down; say why and escalate instead.
+                        Ok(check)
+                            if check.loading.is_empty()
+                                && !check.attention.is_empty()
+                                && p.attention_said =>
+                        {
+                            // Said and escalated already: wait for a person, quietly.
+                            r.due_at = after(oncall.answer_within);
+                        }
                         Ok(check) if check.loading.is_empty() && !check.attention.is_empty() => {
+                            p.attention_said = true;
                             let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
                             let text = notices::attention_no_auto(
                                 loc,

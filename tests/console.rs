@@ -329,3 +329,61 @@ fn history_in_the_console_and_the_audit_export_agree() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--since takes a duration"));
 }
+
+/// Issue 9 defect 2: message and thread ids restarted at 1 on every run, so the second run's
+/// first operation got the thread id of the first run's, and the resumed reminder's follow-ups
+/// were printed under the wrong operation.
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_stay_unique_across_runs_and_resumed_follow_ups_name_their_operation() {
+    use clickscale::sim::{self, Fixture, SimConfig};
+    use support::console::Live;
+    // 100x: the snapshots end within 3 s, CDC converges in 0.2 s.
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            time_scale: 100.0,
+            cdc_converge_after: std::time::Duration::from_secs(20),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+
+    let mut first = Live::start(&sim.base_url(), &db, &[]);
+    first.send("/cdc-scale service:ingest-cdc cores:8");
+    first.send("Confirm");
+    first.wait_for("[Scale down now]");
+    first.kill();
+
+    let mut second = Live::start(&sim.base_url(), &db, &[]);
+    second.send("/replicas service:analytics-staging count:3");
+    second.wait_for("✅");
+    second.send("Scale down now");
+    second.wait_for("asked to scale back to 2 cores / 8 GB");
+    let (code, text) = second.finish();
+    assert_eq!(code, 0, "{text}");
+    let answered = text
+        .lines()
+        .find(|l| l.contains("asked to scale back"))
+        .unwrap();
+    assert!(
+        answered.starts_with("  └ cdc-scale ingest-cdc #1:"),
+        "the resumed reminder's follow-up is under its own operation:\n{text}"
+    );
+    assert!(
+        !text.contains("└ console/"),
+        "no thread is named by its id:\n{text}"
+    );
+
+    let store = clickscale::store::Store::connect(&db).await.unwrap();
+    let ops = store.recent_operations(None, 10).await.unwrap();
+    store.close().await;
+    assert!(ops.len() >= 2, "{ops:?}");
+    let statuses: std::collections::HashSet<_> = ops.iter().map(|o| o.status.clone()).collect();
+    let threads: std::collections::HashSet<_> = ops.iter().map(|o| o.thread.clone()).collect();
+    assert_eq!(statuses.len(), ops.len(), "status ids are unique: {ops:?}");
+    assert_eq!(threads.len(), ops.len(), "thread ids are unique: {ops:?}");
+}

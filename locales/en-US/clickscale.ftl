@@ -255,6 +255,7 @@ console-refused = refused: { $reason } Nothing was sent.
 console-refused-status = refused: { $reason }
 console-buttons = { $row }   (type a label or number)
 console-edited = edited
+console-earlier-message = { $n } of an earlier run
 console-no-buttons = No buttons are waiting, so `{ $choice }` does nothing. Buttons appear when a change needs a confirmation.
 console-no-such-button = has no button { $choice }: { $row }
 console-click-refused = (only you see this) { $reason } The buttons are still waiting.

@@ -254,6 +254,7 @@ console-refused = отказано: { $reason } Ничего не отправл
 console-refused-status = отказано: { $reason }
 console-buttons = { $row }   (введите надпись или номер кнопки)
 console-edited = изменено
+console-earlier-message = { $n } из прошлого запуска
 console-no-buttons = Нет кнопок, ожидающих нажатия, поэтому `{ $choice }` ничего не делает. Кнопки появляются, когда изменение нужно подтвердить.
 console-no-such-button = нет кнопки { $choice }: { $row }
 console-click-refused = (видно только вам) { $reason } Кнопки по-прежнему ждут.

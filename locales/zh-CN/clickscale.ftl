@@ -233,6 +233,7 @@ console-refused = 已拒绝：{ $reason }未发送任何内容。
 console-refused-status = 已拒绝：{ $reason }
 console-buttons = { $row }   （输入按钮文字或编号）
 console-edited = 已编辑
+console-earlier-message = 上次运行的 { $n }
 console-no-buttons = 没有等待中的按钮，因此 `{ $choice }` 不起作用。变更需要确认时才会出现按钮。
 console-no-such-button = 没有按钮 { $choice }：{ $row }
 console-click-refused = （仅你可见）{ $reason }按钮仍在等待。

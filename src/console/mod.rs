@@ -549,8 +549,8 @@ impl Session {
             }
             Press::NoSuchButton { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(
                         self.loc,
                         "console-no-such-button",
@@ -562,8 +562,8 @@ impl Session {
             }
             Press::Refused { message, reason } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(
                         self.loc,
                         "console-click-refused",
@@ -574,8 +574,8 @@ impl Session {
             }
             Press::Expired { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(self.loc, "console-click-expired")
                 ));
                 false

@@ -387,3 +387,41 @@ async fn ids_stay_unique_across_runs_and_resumed_follow_ups_name_their_operation
     assert_eq!(statuses.len(), ops.len(), "status ids are unique: {ops:?}");
     assert_eq!(threads.len(), ops.len(), "thread ids are unique: {ops:?}");
 }
+
+/// Issue 9 defect 6: `console --sim` took the configured (or default) database, so a second
+/// run resumed reminders about a world that had been reset. Now it keeps a store of its own.
+#[test]
+fn sim_keeps_a_store_of_its_own_that_starts_empty_with_the_world() {
+    use support::console::console_with;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.db");
+    let real_url = format!("sqlite://{}", real.display());
+    let script = "/replicas service:analytics-staging count:3 for:4h\n";
+    let env = [("CLICKSCALE_DATABASE_URL", real_url.as_str())];
+    let first = console_with(script, &["--settle-each"], &env, Some(dir.path()));
+    assert_eq!(first.code, 0, "{}\n{}", first.transcript, first.stderr);
+    assert!(
+        first
+            .transcript
+            .contains("1 reminder is still open; it ends with this run"),
+        "{}",
+        first.transcript
+    );
+    let second = console_with(script, &["--settle-each"], &env, Some(dir.path()));
+    assert_eq!(second.code, 0, "{}\n{}", second.transcript, second.stderr);
+    assert!(
+        second.transcript.contains("replicas analytics-staging #1:"),
+        "a fresh store numbers from #1 again:\n{}",
+        second.transcript
+    );
+    assert!(
+        !second.transcript.contains("↻"),
+        "nothing of the first run resumes:\n{}",
+        second.transcript
+    );
+    assert!(!real.exists(), "the configured database is never opened");
+    assert!(
+        !dir.path().join("clickscale.db").exists(),
+        "nor the default one"
+    );
+}

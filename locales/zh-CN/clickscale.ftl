@@ -350,6 +350,7 @@ action-extended = 延长
 action-reverted = 回退
 console-no-reminder = 没有等待此回应的提醒，因此不做任何操作。
 console-private = （仅你可见）{ $text }
+console-reminders-dropped = 还有 { $n } 个提醒未结束；它们随本次运行结束（--sim 的存储在内存中；要保留请指定 --database-url）。
 console-reminders-open = 还有 { $n } 个提醒未结束；下次 clickscale 使用此数据库运行时会继续。
 scaling-reminder-snapshot-watching = { $op } 的后续：初始加载完成后提醒缩容（下次检查在 { $due } 后）。
 scaling-reminder-snapshot-posted = { $op } 的后续：缩容提醒已发出，等待值班人员（下一步在 { $due } 后）。

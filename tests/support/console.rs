@@ -34,7 +34,21 @@ pub fn database_in(dir: &std::path::Path) -> String {
 
 /// [`console`] on a given database, logging at `log` (a `CLICKSCALE_LOG` filter).
 pub fn console_on(database: &str, script: &str, extra: &[&str], log: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+    let mut args = vec!["--database-url", database];
+    args.extend_from_slice(extra);
+    console_with(script, &args, &[("CLICKSCALE_LOG", log)], None)
+}
+
+/// `clickscale console --sim --user alice` with `args`, the environment `env` (no config,
+/// locale or database from the caller's environment) in `cwd`, and `script` on stdin.
+pub fn console_with(
+    script: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    cwd: Option<&std::path::Path>,
+) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+    command
         .args([
             "console",
             "--sim",
@@ -43,16 +57,19 @@ pub fn console_on(database: &str, script: &str, extra: &[&str], log: &str) -> Ru
             "--sim-time-scale",
             TIME_SCALE,
         ])
-        .args(extra)
-        .env("CLICKSCALE_LOG", log)
-        .env("CLICKSCALE_DATABASE_URL", database)
+        .args(args)
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_DATABASE_URL")
         .env_remove("CLICKSCALE_CONFIG")
         .env_remove("CLICKSCALE_LOCALE")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start clickscale");
+        .stderr(Stdio::piped());
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().expect("start clickscale");
     child
         .stdin
         .take()

@@ -425,3 +425,46 @@ fn sim_keeps_a_store_of_its_own_that_starts_empty_with_the_world() {
         "nor the default one"
     );
 }
+
+/// Issue 9 defect 10: a `reason:` holding ESC[2J cleared the screen of whoever read the console
+/// or `clickscale audit`'s table. Control characters are shown as escapes everywhere.
+#[test]
+fn control_characters_in_values_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let run = console_on(
+        &db,
+        "/cdc-scale service:ingest-cdc cores:4 revert:never reason:\"\u{1b}[2Jwiped\u{7}\u{9b}0K\"\n/scaling-history service:ingest-cdc\n/replicas service:\u{1b}]0;owned\u{7} count:3\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.transcript, run.stderr);
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    assert!(!raw(&run.transcript), "{:?}", run.transcript);
+    assert!(
+        run.transcript
+            .contains("revert:never: \\u{1b}[2Jwiped\\u{7}\\u{9b}0K"),
+        "the reason is shown, escaped:\n{}",
+        run.transcript
+    );
+    assert!(
+        run.transcript.contains("\\u{1b}]0;owned\\u{7}"),
+        "{}",
+        run.transcript
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["audit", "--since", "1h", "--database-url", &db])
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!raw(&table), "{table:?}");
+    assert!(table.contains("\\u{1b}[2Jwiped"), "{table}");
+}

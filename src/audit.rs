@@ -5,7 +5,10 @@ use std::{io::Write as _, process::ExitCode};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 
-use crate::store::{AuditRecord, DatabaseArgs};
+use crate::{
+    console::output::terminal_safe,
+    store::{AuditRecord, DatabaseArgs},
+};
 
 /// Most entries one export returns.
 const LIMIT: u32 = 100_000;
@@ -74,14 +77,16 @@ fn table(entries: &[AuditRecord]) -> String {
             .or_else(|| e.detail.clone())
             .unwrap_or_default()
             .replace('\n', " ");
+        // Reasons, names and API details are untrusted: never raw to whoever reads the table.
+        let safe = |s: &str| terminal_safe(s).into_owned();
         out.push_str(&format!(
             "\n{}  {:<12}  {:<9}  {:<19}  {:<19}  {}",
             e.at.format("%Y-%m-%d %H:%M:%S"),
             e.action.as_str(),
             e.operation.map(|o| o.to_string()).unwrap_or_default(),
-            e.service_name.clone().unwrap_or_default(),
-            e.actor_name,
-            detail
+            safe(e.service_name.as_deref().unwrap_or_default()),
+            safe(&e.actor_name),
+            safe(&detail)
         ));
     }
     out

@@ -329,3 +329,142 @@ fn history_in_the_console_and_the_audit_export_agree() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--since takes a duration"));
 }
+
+/// Issue 9 defect 2: message and thread ids restarted at 1 on every run, so the second run's
+/// first operation got the thread id of the first run's, and the resumed reminder's follow-ups
+/// were printed under the wrong operation.
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_stay_unique_across_runs_and_resumed_follow_ups_name_their_operation() {
+    use clickscale::sim::{self, Fixture, SimConfig};
+    use support::console::Live;
+    // 100x: the snapshots end within 3 s, CDC converges in 0.2 s.
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            time_scale: 100.0,
+            cdc_converge_after: std::time::Duration::from_secs(20),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+
+    let mut first = Live::start(&sim.base_url(), &db, &[]);
+    first.send("/cdc-scale service:ingest-cdc cores:8");
+    first.send("Confirm");
+    first.wait_for("[Scale down now]");
+    first.kill();
+
+    let mut second = Live::start(&sim.base_url(), &db, &[]);
+    second.send("/replicas service:analytics-staging count:3");
+    second.wait_for("✅");
+    second.send("Scale down now");
+    second.wait_for("asked to scale back to 2 cores / 8 GB");
+    let (code, text) = second.finish();
+    assert_eq!(code, 0, "{text}");
+    let answered = text
+        .lines()
+        .find(|l| l.contains("asked to scale back"))
+        .unwrap();
+    assert!(
+        answered.starts_with("  └ cdc-scale ingest-cdc #1:"),
+        "the resumed reminder's follow-up is under its own operation:\n{text}"
+    );
+    assert!(
+        !text.contains("└ console/"),
+        "no thread is named by its id:\n{text}"
+    );
+
+    let store = clickscale::store::Store::connect(&db).await.unwrap();
+    let ops = store.recent_operations(None, 10).await.unwrap();
+    store.close().await;
+    assert!(ops.len() >= 2, "{ops:?}");
+    let statuses: std::collections::HashSet<_> = ops.iter().map(|o| o.status.clone()).collect();
+    let threads: std::collections::HashSet<_> = ops.iter().map(|o| o.thread.clone()).collect();
+    assert_eq!(statuses.len(), ops.len(), "status ids are unique: {ops:?}");
+    assert_eq!(threads.len(), ops.len(), "thread ids are unique: {ops:?}");
+}
+
+/// Issue 9 defect 6: `console --sim` took the configured (or default) database, so a second
+/// run resumed reminders about a world that had been reset. Now it keeps a store of its own.
+#[test]
+fn sim_keeps_a_store_of_its_own_that_starts_empty_with_the_world() {
+    use support::console::console_with;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.db");
+    let real_url = format!("sqlite://{}", real.display());
+    let script = "/replicas service:analytics-staging count:3 for:4h\n";
+    let env = [("CLICKSCALE_DATABASE_URL", real_url.as_str())];
+    let first = console_with(script, &["--settle-each"], &env, Some(dir.path()));
+    assert_eq!(first.code, 0, "{}\n{}", first.transcript, first.stderr);
+    assert!(
+        first
+            .transcript
+            .contains("1 reminder is still open; it ends with this run"),
+        "{}",
+        first.transcript
+    );
+    let second = console_with(script, &["--settle-each"], &env, Some(dir.path()));
+    assert_eq!(second.code, 0, "{}\n{}", second.transcript, second.stderr);
+    assert!(
+        second.transcript.contains("replicas analytics-staging #1:"),
+        "a fresh store numbers from #1 again:\n{}",
+        second.transcript
+    );
+    assert!(
+        !second.transcript.contains("↻"),
+        "nothing of the first run resumes:\n{}",
+        second.transcript
+    );
+    assert!(!real.exists(), "the configured database is never opened");
+    assert!(
+        !dir.path().join("clickscale.db").exists(),
+        "nor the default one"
+    );
+}
+
+/// Issue 9 defect 10: a `reason:` holding ESC[2J cleared the screen of whoever read the console
+/// or `clickscale audit`'s table. Control characters are shown as escapes everywhere.
+#[test]
+fn control_characters_in_values_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let run = console_on(
+        &db,
+        "/cdc-scale service:ingest-cdc cores:4 revert:never reason:\"\u{1b}[2Jwiped\u{7}\u{9b}0K\"\n/scaling-history service:ingest-cdc\n/replicas service:\u{1b}]0;owned\u{7} count:3\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.transcript, run.stderr);
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n');
+    assert!(!raw(&run.transcript), "{:?}", run.transcript);
+    assert!(
+        run.transcript
+            .contains("revert:never: \\u{1b}[2Jwiped\\u{7}\\u{9b}0K"),
+        "the reason is shown, escaped:\n{}",
+        run.transcript
+    );
+    assert!(
+        run.transcript.contains("\\u{1b}]0;owned\\u{7}"),
+        "{}",
+        run.transcript
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["audit", "--since", "1h", "--database-url", &db])
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_CONFIG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(!raw(&table), "{table:?}");
+    assert!(table.contains("\\u{1b}[2Jwiped"), "{table}");
+}

@@ -255,6 +255,7 @@ console-refused = refused: { $reason } Nothing was sent.
 console-refused-status = refused: { $reason }
 console-buttons = { $row }   (type a label or number)
 console-edited = edited
+console-earlier-message = { $n } of an earlier run
 console-no-buttons = No buttons are waiting, so `{ $choice }` does nothing. Buttons appear when a change needs a confirmation.
 console-no-such-button = has no button { $choice }: { $row }
 console-click-refused = (only you see this) { $reason } The buttons are still waiting.
@@ -386,6 +387,10 @@ action-extended = extended
 action-reverted = reverted
 console-no-reminder = No reminder is waiting for that answer, so it does nothing.
 console-private = (only you see this) { $text }
+console-reminders-dropped = { $n ->
+    [one] 1 reminder is still open; it ends with this run (--sim keeps its store in memory; give --database-url to keep it).
+   *[other] { $n } reminders are still open; they end with this run (--sim keeps its store in memory; give --database-url to keep them).
+}
 console-reminders-open = { $n ->
     [one] 1 reminder is still open; it carries on the next time clickscale runs on this database.
    *[other] { $n } reminders are still open; they carry on the next time clickscale runs on this database.

@@ -41,8 +41,11 @@ use crate::{
 /// `clickscale console` options.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConsoleArgs {
-    #[command(flatten)]
-    pub database: crate::store::DatabaseArgs,
+    /// Where operations, reminders and the audit log live: `sqlite://PATH` or `postgres://…`
+    /// [default: $CLICKSCALE_DATABASE_URL, else sqlite://clickscale.db; with --sim only this
+    /// flag counts, else a fresh in-memory store that ends with the run].
+    #[arg(long = "database-url", value_name = "URL")]
+    pub database_url: Option<String>,
     /// Run against the built-in ClickHouse Cloud API simulator instead of the configured API
     /// (no accounts or keys needed).
     #[arg(long)]
@@ -75,7 +78,43 @@ pub struct ConsoleArgs {
     pub http: Option<SocketAddr>,
 }
 
+/// Where the console keeps its state, and whether it outlives the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// A database that later runs (and other processes) see.
+    Persistent(String),
+    /// `--sim` without `--database-url`: the simulated world resets on every start, so its
+    /// operations and reminders must not meet a real store or a later run's world.
+    Ephemeral,
+}
+
+impl StoreChoice {
+    /// Shared cache under a unique name (sqlx), so every pool connection sees one database.
+    const EPHEMERAL_URL: &'static str = "sqlite::memory:";
+
+    fn url(&self) -> &str {
+        match self {
+            StoreChoice::Persistent(url) => url,
+            StoreChoice::Ephemeral => Self::EPHEMERAL_URL,
+        }
+    }
+}
+
 impl ConsoleArgs {
+    /// The store to open; `env_url` is `$CLICKSCALE_DATABASE_URL`, which configures the real
+    /// deployment and so never counts for `--sim`.
+    pub fn store_choice(&self, env_url: Option<String>) -> StoreChoice {
+        match (&self.database_url, self.sim) {
+            (Some(url), _) => StoreChoice::Persistent(url.clone()),
+            (None, true) => StoreChoice::Ephemeral,
+            (None, false) => StoreChoice::Persistent(
+                env_url
+                    .filter(|u| !u.trim().is_empty())
+                    .unwrap_or_else(|| crate::store::DEFAULT_URL.into()),
+            ),
+        }
+    }
+
     fn actor(&self) -> Actor {
         let name = self
             .user
@@ -116,7 +155,8 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     };
     let cloud = CloudClient::new(config.cloud_settings()?)
         .context("building the ClickHouse Cloud API client")?;
-    let store = args.database.connect().await?;
+    let store_choice = args.store_choice(std::env::var("CLICKSCALE_DATABASE_URL").ok());
+    let store = crate::store::Store::connect(store_choice.url()).await?;
     let engine = Engine::new(cloud, config, store.clone())?;
     let http = match args.http {
         Some(addr) => {
@@ -149,6 +189,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         invalid: 0,
         rejected: 0,
         interrupts: interrupts(),
+        ephemeral: store_choice == StoreChoice::Ephemeral,
     };
     let code = session.run(stdin_lines()).await;
     if let Some(server) = http {
@@ -351,6 +392,8 @@ struct Session {
     /// Requests the engine refused before sending anything (validation, policy, API errors).
     rejected: u64,
     interrupts: watch::Receiver<u32>,
+    /// The store ends with this run (`--sim` without `--database-url`).
+    ephemeral: bool,
 }
 
 /// Exit status when a second Ctrl-C leaves with operations in flight.
@@ -549,8 +592,8 @@ impl Session {
             }
             Press::NoSuchButton { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(
                         self.loc,
                         "console-no-such-button",
@@ -562,8 +605,8 @@ impl Session {
             }
             Press::Refused { message, reason } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(
                         self.loc,
                         "console-click-refused",
@@ -574,8 +617,8 @@ impl Session {
             }
             Press::Expired { message } => {
                 self.printer.block(&format!(
-                    "[msg {}] {}",
-                    message.message,
+                    "{} {}",
+                    self.surface.label(&message, None),
                     t!(self.loc, "console-click-expired")
                 ));
                 false
@@ -707,8 +750,12 @@ impl Session {
         // Reminders outlive the session: say so, so that nobody thinks they were dropped.
         if let Ok(open) = self.engine.open_reminders().await {
             if !open.is_empty() {
-                self.printer
-                    .block(&t!(self.loc, "console-reminders-open", n = open.len()));
+                let id = if self.ephemeral {
+                    "console-reminders-dropped"
+                } else {
+                    "console-reminders-open"
+                };
+                self.printer.block(&t!(self.loc, id, n = open.len()));
             }
         }
         if ok {
@@ -807,9 +854,7 @@ mod tests {
     #[test]
     fn actor_from_flags() {
         let args = ConsoleArgs {
-            database: crate::store::DatabaseArgs {
-                url: "sqlite::memory:".into(),
-            },
+            database_url: None,
             sim: true,
             user: Some(" alice ".into()),
             roles: vec!["ops".into(), " ".into(), "lead".into()],
@@ -821,5 +866,34 @@ mod tests {
         let a = args.actor();
         assert_eq!((a.id.as_str(), a.name.as_str()), ("alice", "alice"));
         assert_eq!(a.roles, ["ops", "lead"]);
+    }
+
+    #[test]
+    fn sim_never_takes_the_configured_store() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: ConsoleArgs,
+        }
+        let mut args = <Cli as clap::Parser>::try_parse_from(["console", "--sim"])
+            .unwrap()
+            .args;
+        let env = || Some("sqlite:///var/lib/clickscale/clickscale.db".to_owned());
+        assert_eq!(args.store_choice(env()), StoreChoice::Ephemeral);
+        args.sim = false;
+        assert_eq!(
+            args.store_choice(env()),
+            StoreChoice::Persistent("sqlite:///var/lib/clickscale/clickscale.db".into())
+        );
+        assert_eq!(
+            args.store_choice(None),
+            StoreChoice::Persistent(crate::store::DEFAULT_URL.into())
+        );
+        args.sim = true;
+        args.database_url = Some("sqlite://demo.db".into());
+        assert_eq!(
+            args.store_choice(env()),
+            StoreChoice::Persistent("sqlite://demo.db".into())
+        );
     }
 }

@@ -54,7 +54,8 @@ impl Printer {
             // Overwrite the prompt line on a terminal; elsewhere just start a fresh line.
             buf.push_str(if inner.ansi { "\r\x1b[K" } else { "\n" });
         }
-        buf.push_str(text);
+        // Everything shown may hold untrusted text (a reason, a service name, an API error).
+        buf.push_str(&terminal_safe(text));
         buf.push('\n');
         if let Some(p) = &prompt {
             buf.push_str(p);
@@ -76,6 +77,29 @@ impl Printer {
     pub fn prompt_answered(&self) {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).prompt = None;
     }
+}
+
+/// `text` with every control character a terminal would act on written out as an escape
+/// (`\u{1b}`), so untrusted text cannot clear the screen, move the cursor, retitle the window or
+/// hide what follows. Line breaks and tabs stay; bidirectional overrides are escaped too, since
+/// they make a line read differently from what it holds.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Chat markdown the engine writes, made plain for a terminal (`**bold**` loses its stars).
@@ -143,6 +167,20 @@ pub(crate) mod tests {
         p.prompt("> ");
         p.block("x");
         assert_eq!(buf.text(), "> \r\x1b[Kx\n> ");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(terminal_safe("a\tb\nc"), "a\tb\nc");
+        assert_eq!(
+            terminal_safe("x\u{1b}[2J\u{7}\r\u{9b}y\u{202e}z"),
+            "x\\u{1b}[2J\\u{7}\\u{d}\\u{9b}y\\u{202e}z"
+        );
+        let buf = Buffer::default();
+        let p = Printer::new(Box::new(buf.clone()), true);
+        p.prompt("> ");
+        p.block("why: \u{1b}[2J");
+        assert_eq!(buf.text(), "> \r\x1b[Kwhy: \\u{1b}[2J\n> ");
     }
 
     #[test]

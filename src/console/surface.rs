@@ -65,6 +65,10 @@ pub struct ConsoleSurface {
     printer: Printer,
     /// The language of the console's own labels and of refusals shown to the clicker.
     locale: Locale,
+    /// This run's random token, the first part of every message id: the store keeps the ids
+    /// for its whole life, and a counter alone would start at 1 again on the next run.
+    run: String,
+    /// This run's message counter, the part of the id shown to the user.
     next_message: AtomicU64,
     /// Thread id -> the name shown before each follow-up.
     threads: Mutex<HashMap<String, String>>,
@@ -84,20 +88,53 @@ impl std::fmt::Debug for Pending {
     }
 }
 
-fn label(message: &MessageRef) -> String {
-    format!("[msg {}]", message.message)
-}
+/// Between a thread's id and its name in a [`ThreadRef`] (message ids never contain it).
+const NAME_SEPARATOR: char = ' ';
 
 impl ConsoleSurface {
     pub fn new(printer: Printer, locale: Locale) -> Self {
         Self {
             printer,
             locale,
+            run: format!("{:016x}", rand::random::<u64>()),
             next_message: AtomicU64::new(1),
             threads: Mutex::new(HashMap::new()),
             pending: Mutex::new(Vec::new()),
             last_status: Mutex::new(None),
             changes: watch::channel(0).0,
+        }
+    }
+
+    /// A new message id: unique for the store's life, `<run>-<n>`.
+    fn new_message(&self) -> MessageRef {
+        let n = self.next_message.fetch_add(1, Ordering::Relaxed);
+        MessageRef {
+            channel: CHANNEL.into(),
+            message: format!("{}-{n}", self.run),
+        }
+    }
+
+    /// How a message is named on screen: its number in this run, or marked as an earlier run's.
+    pub fn message_name(&self, message: &MessageRef) -> String {
+        match message
+            .message
+            .strip_prefix(self.run.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+        {
+            Some(n) => n.to_owned(),
+            None => {
+                // `<run>-<n>` from an earlier run (or a bare number from before run tokens).
+                let n = message.message.rsplit('-').next().unwrap_or_default();
+                t!(self.locale, "console-earlier-message", n = plain(n))
+            }
+        }
+    }
+
+    /// `[msg 3]`, or `[msg 3 edited]` with `suffix`.
+    pub fn label(&self, message: &MessageRef, suffix: Option<&str>) -> String {
+        match suffix {
+            Some(s) => format!("[msg {} {s}]", self.message_name(message)),
+            None => format!("[msg {}]", self.message_name(message)),
         }
     }
 
@@ -176,29 +213,28 @@ impl ConsoleSurface {
 #[async_trait]
 impl ChatSurface for ConsoleSurface {
     async fn post_status(&self, _origin: &Origin, text: &str) -> anyhow::Result<MessageRef> {
-        let n = self.next_message.fetch_add(1, Ordering::Relaxed);
-        let message = MessageRef {
-            channel: CHANNEL.into(),
-            message: n.to_string(),
-        };
-        self.printer.block(&hanging(&label(&message), text));
+        let message = self.new_message();
+        self.printer
+            .block(&hanging(&self.label(&message, None), text));
         *Self::lock(&self.last_status) = Some(message.clone());
         Ok(message)
     }
 
     async fn edit_status(&self, message: &MessageRef, text: &str) -> anyhow::Result<()> {
-        let prefix = format!(
-            "[msg {} {}]",
-            message.message,
-            t!(self.locale, "console-edited")
-        );
+        let prefix = self.label(message, Some(&t!(self.locale, "console-edited")));
         self.printer.block(&hanging(&prefix, text));
         Ok(())
     }
 
     async fn open_thread(&self, message: &MessageRef, name: &str) -> anyhow::Result<ThreadRef> {
-        let thread = ThreadRef(format!("{}/{}", message.channel, message.message));
-        Self::lock(&self.threads).insert(thread.0.clone(), plain(name));
+        // The name goes into the id too: a later run that resumes this thread's follow-ups
+        // has no other way to know it.
+        let name = plain(name).replace(['\n', '\r'], " ");
+        let thread = ThreadRef(format!(
+            "{}/{}{NAME_SEPARATOR}{name}",
+            message.channel, message.message
+        ));
+        Self::lock(&self.threads).insert(thread.0.clone(), name);
         Ok(thread)
     }
 
@@ -206,7 +242,7 @@ impl ChatSurface for ConsoleSurface {
         let name = Self::lock(&self.threads)
             .get(&thread.0)
             .cloned()
-            .unwrap_or_else(|| thread.0.clone());
+            .unwrap_or_else(|| thread_name(thread));
         let prefix = format!("  └ {name}:");
         self.printer.block(&hanging(&prefix, text));
         Ok(())
@@ -225,7 +261,7 @@ impl ChatSurface for ConsoleSurface {
         // for them, and its echo must come after the row.
         self.printer.block(&format!(
             "{} {}",
-            label(message),
+            self.label(message, None),
             t!(
                 self.locale,
                 "console-buttons",
@@ -270,17 +306,13 @@ impl ChatSurface for ConsoleSurface {
         thread: &ThreadRef,
         post: &ReminderPost,
     ) -> anyhow::Result<MessageRef> {
-        let n = self.next_message.fetch_add(1, Ordering::Relaxed);
-        let message = MessageRef {
-            channel: CHANNEL.into(),
-            message: n.to_string(),
-        };
+        let message = self.new_message();
         // Role mentions read as @role here: `<@&oncall>` means nothing in a terminal.
         let mut text = post.text.clone();
         for role in &post.mention_roles {
             text = text.replace(&format!("<@&{role}>"), &format!("@{role}"));
         }
-        self.post_in_thread(thread, &format!("{} {text}", label(&message)))
+        self.post_in_thread(thread, &format!("{} {text}", self.label(&message, None)))
             .await?;
         let row = post
             .buttons
@@ -294,9 +326,18 @@ impl ChatSurface for ConsoleSurface {
             "   (type a label)"
         };
         self.printer
-            .block(&format!("{} {row}{how}", label(&message)));
+            .block(&format!("{} {row}{how}", self.label(&message, None)));
         self.bump();
         Ok(message)
+    }
+}
+
+/// The name of a thread this run did not open, from its id (`console/<message> <name>`);
+/// threads from before names were kept in the id are shown by their id.
+fn thread_name(thread: &ThreadRef) -> String {
+    match thread.0.split_once(NAME_SEPARATOR) {
+        Some((_, name)) if !name.trim().is_empty() => name.to_owned(),
+        _ => thread.0.clone(),
     }
 }
 
@@ -353,6 +394,25 @@ mod tests {
         assert_eq!(
             buf.text(),
             "[msg 1] /idle `x` #1: a\n        b\n  └ idle x #1: accepted\n[msg 1 edited] done\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_earlier_runs_messages_and_threads_are_named_as_such() {
+        let (earlier, _) = surface();
+        let m = earlier.post_status(&origin(), "one").await.unwrap();
+        let t = earlier.open_thread(&m, "idle x #1").await.unwrap();
+        let (s, buf) = surface();
+        let mine = s.post_status(&origin(), "two").await.unwrap();
+        assert_ne!(m, mine, "every run numbers its messages apart");
+        s.edit_status(&m, "done").await.unwrap();
+        s.post_in_thread(&t, "resumed").await.unwrap();
+        s.post_in_thread(&ThreadRef("console/7".into()), "legacy")
+            .await
+            .unwrap();
+        assert_eq!(
+            buf.text(),
+            "[msg 1] two\n[msg 1 of an earlier run edited] done\n  └ idle x #1: resumed\n  └ console/7: legacy\n"
         );
     }
 

@@ -34,7 +34,21 @@ pub fn database_in(dir: &std::path::Path) -> String {
 
 /// [`console`] on a given database, logging at `log` (a `CLICKSCALE_LOG` filter).
 pub fn console_on(database: &str, script: &str, extra: &[&str], log: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+    let mut args = vec!["--database-url", database];
+    args.extend_from_slice(extra);
+    console_with(script, &args, &[("CLICKSCALE_LOG", log)], None)
+}
+
+/// `clickscale console --sim --user alice` with `args`, the environment `env` (no config,
+/// locale or database from the caller's environment) in `cwd`, and `script` on stdin.
+pub fn console_with(
+    script: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    cwd: Option<&std::path::Path>,
+) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+    command
         .args([
             "console",
             "--sim",
@@ -43,16 +57,19 @@ pub fn console_on(database: &str, script: &str, extra: &[&str], log: &str) -> Ru
             "--sim-time-scale",
             TIME_SCALE,
         ])
-        .args(extra)
-        .env("CLICKSCALE_LOG", log)
-        .env("CLICKSCALE_DATABASE_URL", database)
+        .args(args)
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_DATABASE_URL")
         .env_remove("CLICKSCALE_CONFIG")
         .env_remove("CLICKSCALE_LOCALE")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start clickscale");
+        .stderr(Stdio::piped());
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let mut child = command.spawn().expect("start clickscale");
     child
         .stdin
         .take()
@@ -158,4 +175,114 @@ pub fn normalize(s: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// A `clickscale console` (not `--sim`) on a simulator that outlives it, fed line by line,
+/// its stdout collected as it comes: for restarts on one database.
+pub struct Live {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    out: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Live {
+    /// Start on the simulator at `api_url` with the database `db`, fast timings and an
+    /// on-call role, so reminders come within seconds.
+    pub fn start(api_url: &str, db: &str, extra: &[&str]) -> Live {
+        use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+            .args(["console", "--user", "ann"])
+            .args(extra)
+            .env_remove("CLICKSCALE_CONFIG")
+            .env_remove("CLICKSCALE_LOCALE")
+            .env("CLICKSCALE_LOG", "warn")
+            .env("CLICKSCALE_DATABASE_URL", db)
+            .env("CLICKHOUSE_API_URL", api_url)
+            .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
+            .env("CLICKHOUSE_KEY_ID", DEMO_ADMIN_KEY)
+            .env("CLICKHOUSE_KEY_SECRET", DEMO_SECRET)
+            .env("CLICKSCALE_CLOUD__RATE_LIMIT_REQUESTS", "1000")
+            .env("CLICKSCALE_TIMINGS__POLL_INTERVAL", "100ms")
+            .env("CLICKSCALE_TIMINGS__CDC_EXPECTED_MIN", "1s")
+            .env("CLICKSCALE_TIMINGS__CDC_EXPECTED_MAX", "20s")
+            .env("CLICKSCALE_TIMINGS__WATCH_DEADLINE", "40s")
+            .env("CLICKSCALE_ONCALL__ROLE", "oncall")
+            .env("CLICKSCALE_ONCALL__TICK", "100ms")
+            .env("CLICKSCALE_ONCALL__SNAPSHOT_CHECK_INTERVAL", "200ms")
+            .env("CLICKSCALE_ONCALL__ANSWER_WITHIN", "1h")
+            .env("CLICKSCALE_STORE__INSTANCE_ID", "console-test")
+            .env("CLICKSCALE_STORE__LEASE_TTL", "3s")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start clickscale");
+        let mut stdout = child.stdout.take().unwrap();
+        let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = out.clone();
+        thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Live {
+            stdin: child.stdin.take(),
+            child,
+            out,
+        }
+    }
+
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn text(&self) -> String {
+        self.out.lock().unwrap().clone()
+    }
+
+    /// Wait (at most [`RUN_LIMIT`]) until the output holds `needle`.
+    pub fn wait_for(&self, needle: &str) {
+        let started = Instant::now();
+        while !self.text().contains(needle) {
+            assert!(
+                started.elapsed() < RUN_LIMIT,
+                "no `{needle}` within {RUN_LIMIT:?}:\n{}",
+                self.text()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL: no cleanup of any kind; returns the transcript.
+    pub fn kill(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.text()
+    }
+
+    /// Close stdin and wait (at most [`RUN_LIMIT`]) for the exit; the code and the transcript.
+    pub fn finish(mut self) -> (i32, String) {
+        drop(self.stdin.take());
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread drain the pipe.
+                thread::sleep(Duration::from_millis(100));
+                return (status.code().unwrap_or(-1), self.text());
+            }
+            if started.elapsed() > RUN_LIMIT {
+                let _ = self.child.kill();
+                panic!("console did not exit:\n{}", self.text());
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
 }

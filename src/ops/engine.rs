@@ -30,7 +30,8 @@ use super::{
 use crate::{
     cloud::{CloudClient, CloudError},
     config::Config,
-    scaling::{self, Current, Limits, RiskPolicy},
+    i18n::Locale,
+    scaling::{self, Current, Limits, Plan, RiskPolicy},
     store::{AuditAction, AuditEntry, NewOperation, OperationRecord, Store},
 };
 
@@ -115,7 +116,8 @@ pub struct InFlight {
     pub id: OperationId,
     pub kind: CommandKind,
     pub service: ServiceRef,
-    pub summary: String,
+    /// Typed, so `/scaling-status` renders it in the reader's locale.
+    pub plan: Plan,
     pub actor: String,
     pub started: Instant,
 }
@@ -530,7 +532,9 @@ impl Engine {
         let mut entry =
             self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Requested);
         entry.after = serde_json::to_value(&prepared.target).ok();
-        entry.detail = Some(prepared.plan.summary());
+        // The audit log is for operators: English. /scaling-history renders the change again
+        // from `before` and `after` in the reader's locale.
+        entry.detail = Some(prepared.plan.summary(Locale::EnUs));
         self.record(entry).await;
         if let FollowUp::Never { reason } = &prepared.followup {
             let mut e = self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Kept);
@@ -559,7 +563,7 @@ impl Engine {
                 id,
                 kind: prepared.kind,
                 service: prepared.service.clone(),
-                summary: prepared.plan.summary(),
+                plan: prepared.plan.clone(),
                 actor: prepared.actor.name.clone(),
                 started,
             },

@@ -368,7 +368,11 @@ impl Engine {
                                 }
                                 Ok(None) => {}
                                 Err(e) => {
-                                    self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await
+                                    self.say_in(
+                                        ctx.thread.as_ref(),
+                                        &format!("❌ {}", e.user_message(loc)),
+                                    )
+                                    .await
                                 }
                             }
                             self.audit_reminder(
@@ -475,7 +479,10 @@ impl Engine {
                         )
                         .await
                     }
-                    Err(e) => self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await,
+                    Err(e) => {
+                        self.say_in(ctx.thread.as_ref(), &format!("❌ {}", e.user_message(loc)))
+                            .await
+                    }
                 }
                 self.audit_reminder(&ctx, &system, AuditAction::Reverted, None)
                     .await;
@@ -651,7 +658,7 @@ impl Engine {
                 let state = p
                     .state
                     .map(|s| s.to_string())
-                    .unwrap_or_else(|| "unknown".into());
+                    .unwrap_or_else(|| crate::t!(op.origin.lang(), "scaling-pipe-state-unknown"));
                 (loading, (p.name, state))
             })
             .partition(|(loading, _)| *loading);
@@ -837,7 +844,7 @@ impl Engine {
                     &ctx,
                     actor,
                     AuditAction::Snoozed,
-                    Some(text::duration(*span)),
+                    Some(text::duration(Locale::EnUs, *span)),
                 )
                 .await;
                 said(&|l| notices::snoozed(l, &actor.name, *span))

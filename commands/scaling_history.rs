@@ -1,9 +1,9 @@
 //! `/scaling-history [service]`: the newest audit entries (requests, confirmations, API calls,
 //! outcomes, reminders and their answers), as one private message.
 
-use std::fmt::Write as _;
+use std::{fmt::Write as _, time::Duration};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::{
     discord::{
@@ -11,8 +11,9 @@ use crate::{
         Context, Error,
     },
     i18n::Locale,
-    ops::Engine,
-    store::AuditRecord,
+    ops::{text, Engine},
+    scaling::{self, Current, RiskPolicy, Target},
+    store::{AuditAction, AuditRecord},
     t,
 };
 
@@ -64,6 +65,77 @@ pub async fn render(engine: &Engine, service: Option<&str>, loc: Locale) -> Resu
     Ok(out.trim_end().to_owned())
 }
 
+/// The entry's detail in `loc`. The stored `detail` is the audit log's English (it is written
+/// for operators, and rows written before now have nothing else); what the entry keeps typed
+/// (the values before and after, the outcome label, a snooze length, a deadline) is rendered
+/// again in the reader's language.
+fn detail_in(loc: Locale, r: &AuditRecord) -> Option<String> {
+    let e = &r.entry;
+    let stored = e.detail.as_deref();
+    let localized = match e.action {
+        AuditAction::Requested => requested_change(loc, r),
+        AuditAction::Outcome => stored.and_then(|label| outcome(loc, label)),
+        AuditAction::Snoozed => stored
+            .and_then(english_duration)
+            .map(|d| text::duration(loc, d)),
+        AuditAction::Extended => stored
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| {
+                t.with_timezone(&Utc)
+                    .format("%Y-%m-%d %H:%M UTC")
+                    .to_string()
+            }),
+        AuditAction::Acknowledged if stored == Some(AUTO_SCALE_DOWN) => {
+            Some(t!(loc, "history-auto-scale-down"))
+        }
+        _ => None,
+    };
+    localized.or_else(|| stored.map(str::to_owned))
+}
+
+/// The detail src/ops/reminders.rs writes for the automatic scale-down after an escalation.
+const AUTO_SCALE_DOWN: &str = "automatic scale-down after escalation";
+
+/// A request's change, made again from the values before and after.
+fn requested_change(loc: Locale, r: &AuditRecord) -> Option<String> {
+    let e = &r.entry;
+    let before: Current = serde_json::from_value(e.before.clone()?).ok()?;
+    let after: Target = serde_json::from_value(e.after.clone()?).ok()?;
+    let plan = scaling::plan(&before, &after, &RiskPolicy::default());
+    (!plan.is_noop()).then(|| plan.changes_text(loc))
+}
+
+/// An outcome label (`Outcome::label`) as a word.
+fn outcome(loc: Locale, label: &str) -> Option<String> {
+    let id = match label {
+        "confirmed" => "history-outcome-confirmed",
+        "noop" => "history-outcome-noop",
+        "timed_out" => "history-outcome-timed-out",
+        "failed" => "history-outcome-failed",
+        "superseded" => "history-outcome-superseded",
+        "cancelled" => "history-outcome-cancelled",
+        "expired" => "history-outcome-expired",
+        _ => return None,
+    };
+    Some(t!(loc, id))
+}
+
+/// `42s`, `4m 05s`, `1h 03m` as the audit log writes durations (`text::duration` in English).
+fn english_duration(text: &str) -> Option<Duration> {
+    let mut secs = 0u64;
+    for part in text.split_whitespace() {
+        let (n, unit) = part.split_at(part.find(|c: char| !c.is_ascii_digit())?);
+        let n: u64 = n.parse().ok()?;
+        secs += n * match unit {
+            "h" => 3600,
+            "m" => 60,
+            "s" => 1,
+            _ => return None,
+        };
+    }
+    Some(Duration::from_secs(secs))
+}
+
 fn line(loc: Locale, r: &AuditRecord) -> String {
     let e = &r.entry;
     let when = if Utc::now().date_naive() == e.at.date_naive() {
@@ -82,9 +154,7 @@ fn line(loc: Locale, r: &AuditRecord) -> String {
         .as_deref()
         .map(|r| t!(loc, "history-request", id = r))
         .unwrap_or_default();
-    let detail: String = e
-        .detail
-        .as_deref()
+    let detail: String = detail_in(loc, r)
         .map(|d| format!(": {}", d.replace('\n', " ")))
         .unwrap_or_default()
         .chars()

@@ -168,8 +168,8 @@ impl Report {
                     id = op.id.to_string(),
                     command = op.kind.name(),
                     actor = op.actor.as_str(),
-                    summary = op.summary.as_str(),
-                    ago = text::duration(op.started.elapsed())
+                    summary = op.plan.summary(loc),
+                    ago = text::duration(loc, op.started.elapsed())
                 ));
             }
         }
@@ -185,7 +185,7 @@ impl Report {
                 loc,
                 id,
                 op = r.operation.to_string(),
-                due = text::duration(due)
+                due = text::duration(loc, due)
             ));
         }
         out

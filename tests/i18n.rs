@@ -377,10 +377,32 @@ fn engine_texts_in_three_languages() {
         en,
         "Still waiting after 4m 05s (usual: 2s–6s). I keep checking until 10m 00s have passed."
     );
-    let ru = text::progress(Locale::Ru, d, "2s–6s", Duration::from_secs(600));
-    assert!(is_cyrillic(&ru) && ru.contains("4m 05s"), "{ru}");
-    let zh = text::progress(Locale::ZhCn, d, "2s–6s", Duration::from_secs(600));
-    assert!(is_cjk(&zh) && zh.contains("10m 00s"), "{zh}");
+    // Durations are rendered in the reader's language too, not left in English.
+    let window = |loc| text::window_range(loc, Duration::from_secs(2), Duration::from_secs(6));
+    assert_eq!(window(Locale::EnUs), "2s–6s");
+    let ru = text::progress(Locale::Ru, d, &window(Locale::Ru), Duration::from_secs(600));
+    assert_eq!(
+        ru,
+        "Всё ещё ждём, прошло 4 мин 05 с (обычно 2 с–6 с). Продолжаю проверять, пока не пройдёт 10 мин 00 с."
+    );
+    let zh = text::progress(
+        Locale::ZhCn,
+        d,
+        &window(Locale::ZhCn),
+        Duration::from_secs(600),
+    );
+    assert!(
+        is_cjk(&zh) && zh.contains("10 分 00 秒") && zh.contains("2 秒–6 秒"),
+        "{zh}"
+    );
+    assert_eq!(
+        text::duration(Locale::Ru, Duration::from_secs(3780)),
+        "1 ч 03 мин"
+    );
+    assert_eq!(
+        text::duration(Locale::ZhCn, Duration::from_secs(42)),
+        "42 秒"
+    );
     assert_eq!(
         text::accepted(Locale::EnUs, Some("r-1"), "under 3s"),
         "The API accepted the change (request id `r-1`). Usually takes under 3s; I will post here when it shows."

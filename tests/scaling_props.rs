@@ -6,6 +6,7 @@ use std::time::Duration;
 use clickscale::cloud::model::{
     AutoscalingMode, CdcScaling, CurrentScaling, ReplicaScalingPatch, Service, ServiceState,
 };
+use clickscale::i18n::Locale;
 use clickscale::scaling::{
     cdc_target, idle_patch, matches_target, parse_duration, plan, replica_patch, Current,
     IdleInput, Limits, Origin, ReplicaInput, Risk, RiskPolicy, RuleError, Target,
@@ -472,12 +473,12 @@ proptest! {
             prop_assert_eq!(&p.risks, &vec![Risk::CostUp { factor }]);
             prop_assert_eq!(p.needs_confirmation(), factor > pol.cost_up_confirm_factor);
             let cost = format!("(cost x{factor:.1})");
-            prop_assert!(p.summary().ends_with(&cost));
+            prop_assert!(p.summary(Locale::EnUs).ends_with(&cost));
         } else {
             prop_assert!(p.risks.is_empty());
             prop_assert!(!p.needs_confirmation());
         }
-        prop_assert!(p.summary().starts_with("CDC compute: "));
+        prop_assert!(p.summary(Locale::EnUs).starts_with("CDC compute: "));
     }
 
     #[test]

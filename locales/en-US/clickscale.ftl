@@ -57,9 +57,39 @@ describe-replicas-unknown = replicas unknown
 # Appended after the replica count.
 describe-memory = , { $min }–{ $max } GB per replica
 
+## Values of a plan (`4 cores / 16 GB -> 8 cores / 32 GB`); `cores`, `count`, `min`, `max` are numbers
+
+value-cdc = { $cores } { $cores ->
+    [one] core
+   *[other] cores
+} / { $memory } GB
+value-mode-vertical = vertical autoscaling
+value-mode-horizontal = horizontal autoscaling
+value-replicas = { $count } { $count ->
+    [one] replica
+   *[other] replicas
+}
+value-replica-range = { $min }–{ $max } replicas
+value-memory = { $gb } GB per replica
+value-memory-range = { $min }–{ $max } GB per replica
+value-idle-on-timeout = idling on, { $minutes } min timeout
+value-idle-on = idling on
+# Idling is off and only its timeout (used once it is on again) changes.
+value-idle-off-timeout = idling off, { $minutes } min timeout when on
+value-idle-off = idling off
+value-idle-unknown-timeout = idling unknown, { $minutes } min timeout
+value-idle-unknown = idling unknown
+
+## Durations (`s`, `ss`, `m`, `mm`, `h` are already padded: `05`)
+
+duration-seconds = { $s }s
+duration-minutes = { $m }m { $ss }s
+duration-hours = { $h }h { $mm }m
+
 ## Plan summaries and confirmation reasons
 
-plan-field-cdc = CDC compute
+plan-cdc = CDC compute: { $values }
+plan-with-risks = { $changes } ({ $risks })
 plan-change = { $from } -> { $to }
 plan-already = already { $value }
 plan-unknown-from = { $to } (currently unknown)
@@ -373,6 +403,14 @@ history-empty = No scaling history for { $scope } yet.
 history-title = **Scaling history** for { $scope } (newest first, times UTC):
 history-line = `{ $when }`{ $op }{ $service } { $action } by { $actor }{ $request }{ $detail }
 history-request = {" "}(request id `{ $id }`)
+history-outcome-confirmed = confirmed
+history-outcome-noop = nothing to change
+history-outcome-timed-out = not confirmed in time
+history-outcome-failed = failed
+history-outcome-superseded = superseded
+history-outcome-cancelled = cancelled
+history-outcome-expired = expired
+history-auto-scale-down = automatic scale-down after escalation
 action-requested = requested
 action-confirmed = confirmed
 action-cancelled = cancelled

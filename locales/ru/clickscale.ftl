@@ -1,7 +1,7 @@
 # clickscale: все тексты бота и консоли на русском.
 # Источник: locales/en-US/clickscale.ftl. Переменные { $…}, текст в `обратных кавычках`,
-# имена команд (/scaling-status), имена опций (min-memory-gb), requestId, GB и коды HTTP
-# не переводятся.
+# имена команд (/scaling-status), имена опций (min-memory-gb), requestId и коды HTTP
+# не переводятся; единицы пишутся по-русски (ГБ, мин, с).
 
 ## Общее
 
@@ -10,11 +10,11 @@ list-separator = {", "}
 ## Слэш-команды Discord (имена: строчные буквы, цифры, - или _, не длиннее 32 символов)
 
 cmd-cdc-scale-name = cdc-масштаб
-cmd-cdc-scale-description = Масштабировать CDC-вычисления DB ClickPipes сервиса (целые ядра, 4 GB памяти на ядро)
+cmd-cdc-scale-description = Масштабировать CDC-вычисления DB ClickPipes сервиса (целые ядра, 4 ГБ памяти на ядро)
 cmd-cdc-scale-service-name = сервис
 cmd-cdc-scale-service-description = Псевдоним, имя или id сервиса
 cmd-cdc-scale-cores-name = ядра
-cmd-cdc-scale-cores-description = Ядра CPU для CDC-вычислений; память — 4 GB на ядро
+cmd-cdc-scale-cores-description = Ядра CPU для CDC-вычислений; память — 4 ГБ на ядро
 cmd-replicas-name = реплики
 cmd-replicas-description = Изменить число реплик сервиса и/или границы памяти на реплику
 cmd-replicas-service-name = сервис
@@ -22,9 +22,9 @@ cmd-replicas-service-description = Псевдоним, имя или id серв
 cmd-replicas-count-name = количество
 cmd-replicas-count-description = Число реплик
 cmd-replicas-min-memory-gb-name = мин-память-gb
-cmd-replicas-min-memory-gb-description = Минимальная память на реплику в GB (кратно 4, не меньше 8)
+cmd-replicas-min-memory-gb-description = Минимальная память на реплику в ГБ (кратно 4, не меньше 8)
 cmd-replicas-max-memory-gb-name = макс-память-gb
-cmd-replicas-max-memory-gb-description = Максимальная память на реплику в GB (кратно 4, не меньше 8)
+cmd-replicas-max-memory-gb-description = Максимальная память на реплику в ГБ (кратно 4, не меньше 8)
 cmd-idle-name = простой
 cmd-idle-description = Включить или выключить автоматический простой сервиса и задать его тайм-аут
 cmd-idle-service-name = сервис
@@ -44,7 +44,7 @@ describe-cdc = { $cores } { $cores ->
     [one] ядро
     [few] ядра
    *[many] ядер
-} / { $memory } GB
+} / { $memory } ГБ
 describe-state = , состояние { $state }
 describe-idle-on-timeout = простой включён, тайм-аут { $minutes } мин{ $state }
 describe-idle-on = простой включён{ $state }
@@ -55,11 +55,47 @@ describe-replicas = { $count } { $count ->
    *[many] реплик
 }
 describe-replicas-unknown = число реплик неизвестно
-describe-memory = , { $min }–{ $max } GB на реплику
+describe-memory = , { $min }–{ $max } ГБ на реплику
+
+## Значения плана (`4 ядра / 16 ГБ -> 8 ядер / 32 ГБ`); `cores`, `count`, `min`, `max` — числа
+
+value-cdc = { $cores } { $cores ->
+    [one] ядро
+    [few] ядра
+    [many] ядер
+   *[other] ядра
+} / { $memory } ГБ
+value-mode-vertical = вертикальное автомасштабирование
+value-mode-horizontal = горизонтальное автомасштабирование
+value-replicas = { $count } { $count ->
+    [one] реплика
+    [few] реплики
+   *[many] реплик
+}
+value-replica-range = { $min }–{ $max } { $max ->
+    [one] реплика
+    [few] реплики
+   *[many] реплик
+}
+value-memory = { $gb } ГБ на реплику
+value-memory-range = { $min }–{ $max } ГБ на реплику
+value-idle-on-timeout = простой включён, тайм-аут { $minutes } мин
+value-idle-on = простой включён
+value-idle-off-timeout = простой выключен, тайм-аут после включения { $minutes } мин
+value-idle-off = простой выключен
+value-idle-unknown-timeout = простой неизвестен, тайм-аут { $minutes } мин
+value-idle-unknown = простой неизвестен
+
+## Длительности (`s`, `ss`, `m`, `mm`, `h` уже дополнены нулём: `05`)
+
+duration-seconds = { $s } с
+duration-minutes = { $m } мин { $ss } с
+duration-hours = { $h } ч { $mm } мин
 
 ## Сводка плана и причины подтверждения
 
-plan-field-cdc = CDC-вычисления
+plan-cdc = CDC-вычисления: { $values }
+plan-with-risks = { $changes } ({ $risks })
 plan-change = { $from } -> { $to }
 plan-already = уже { $value }
 plan-unknown-from = { $to } (текущее значение неизвестно)
@@ -123,8 +159,8 @@ rule-replicas = { $primary ->
     [yes] число реплик должно быть целым от { $min } до { $max } для основного сервиса warehouse (получено { $got })
    *[no] число реплик должно быть целым от { $min } до { $max } (получено { $got })
 }
-rule-memory-allowed = кратно 4, от { $mem_min } до { $max } GB на реплику
-rule-memory-cap = ; { $max } GB — предел памяти на реплику в этой организации
+rule-memory-allowed = кратно 4, от { $mem_min } до { $max } ГБ на реплику
+rule-memory-cap = ; { $max } ГБ — предел памяти на реплику в этой организации
 rule-memory-given = { $bound ->
     [min] минимальная память
    *[max] максимальная память
@@ -132,22 +168,22 @@ rule-memory-given = { $bound ->
 rule-memory-current = текущая { $bound ->
     [min] минимальная
    *[max] максимальная
-} память сервиса — { $got } GB, вне допустимого ({ $allowed }){ $cap }; укажите и { $bound ->
+} память сервиса — { $got } ГБ, вне допустимого ({ $allowed }){ $cap }; укажите и { $bound ->
     [min] минимальную
    *[max] максимальную
 } память
-rule-order-min = минимальная память должна быть от { $mem_min } до { $max } GB на реплику — текущей максимальной памяти сервиса (получено { $min }); чтобы поднять выше, укажите и максимальную память
-rule-order-max = максимальная память должна быть от { $min } GB (текущая минимальная память сервиса) до { $limit } GB на реплику (получено { $max }); чтобы опустить ниже, укажите и минимальную память
-rule-order = минимальная память не может быть больше максимальной: обе должны быть кратны 4, от { $mem_min } до { $limit } GB на реплику, мин ≤ макс (получено мин { $min }, макс { $max })
+rule-order-min = минимальная память должна быть от { $mem_min } до { $max } ГБ на реплику — текущей максимальной памяти сервиса (получено { $min }); чтобы поднять выше, укажите и максимальную память
+rule-order-max = максимальная память должна быть от { $min } ГБ (текущая минимальная память сервиса) до { $limit } ГБ на реплику (получено { $max }); чтобы опустить ниже, укажите и минимальную память
+rule-order = минимальная память не может быть больше максимальной: обе должны быть кратны 4, от { $mem_min } до { $limit } ГБ на реплику, мин ≤ макс (получено мин { $min }, макс { $max })
 rule-memory-unknown = { $given ->
     [min] указана только минимальная память, а текущую максимальную сервис не сообщает; укажите и максимальную память
    *[max] указана только максимальная память, а текущую минимальную сервис не сообщает; укажите и минимальную память
-} (кратно 4, от { $mem_min } до { $limit } GB на реплику, мин ≤ макс)
-rule-fixed-horizontal = память: сервис использует горизонтальное автомасштабирование, где у каждой реплики один фиксированный размер, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } GB); укажите один размер, кратный 4, от { $mem_min } до { $limit } GB
-rule-fixed-profile = память: у профиля { $profile } нет вертикального автомасштабирования, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } GB); укажите один размер, кратный 4, от { $mem_min } до { $limit } GB
+} (кратно 4, от { $mem_min } до { $limit } ГБ на реплику, мин ≤ макс)
+rule-fixed-horizontal = память: сервис использует горизонтальное автомасштабирование, где у каждой реплики один фиксированный размер, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } ГБ); укажите один размер, кратный 4, от { $mem_min } до { $limit } ГБ
+rule-fixed-profile = память: у профиля { $profile } нет вертикального автомасштабирования, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } ГБ); укажите один размер, кратный 4, от { $mem_min } до { $limit } ГБ
 rule-horizontal-count = реплики: сервис использует горизонтальное автомасштабирование, которому нужен диапазон реплик мин–макс, а не фиксированное число (получено { $got }); бот задаёт фиксированное число от 1 до { $max } только сервисам с вертикальным режимом, поэтому измените диапазон в консоли ClickHouse Cloud
 rule-basic-tier = Сервисы уровня Basic работают на одной реплике и не масштабируются; перейдите на Scale или Enterprise (уровень этого сервиса: { $tier }; простой по-прежнему можно менять)
-rule-nothing-given = укажите хотя бы одно: число реплик (от 1 до { $replicas_max }) или мин./макс. память (кратно 4, от { $mem_min } до { $memory_max } GB на реплику)
+rule-nothing-given = укажите хотя бы одно: число реплик (от 1 до { $replicas_max }) или мин./макс. память (кратно 4, от { $mem_min } до { $memory_max } ГБ на реплику)
 rule-idle-timeout = тайм-аут простоя должен быть целым числом минут от { $min } до { $max }, то есть не больше недели (получено { $got })
 rule-timeout-idling-off = тайм-аут простоя действует, только когда простой включён (получено { $got } при выключенном простое); выключайте простой без тайм-аута или включайте его с тайм-аутом от { $min } до { $max } минут
 rule-duration-unreadable = длительность должна выглядеть как 30m, 4h, 1h30m или 2d, от 1 минуты до 30 дней (получено { $input })
@@ -212,8 +248,8 @@ scaling-in-flight = В работе:
 scaling-in-flight-op = - { $id } `/{ $command }`, запросил(а) { $actor }: { $summary } (запущено { $ago } назад)
 scaling-replicas-horizontal = { $min }–{ $max } (горизонтальное автомасштабирование)
 scaling-unknown = неизвестно
-scaling-memory = { $gb } GB на реплику
-scaling-memory-range = { $min }–{ $max } GB на реплику
+scaling-memory = { $gb } ГБ на реплику
+scaling-memory-range = { $min }–{ $max } ГБ на реплику
 scaling-replicas-memory = Реплики: { $replicas }; память: { $memory }
 scaling-idle-on-timeout = включён, тайм-аут { $minutes } мин
 scaling-idle-on = включён
@@ -372,6 +408,14 @@ history-empty = Истории масштабирования для { $scope } 
 history-title = **История масштабирования** для { $scope } (сначала новые, время UTC):
 history-line = `{ $when }`{ $op }{ $service } { $action }: { $actor }{ $request }{ $detail }
 history-request = {" "}(id запроса `{ $id }`)
+history-outcome-confirmed = подтверждено
+history-outcome-noop = менять нечего
+history-outcome-timed-out = не подтверждено вовремя
+history-outcome-failed = не удалось
+history-outcome-superseded = заменено
+history-outcome-cancelled = отменено
+history-outcome-expired = истекло
+history-auto-scale-down = автоматическое уменьшение после эскалации
 action-requested = запрос
 action-confirmed = подтверждение
 action-cancelled = отмена

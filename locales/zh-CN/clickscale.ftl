@@ -48,9 +48,32 @@ describe-replicas = { $count } 个副本
 describe-replicas-unknown = 副本数未知
 describe-memory = ，每个副本 { $min }–{ $max } GB
 
+## 计划中的值（`4 核 / 16 GB -> 8 核 / 32 GB`）；`cores`、`count`、`min`、`max` 是数字
+
+value-cdc = { $cores } 核 / { $memory } GB
+value-mode-vertical = 垂直自动扩缩容
+value-mode-horizontal = 水平自动扩缩容
+value-replicas = { $count } 个副本
+value-replica-range = { $min }–{ $max } 个副本
+value-memory = 每个副本 { $gb } GB
+value-memory-range = 每个副本 { $min }–{ $max } GB
+value-idle-on-timeout = 自动空闲已开启，超时 { $minutes } 分钟
+value-idle-on = 自动空闲已开启
+value-idle-off-timeout = 自动空闲已关闭，开启后超时 { $minutes } 分钟
+value-idle-off = 自动空闲已关闭
+value-idle-unknown-timeout = 自动空闲状态未知，超时 { $minutes } 分钟
+value-idle-unknown = 自动空闲状态未知
+
+## 时长（`s`、`ss`、`m`、`mm`、`h` 已补零：`05`）
+
+duration-seconds = { $s } 秒
+duration-minutes = { $m } 分 { $ss } 秒
+duration-hours = { $h } 小时 { $mm } 分
+
 ## 计划摘要与确认原因
 
-plan-field-cdc = CDC 计算资源
+plan-cdc = CDC 计算资源：{ $values }
+plan-with-risks = { $changes }（{ $risks }）
 plan-change = { $from } -> { $to }
 plan-already = 已是 { $value }
 plan-unknown-from = { $to }（当前值未知）
@@ -336,6 +359,14 @@ history-empty = { $scope } 还没有扩缩容历史。
 history-title = { $scope } 的**扩缩容历史**（最新在前，时间为 UTC）：
 history-line = `{ $when }`{ $op }{ $service } { $action }：{ $actor }{ $request }{ $detail }
 history-request = （请求 id `{ $id }`）
+history-outcome-confirmed = 已确认
+history-outcome-noop = 无需变更
+history-outcome-timed-out = 未及时确认
+history-outcome-failed = 失败
+history-outcome-superseded = 已被取代
+history-outcome-cancelled = 已取消
+history-outcome-expired = 已过期
+history-auto-scale-down = 升级后自动缩容
 action-requested = 请求
 action-confirmed = 确认
 action-cancelled = 取消

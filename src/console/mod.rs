@@ -525,9 +525,10 @@ impl Session {
             Ok(handle) => handle,
             Err(rejection) => {
                 self.rejected += 1;
-                self.printer.block(&format!(
-                    "refused: {}",
-                    output::plain(&rejection.to_string())
+                self.printer.block(&t!(
+                    self.loc,
+                    "console-refused-status",
+                    reason = output::plain(&rejection.user_message(self.loc))
                 ));
                 return false;
             }

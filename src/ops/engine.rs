@@ -29,7 +29,8 @@ use super::{
 use crate::{
     cloud::{CloudClient, CloudError},
     config::Config,
-    scaling::{self, Current, Limits, RiskPolicy},
+    i18n::Locale,
+    scaling::{self, Current, Limits, Plan, RiskPolicy},
     store::{AuditAction, AuditEntry, NewOperation, OperationRecord, Store},
 };
 
@@ -123,9 +124,8 @@ pub struct InFlight {
     pub id: OperationId,
     pub kind: CommandKind,
     pub service: ServiceRef,
-    pub summary: String,
-    /// What changes, to render in the reader's language.
-    pub plan: scaling::Plan,
+    /// Typed, so `/scaling-status` renders it in the reader's locale.
+    pub plan: Plan,
     pub actor: String,
     pub started: Instant,
 }
@@ -569,7 +569,9 @@ impl Engine {
         let mut entry =
             self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Requested);
         entry.after = serde_json::to_value(&prepared.target).ok();
-        entry.detail = Some(prepared.plan.summary());
+        // The audit log is for operators: English. /scaling-history renders the change again
+        // from `before` and `after` in the reader's locale.
+        entry.detail = Some(prepared.plan.summary(Locale::EnUs));
         self.record(entry).await;
         if let FollowUp::Never { reason } = &prepared.followup {
             let mut e = self.audit_entry(id, &prepared, None, &prepared.actor, AuditAction::Kept);
@@ -598,7 +600,6 @@ impl Engine {
                 id,
                 kind: prepared.kind,
                 service: prepared.service.clone(),
-                summary: prepared.plan.summary(),
                 plan: prepared.plan.clone(),
                 actor: prepared.actor.name.clone(),
                 started,
@@ -984,7 +985,6 @@ impl Engine {
                 Some(InFlight {
                     id: r.id,
                     kind: r.kind,
-                    summary: plan.summary(),
                     plan,
                     service: r.service,
                     actor: r.actor.name,

@@ -93,7 +93,7 @@ pub fn after_snapshot_scheduled(
         "after-snapshot-scheduled",
         service = service,
         restore = restore,
-        every = duration(every)
+        every = duration(loc, every)
     )
 }
 
@@ -108,7 +108,7 @@ pub fn timed_scheduled(
         "timed-scheduled",
         restore = restore,
         until = when(until),
-        warning = duration(warning)
+        warning = duration(loc, warning)
     )
 }
 
@@ -161,7 +161,7 @@ pub fn snapshot_done(loc: Locale, role: Option<&str>, again: bool, d: &SnapshotD
             service = d.service,
             pipes = pipes,
             current = d.current,
-            scaled_for = duration(d.scaled_for),
+            scaled_for = duration(loc, d.scaled_for),
             restore = d.restore
         )
     )
@@ -174,7 +174,7 @@ pub fn escalation(loc: Locale, role: Option<&str>, waited: Duration, reminder: &
         t!(
             loc,
             "escalation",
-            waited = duration(waited),
+            waited = duration(loc, waited),
             reminder = reminder
         )
     )
@@ -204,7 +204,7 @@ pub fn timed_warning(
             "timed-warning",
             service = service,
             restore = restore,
-            left = duration(left)
+            left = duration(loc, left)
         )
     )
 }
@@ -252,7 +252,7 @@ pub fn reverting(loc: Locale, restore: &str, op: OperationId) -> String {
 }
 
 pub fn snoozed(loc: Locale, who: &str, for_: Duration) -> String {
-    t!(loc, "snoozed", who = who, duration = duration(for_))
+    t!(loc, "snoozed", who = who, duration = duration(loc, for_))
 }
 
 pub fn kept(loc: Locale, who: &str, reason: &str) -> String {

@@ -465,7 +465,7 @@ impl Operation {
     fn window_text(&self) -> String {
         let s = &self.engine.inner().settings;
         match self.p.kind.resource() {
-            Resource::Cdc => text::window_range(s.cdc_window.0, s.cdc_window.1),
+            Resource::Cdc => text::window_range(self.lang(), s.cdc_window.0, s.cdc_window.1),
             Resource::Service => text::window_under(self.lang(), s.service_window),
         }
     }
@@ -523,11 +523,11 @@ impl Operation {
                                 delivery = self.resend().await;
                             }
                         }
-                        Err(e) if e.permanent => return Outcome::Failed { message: e.message },
+                        Err(e) if e.permanent => return Outcome::Failed { message: e.error.user_message_in(self.lang()) },
                         Err(e) => {
                             if !trouble_said {
                                 trouble_said = true;
-                                self.say(&text::poll_trouble(self.lang(), &e.message)).await;
+                                self.say(&text::poll_trouble(self.lang(), &e.error.user_message_in(self.lang()))).await;
                             }
                         }
                     }

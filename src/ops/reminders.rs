@@ -417,7 +417,11 @@ impl Engine {
                                 }
                                 Ok(None) => {}
                                 Err(e) => {
-                                    self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await
+                                    self.say_in(
+                                        ctx.thread.as_ref(),
+                                        &format!("❌ {}", e.user_message(loc)),
+                                    )
+                                    .await
                                 }
                             }
                             self.audit_reminder(
@@ -525,7 +529,10 @@ impl Engine {
                         )
                         .await
                     }
-                    Err(e) => self.say_in(ctx.thread.as_ref(), &format!("❌ {e}")).await,
+                    Err(e) => {
+                        self.say_in(ctx.thread.as_ref(), &format!("❌ {}", e.user_message(loc)))
+                            .await
+                    }
                 }
                 self.audit_reminder(&ctx, &system, AuditAction::Reverted, None)
                     .await;
@@ -710,7 +717,7 @@ impl Engine {
             let state = p
                 .state
                 .map(|s| s.to_string())
-                .unwrap_or_else(|| "unknown".into());
+                .unwrap_or_else(|| crate::t!(op.origin.lang(), "scaling-pipe-state-unknown"));
             let entry = (p.name, state);
             if loading {
                 check.loading.push(entry);
@@ -906,7 +913,7 @@ impl Engine {
                     &ctx,
                     actor,
                     AuditAction::Snoozed,
-                    Some(text::duration(*span)),
+                    Some(text::duration(Locale::EnUs, *span)),
                 )
                 .await;
                 said(&|l| notices::snoozed(l, &actor.name, *span))

@@ -10,18 +10,28 @@ use super::{
 };
 use crate::{
     cloud::model::Service,
-    i18n::{self, Locale},
-    scaling::{Change, Current, Field, Plan, Risk},
+    i18n::Locale,
+    scaling::{Current, Plan, Risk},
     t,
 };
 
-/// `4m 05s`, `42s`, `1h 03m`: short and stable for chat.
-pub fn duration(d: Duration) -> String {
+/// `4m 05s`, `42s`, `1h 03m` (`4 мин 05 с`, `4 分 05 秒`): short and stable for chat.
+pub fn duration(loc: Locale, d: Duration) -> String {
     let s = d.as_secs();
     match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{}m {:02}s", s / 60, s % 60),
-        _ => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+        0..=59 => t!(loc, "duration-seconds", s = s.to_string()),
+        60..=3599 => t!(
+            loc,
+            "duration-minutes",
+            m = (s / 60).to_string(),
+            ss = format!("{:02}", s % 60)
+        ),
+        _ => t!(
+            loc,
+            "duration-hours",
+            h = (s / 3600).to_string(),
+            mm = format!("{:02}", (s % 3600) / 60)
+        ),
     }
 }
 
@@ -76,58 +86,12 @@ fn describe_service(loc: Locale, kind: CommandKind, s: &Service) -> String {
 
 /// Why a change needs a second look, for the summary and the confirmation prompt.
 pub fn risk(loc: Locale, risk: &Risk) -> String {
-    match risk {
-        Risk::CapacityDown => t!(loc, "risk-capacity-down"),
-        Risk::CostUp { factor } => t!(loc, "risk-cost-up", factor = format!("{factor:.1}")),
-        Risk::Idling {
-            customer_facing: true,
-        } => t!(loc, "risk-idling-customer"),
-        Risk::Idling {
-            customer_facing: false,
-        } => t!(loc, "risk-idling"),
-    }
+    risk.render(loc)
 }
 
-fn change(loc: Locale, c: &Change) -> String {
-    let values = match &c.from {
-        Some(from) if *from == c.to => t!(loc, "plan-already", value = c.to.as_str()),
-        Some(from) => t!(loc, "plan-change", from = from.as_str(), to = c.to.as_str()),
-        None => t!(loc, "plan-unknown-from", to = c.to.as_str()),
-    };
-    if c.field == Field::CdcCompute {
-        format!("{}: {values}", t!(loc, "plan-field-cdc"))
-    } else {
-        values
-    }
-}
-
-/// [`Plan::summary`] in `loc`: the frame and the risks are translated; the values keep the
-/// units the plan wrote them with.
+/// [`Plan::summary`] in `loc`.
 pub fn summary(loc: Locale, plan: &Plan) -> String {
-    if plan.is_noop() {
-        let prefix = match plan.unchanged.first() {
-            Some(c) if c.field == Field::CdcCompute => format!("{}: ", t!(loc, "plan-field-cdc")),
-            _ => String::new(),
-        };
-        let values: Vec<String> = plan.unchanged.iter().map(|c| c.to.clone()).collect();
-        let rest = if values.is_empty() {
-            t!(loc, "plan-no-change")
-        } else {
-            t!(
-                loc,
-                "plan-no-change-already",
-                values = i18n::join(loc, &values)
-            )
-        };
-        return format!("{prefix}{rest}");
-    }
-    let changes: Vec<String> = plan.changes.iter().map(|c| change(loc, c)).collect();
-    let mut line = i18n::join(loc, &changes);
-    if !plan.risks.is_empty() {
-        let risks: Vec<String> = plan.risks.iter().map(|r| risk(loc, r)).collect();
-        line.push_str(&format!(" ({})", i18n::join(loc, &risks)));
-    }
-    line
+    plan.summary(loc)
 }
 
 pub fn thread_name(id: OperationId, p: &Prepared) -> String {
@@ -164,17 +128,19 @@ pub fn stage_watching(loc: Locale, window: &str) -> String {
 }
 
 /// How long a change usually takes: a range (`2m 00s–6m 00s`) or an upper bound.
-pub fn window_range(min: Duration, max: Duration) -> String {
-    format!("{}–{}", duration(min), duration(max))
+pub fn window_range(loc: Locale, min: Duration, max: Duration) -> String {
+    format!("{}–{}", duration(loc, min), duration(loc, max))
 }
 
 pub fn window_under(loc: Locale, max: Duration) -> String {
-    t!(loc, "window-under", duration = duration(max))
+    t!(loc, "window-under", duration = duration(loc, max))
 }
 
 pub fn stage_outcome(loc: Locale, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Confirmed { took, .. } => t!(loc, "outcome-confirmed", took = duration(*took)),
+        Outcome::Confirmed { took, .. } => {
+            t!(loc, "outcome-confirmed", took = duration(loc, *took))
+        }
         Outcome::NoOp => t!(loc, "outcome-noop"),
         Outcome::TimedOut { .. } => t!(loc, "outcome-timed-out"),
         Outcome::Failed { .. } => t!(loc, "outcome-failed"),
@@ -209,7 +175,7 @@ pub fn confirm_prompt(p: &Prepared, timeout: Duration) -> String {
         loc,
         "confirm-prompt",
         reasons = reasons.join("; "),
-        timeout = duration(timeout)
+        timeout = duration(loc, timeout)
     )
 }
 
@@ -236,9 +202,9 @@ pub fn progress(loc: Locale, elapsed: Duration, window: &str, deadline: Duration
     t!(
         loc,
         "progress",
-        elapsed = duration(elapsed),
+        elapsed = duration(loc, elapsed),
         window = window,
-        deadline = duration(deadline)
+        deadline = duration(loc, deadline)
     )
 }
 
@@ -260,7 +226,7 @@ pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> Stri
             loc,
             "detail-confirmed",
             seen = describe(loc, kind, seen),
-            took = duration(*took)
+            took = duration(loc, *took)
         ),
         Outcome::TimedOut { last_seen, waited } => {
             let seen = last_seen
@@ -274,7 +240,7 @@ pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> Stri
             t!(
                 loc,
                 "detail-timed-out",
-                waited = duration(*waited),
+                waited = duration(loc, *waited),
                 seen = seen,
                 place = check
             )
@@ -283,7 +249,7 @@ pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> Stri
         Outcome::Unknown { waited, last_seen } => t!(
             loc,
             "detail-unknown",
-            waited = duration(*waited),
+            waited = duration(loc, *waited),
             seen = last_seen
                 .as_ref()
                 .map(|c| describe(loc, kind, c))

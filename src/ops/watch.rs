@@ -16,7 +16,10 @@ use dashmap::DashMap;
 use tokio::{sync::watch, time::Instant};
 
 use super::request::Resource;
-use crate::{cloud::CloudClient, scaling::Current};
+use crate::{
+    cloud::{CloudClient, CloudError},
+    scaling::Current,
+};
 
 /// One poll result, stamped with when the GET was sent so a watcher can ignore answers to
 /// requests that left before its PATCH was accepted.
@@ -28,7 +31,9 @@ pub struct Observation {
 
 #[derive(Debug, Clone)]
 pub struct PollError {
-    pub message: String,
+    /// Rendered by whoever reports it, in that reader's locale (shared: observations are cloned
+    /// to every watcher of the stream).
+    pub error: Arc<CloudError>,
     /// [`crate::cloud::CloudError::is_permanent`]: polling again will not help.
     pub permanent: bool,
 }
@@ -121,7 +126,7 @@ async fn poll_loop(inner: Arc<PollersInner>, key: Key) {
         }
         .map_err(|e| PollError {
             permanent: e.is_permanent(),
-            message: e.user_message(),
+            error: Arc::new(e),
         });
         if let Some(stream) = inner.streams.get(&key) {
             stream

@@ -23,7 +23,9 @@ mod settings;
 
 pub use error::{Bound, DurationProblem, FixedMemory, Origin, RuleError};
 pub use limits::{Limits, LimitsError};
-pub use plan::{matches_target, plan, Change, Current, Field, Plan, Risk, RiskPolicy, Target};
+pub use plan::{
+    matches_target, plan, Change, Current, Field, Plan, Risk, RiskPolicy, Target, Value,
+};
 pub use rules::{
     cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, IdleInput,
     ReplicaInput, ServiceKind,

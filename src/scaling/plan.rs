@@ -4,8 +4,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cloud::model::{
-    AutoscalingMode, CdcScaling, ReplicaScalingPatch, Service, ServiceState,
+use crate::{
+    cloud::model::{AutoscalingMode, CdcScaling, ReplicaScalingPatch, Service, ServiceState},
+    i18n::{self, FluentValue, Locale},
+    t,
 };
 
 /// The configuration as the API reports it.
@@ -42,38 +44,136 @@ pub enum Field {
     Idling,
 }
 
-impl fmt::Display for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::CdcCompute => "CDC compute",
-            Self::AutoscalingMode => "autoscaling mode",
-            Self::Replicas => "replicas",
-            Self::ReplicaRange => "replica range",
-            Self::Memory => "memory per replica",
-            Self::Idling => "idling",
-        })
+/// A setting's value with its unit, typed until a surface renders it once in the reader's
+/// locale ([`Value::render`]): `4 cores / 16 GB`, `3 replicas`, `16–64 GB per replica`,
+/// `idling on, 15 min timeout`. `None` inside a value is a part the API did not report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Value {
+    /// CDC compute: cores (from millicores, so a fractional core the API reports stays exact)
+    /// and memory.
+    Cdc {
+        millicores: u32,
+        memory_gb: u32,
+    },
+    Mode {
+        mode: AutoscalingMode,
+    },
+    /// A fixed replica count.
+    Replicas {
+        count: u32,
+    },
+    /// A min–max replica range.
+    ReplicaRange {
+        min: Option<u32>,
+        max: Option<u32>,
+    },
+    /// Memory per replica, min–max GB.
+    Memory {
+        min_gb: Option<f64>,
+        max_gb: Option<f64>,
+    },
+    /// Automatic idling and its timeout. `timeout_when_off` shows the timeout of a switched-off
+    /// idling, for the one change where only that timeout differs.
+    Idling {
+        enabled: Option<bool>,
+        timeout_minutes: Option<f64>,
+        timeout_when_off: bool,
+    },
+}
+
+impl Value {
+    /// The value in `loc`, with its units.
+    pub fn render(&self, loc: Locale) -> String {
+        match *self {
+            Self::Cdc {
+                millicores,
+                memory_gb,
+            } => t!(
+                loc,
+                "value-cdc",
+                cores = cores_value(millicores),
+                memory = memory_gb
+            ),
+            Self::Mode {
+                mode: AutoscalingMode::Vertical,
+            } => t!(loc, "value-mode-vertical"),
+            Self::Mode {
+                mode: AutoscalingMode::Horizontal,
+            } => t!(loc, "value-mode-horizontal"),
+            Self::Replicas { count } => t!(loc, "value-replicas", count = count),
+            Self::ReplicaRange { min, max } if min.is_some() && min == max => {
+                t!(loc, "value-replicas", count = min.unwrap_or_default())
+            }
+            Self::ReplicaRange { min, max } => t!(
+                loc,
+                "value-replica-range",
+                min = opt_u32(min),
+                max = opt_u32(max)
+            ),
+            Self::Memory {
+                min_gb: Some(a),
+                max_gb: Some(b),
+            } if same(a, b) => t!(loc, "value-memory", gb = num(a)),
+            Self::Memory { min_gb, max_gb } => t!(
+                loc,
+                "value-memory-range",
+                min = opt_num(min_gb),
+                max = opt_num(max_gb)
+            ),
+            Self::Idling {
+                enabled,
+                timeout_minutes,
+                timeout_when_off,
+            } => match (enabled, timeout_minutes) {
+                (Some(true), Some(t)) => t!(loc, "value-idle-on-timeout", minutes = num(t)),
+                (Some(true), None) => t!(loc, "value-idle-on"),
+                (Some(false), Some(t)) if timeout_when_off => {
+                    t!(loc, "value-idle-off-timeout", minutes = num(t))
+                }
+                (Some(false), _) => t!(loc, "value-idle-off"),
+                (None, Some(t)) => t!(loc, "value-idle-unknown-timeout", minutes = num(t)),
+                (None, None) => t!(loc, "value-idle-unknown"),
+            },
+        }
     }
 }
 
-/// One field's values, with units (`4 cores / 16 GB`, `3 replicas`, `16–64 GB per replica`,
-/// `idling on, 15 min timeout`). `from` is `None` when the API did not report the field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One field's values. `from` is `None` when the API did not report the field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub field: Field,
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<Value>,
+    pub to: Value,
 }
 
+impl Change {
+    /// `4 cores / 16 GB -> 8 cores / 32 GB` (CDC compute named first) in `loc`.
+    pub fn render(&self, loc: Locale) -> String {
+        let to = self.to.render(loc);
+        let values = match &self.from {
+            Some(from) => {
+                let from = from.render(loc);
+                if from == to {
+                    t!(loc, "plan-already", value = to)
+                } else {
+                    t!(loc, "plan-change", from = from, to = to)
+                }
+            }
+            None => t!(loc, "plan-unknown-from", to = to),
+        };
+        if self.field == Field::CdcCompute {
+            t!(loc, "plan-cdc", values = values)
+        } else {
+            values
+        }
+    }
+}
+
+/// English, for logs and the audit log; chat renders [`Change::render`] in the reader's locale.
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field == Field::CdcCompute {
-            write!(f, "{}: ", self.field)?;
-        }
-        match &self.from {
-            Some(from) if *from == self.to => write!(f, "already {}", self.to),
-            Some(from) => write!(f, "{from} -> {}", self.to),
-            None => write!(f, "{} (currently unknown)", self.to),
-        }
+        f.write_str(&self.render(Locale::EnUs))
     }
 }
 
@@ -89,18 +189,26 @@ pub enum Risk {
     Idling { customer_facing: bool },
 }
 
-impl fmt::Display for Risk {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Risk {
+    /// Why the change needs a second look, in `loc`.
+    pub fn render(&self, loc: Locale) -> String {
         match self {
-            Self::CapacityDown => f.write_str("capacity goes down"),
-            Self::CostUp { factor } => write!(f, "cost x{factor:.1}"),
+            Self::CapacityDown => t!(loc, "risk-capacity-down"),
+            Self::CostUp { factor } => t!(loc, "risk-cost-up", factor = format!("{factor:.1}")),
             Self::Idling {
                 customer_facing: true,
-            } => f.write_str("turns on idling for a customer-facing service"),
+            } => t!(loc, "risk-idling-customer"),
             Self::Idling {
                 customer_facing: false,
-            } => f.write_str("turns on idling"),
+            } => t!(loc, "risk-idling"),
         }
+    }
+}
+
+/// English, for logs.
+impl fmt::Display for Risk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Locale::EnUs))
     }
 }
 
@@ -162,31 +270,45 @@ impl Plan {
             .collect()
     }
 
-    /// One line for a status message, e.g.
+    /// One line for a status message in `loc`, e.g.
     /// `CDC compute: 2 cores / 8 GB -> 8 cores / 32 GB (cost x4.0)`.
     ///
     /// It names no service: callers put the service name in front (the plan is made from API
     /// values, and the CDC endpoint does not return the service name).
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, loc: Locale) -> String {
         if self.is_noop() {
-            let prefix = match self.unchanged.first() {
-                Some(c) if c.field == Field::CdcCompute => "CDC compute: ",
-                _ => "",
-            };
-            let values: Vec<&str> = self.unchanged.iter().map(|c| c.to.as_str()).collect();
-            return if values.is_empty() {
-                format!("{prefix}no change")
+            let values: Vec<String> = self.unchanged.iter().map(|c| c.to.render(loc)).collect();
+            let line = if values.is_empty() {
+                t!(loc, "plan-no-change")
             } else {
-                format!("{prefix}no change, already {}", values.join(", "))
+                t!(
+                    loc,
+                    "plan-no-change-already",
+                    values = i18n::join(loc, &values)
+                )
+            };
+            return match self.unchanged.first() {
+                Some(c) if c.field == Field::CdcCompute => t!(loc, "plan-cdc", values = line),
+                _ => line,
             };
         }
-        let changes: Vec<String> = self.changes.iter().map(Change::to_string).collect();
-        let mut line = changes.join(", ");
-        if !self.risks.is_empty() {
-            let risks: Vec<String> = self.risks.iter().map(Risk::to_string).collect();
-            line.push_str(&format!(" ({})", risks.join(", ")));
+        let changes = self.changes_text(loc);
+        if self.risks.is_empty() {
+            return changes;
         }
-        line
+        let risks: Vec<String> = self.risks.iter().map(|r| r.render(loc)).collect();
+        t!(
+            loc,
+            "plan-with-risks",
+            changes = changes,
+            risks = i18n::join(loc, &risks)
+        )
+    }
+
+    /// The changes alone, without the risks (which depend on the policy of the moment).
+    pub fn changes_text(&self, loc: Locale) -> String {
+        let changes: Vec<String> = self.changes.iter().map(|c| c.render(loc)).collect();
+        i18n::join(loc, &changes)
     }
 }
 
@@ -221,7 +343,7 @@ struct Builder {
 }
 
 impl Builder {
-    fn push(&mut self, field: Field, changed: bool, from: Option<String>, to: String) {
+    fn push(&mut self, field: Field, changed: bool, from: Option<Value>, to: Value) {
         let change = Change { field, from, to };
         if changed {
             self.changes.push(change);
@@ -232,7 +354,12 @@ impl Builder {
 
     fn cdc(&mut self, from: Option<&CdcScaling>, to: &CdcScaling) {
         let changed = from != Some(to);
-        self.push(Field::CdcCompute, changed, from.map(cdc_text), cdc_text(to));
+        self.push(
+            Field::CdcCompute,
+            changed,
+            from.map(cdc_value),
+            cdc_value(to),
+        );
         let Some(from) = from else { return };
         let (old, new) = (from.replica_cpu_millicores, to.replica_cpu_millicores);
         if new < old {
@@ -251,8 +378,8 @@ impl Builder {
             self.push(
                 Field::AutoscalingMode,
                 changed,
-                seen.mode.map(mode_text),
-                mode_text(mode),
+                seen.mode.map(|mode| Value::Mode { mode }),
+                Value::Mode { mode },
             );
         }
         if let Some(n) = p.num_replicas {
@@ -260,8 +387,8 @@ impl Builder {
             self.push(
                 Field::Replicas,
                 changed,
-                seen.replicas.map(replicas_text),
-                replicas_text(n),
+                seen.replicas.map(|count| Value::Replicas { count }),
+                Value::Replicas { count: n },
             );
         }
         if p.min_replicas.is_some() || p.max_replicas.is_some() {
@@ -271,14 +398,9 @@ impl Builder {
             );
             let changed = differs(p.min_replicas, seen.replica_range.0)
                 || differs(p.max_replicas, seen.replica_range.1);
-            let from = (seen.replica_range != (None, None))
-                .then(|| range_text(seen.replica_range, " replicas"));
-            self.push(
-                Field::ReplicaRange,
-                changed,
-                from,
-                range_text(to, " replicas"),
-            );
+            let range = |(min, max)| Value::ReplicaRange { min, max };
+            let from = (seen.replica_range != (None, None)).then(|| range(seen.replica_range));
+            self.push(Field::ReplicaRange, changed, from, range(to));
         }
         let (min_gb, max_gb) = (
             p.min_replica_memory_gb.map(f64::from),
@@ -287,20 +409,24 @@ impl Builder {
         if min_gb.is_some() || max_gb.is_some() {
             let to = (min_gb.or(seen.memory.0), max_gb.or(seen.memory.1));
             let changed = differs_f(min_gb, seen.memory.0) || differs_f(max_gb, seen.memory.1);
-            let from = (seen.memory != (None, None)).then(|| memory_text(seen.memory));
-            self.push(Field::Memory, changed, from, memory_text(to));
+            let memory = |(min_gb, max_gb)| Value::Memory { min_gb, max_gb };
+            let from = (seen.memory != (None, None)).then(|| memory(seen.memory));
+            self.push(Field::Memory, changed, from, memory(to));
         }
         if p.idle_scaling.is_some() || p.idle_timeout_minutes.is_some() {
             let timeout = p.idle_timeout_minutes.map(f64::from);
             let to = (p.idle_scaling.or(seen.idle.0), timeout.or(seen.idle.1));
             let changed = differs(p.idle_scaling, seen.idle.0) || differs_f(timeout, seen.idle.1);
-            let (mut from_text, mut to_text) = (idle_text(seen.idle, false), idle_text(to, false));
-            if changed && from_text == to_text {
-                // Only the timeout of a switched-off idling changes: show it.
-                (from_text, to_text) = (idle_text(seen.idle, true), idle_text(to, true));
-            }
-            let from = (seen.idle != (None, None)).then_some(from_text);
-            self.push(Field::Idling, changed, from, to_text);
+            let idle = |(enabled, timeout_minutes), timeout_when_off| Value::Idling {
+                enabled,
+                timeout_minutes,
+                timeout_when_off,
+            };
+            // Only the timeout of a switched-off idling changes: show it, or the line would
+            // read `idling off -> idling off`.
+            let timeout_when_off = changed && seen.idle.0 == Some(false) && to.0 == Some(false);
+            let from = (seen.idle != (None, None)).then(|| idle(seen.idle, timeout_when_off));
+            self.push(Field::Idling, changed, from, idle(to, timeout_when_off));
             if p.idle_scaling == Some(true) && seen.idle.0 != Some(true) {
                 self.risks.push(Risk::Idling {
                     customer_facing: policy.customer_facing,
@@ -409,54 +535,25 @@ fn opt_num(v: Option<f64>) -> String {
     v.map(num).unwrap_or_else(|| "?".into())
 }
 
-fn cdc_text(c: &CdcScaling) -> String {
-    let millis = c.replica_cpu_millicores;
-    let cores = num(f64::from(millis) / 1000.0);
-    let unit = if millis == 1000 { "core" } else { "cores" };
-    format!("{cores} {unit} / {} GB", c.replica_memory_gb)
+/// A count as a Fluent number (so the plural follows it), `?` when unknown.
+fn opt_u32(v: Option<u32>) -> FluentValue<'static> {
+    v.map_or_else(|| FluentValue::from("?"), FluentValue::from)
 }
 
-fn replicas_text(n: u32) -> String {
-    if n == 1 {
-        "1 replica".into()
+/// Cores as a Fluent number, so the plural form follows it (`1 core`, `4 ядра`); a fractional
+/// core count the API might report stays exact.
+fn cores_value(millicores: u32) -> FluentValue<'static> {
+    if millicores % 1000 == 0 {
+        FluentValue::from(millicores / 1000)
     } else {
-        format!("{n} replicas")
+        FluentValue::from(f64::from(millicores) / 1000.0)
     }
 }
 
-fn mode_text(m: AutoscalingMode) -> String {
-    match m {
-        AutoscalingMode::Vertical => "vertical autoscaling".into(),
-        AutoscalingMode::Horizontal => "horizontal autoscaling".into(),
-    }
-}
-
-fn range_text((a, b): (Option<u32>, Option<u32>), unit: &str) -> String {
-    let show = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
-    if a.is_some() && a == b {
-        format!("{}{unit}", show(a))
-    } else {
-        format!("{}–{}{unit}", show(a), show(b))
-    }
-}
-
-fn memory_text((a, b): (Option<f64>, Option<f64>)) -> String {
-    match (a, b) {
-        (Some(a), Some(b)) if same(a, b) => format!("{} GB per replica", num(a)),
-        _ => format!("{}–{} GB per replica", opt_num(a), opt_num(b)),
-    }
-}
-
-fn idle_text((enabled, timeout): (Option<bool>, Option<f64>), timeout_when_off: bool) -> String {
-    match (enabled, timeout) {
-        (Some(true), Some(t)) => format!("idling on, {} min timeout", num(t)),
-        (Some(true), None) => "idling on".into(),
-        (Some(false), Some(t)) if timeout_when_off => {
-            format!("idling off, {} min timeout when on", num(t))
-        }
-        (Some(false), _) => "idling off".into(),
-        (None, Some(t)) => format!("idling unknown, {} min timeout", num(t)),
-        (None, None) => "idling unknown".into(),
+fn cdc_value(c: &CdcScaling) -> Value {
+    Value::Cdc {
+        millicores: c.replica_cpu_millicores,
+        memory_gb: c.replica_memory_gb,
     }
 }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::cloud::model::{CdcScaling, ReplicaScalingPatch, Service, ServiceState};
+use crate::i18n::Locale;
 
 /// The example service of the Cloud API notes: vertical, 3 replicas, 16–120 GB, idling 15 min.
 fn service() -> Service {
@@ -567,7 +568,7 @@ fn cdc_plan(from: u32, to: u32, policy: &RiskPolicy) -> Plan {
 fn cdc_plan_summary_and_cost() {
     let p = cdc_plan(2, 8, &RiskPolicy::default());
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "CDC compute: 2 cores / 8 GB -> 8 cores / 32 GB (cost x4.0)"
     );
     assert_eq!(p.risks, vec![Risk::CostUp { factor: 4.0 }]);
@@ -579,7 +580,7 @@ fn cdc_plan_summary_and_cost() {
     // Down: capacity risk, always confirmed.
     let p = cdc_plan(8, 1, &RiskPolicy::default());
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "CDC compute: 8 cores / 32 GB -> 1 core / 4 GB (capacity goes down)"
     );
     assert_eq!(p.confirmation_reasons(), vec![&Risk::CapacityDown]);
@@ -587,7 +588,7 @@ fn cdc_plan_summary_and_cost() {
     let p = cdc_plan(8, 8, &RiskPolicy::default());
     assert!(p.is_noop() && p.risks.is_empty() && !p.needs_confirmation());
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "CDC compute: no change, already 8 cores / 32 GB"
     );
 }
@@ -615,18 +616,24 @@ fn service_plan_changes_with_units() {
         vec![
             Change {
                 field: Field::Replicas,
-                from: Some("3 replicas".into()),
-                to: "5 replicas".into()
+                from: Some(Value::Replicas { count: 3 }),
+                to: Value::Replicas { count: 5 }
             },
             Change {
                 field: Field::Memory,
-                from: Some("16–120 GB per replica".into()),
-                to: "32–120 GB per replica".into()
+                from: Some(Value::Memory {
+                    min_gb: Some(16.0),
+                    max_gb: Some(120.0)
+                }),
+                to: Value::Memory {
+                    min_gb: Some(32.0),
+                    max_gb: Some(120.0)
+                }
             },
         ]
     );
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "3 replicas -> 5 replicas, 16–120 GB per replica -> 32–120 GB per replica (cost x1.7)"
     );
     assert!(!p.needs_confirmation());
@@ -663,7 +670,7 @@ fn idling_plans() {
     let p = svc_plan(&off, enable.clone(), &facing);
     // The timeout that stays is shown.
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "idling off -> idling on, 15 min timeout (turns on idling for a customer-facing service)"
     );
     assert!(p.needs_confirmation());
@@ -678,7 +685,10 @@ fn idling_plans() {
     // Already idling: nothing to do.
     let p = svc_plan(&service(), enable, &facing);
     assert!(p.is_noop() && p.risks.is_empty());
-    assert_eq!(p.summary(), "no change, already idling on, 15 min timeout");
+    assert_eq!(
+        p.summary(Locale::EnUs),
+        "no change, already idling on, 15 min timeout"
+    );
     // A new timeout while idling stays off is still shown as a change.
     let p = svc_plan(
         &off,
@@ -689,7 +699,7 @@ fn idling_plans() {
         &facing,
     );
     assert_eq!(
-        p.summary(),
+        p.summary(Locale::EnUs),
         "idling off, 15 min timeout when on -> idling off, 30 min timeout when on"
     );
     // Turning idling off is neither a capacity nor an idling risk.
@@ -698,7 +708,10 @@ fn idling_plans() {
         idle_patch(&IdleInput::default()).unwrap(),
         &facing,
     );
-    assert_eq!(p.summary(), "idling on, 15 min timeout -> idling off");
+    assert_eq!(
+        p.summary(Locale::EnUs),
+        "idling on, 15 min timeout -> idling off"
+    );
     assert!(p.risks.is_empty());
 }
 
@@ -709,7 +722,7 @@ fn unknown_current_values_are_changes_from_unknown() {
     s.current_scaling = Default::default();
     let patch = replica_patch(&replicas(Some(4), None, None), &s, &Limits::default()).unwrap();
     let p = svc_plan(&s, patch, &RiskPolicy::default());
-    assert_eq!(p.summary(), "4 replicas (currently unknown)");
+    assert_eq!(p.summary(Locale::EnUs), "4 replicas (currently unknown)");
     assert!(p.risks.is_empty());
 }
 

@@ -131,6 +131,29 @@ fn is_uuid_at(b: &[u8], i: usize) -> bool {
     true
 }
 
+/// The rest of a Russian or Chinese duration after its first number (`5| мин 00 с`,
+/// `1| с`, `2| 小时 03 分`), as the locale files write them: its length in bytes.
+fn localized_unit(rest: &str) -> Option<usize> {
+    let two_digits = |s: &str| s.len() >= 2 && s.as_bytes()[..2].iter().all(u8::is_ascii_digit);
+    let ends_word = |s: &str| !s.chars().next().is_some_and(char::is_alphabetic);
+    for (first, second) in [
+        (" мин ", " с"),
+        (" ч ", " мин"),
+        (" 分 ", " 秒"),
+        (" 小时 ", " 分"),
+    ] {
+        if let Some(after) = rest.strip_prefix(first) {
+            if two_digits(after) && after[2..].starts_with(second) {
+                return Some(first.len() + 2 + second.len());
+            }
+        }
+    }
+    [" с", " 秒"]
+        .into_iter()
+        .find(|u| rest.strip_prefix(u).is_some_and(ends_word))
+        .map(str::len)
+}
+
 /// Replace UUIDs (org, service and request ids), the simulator's port and durations.
 pub fn normalize(s: &str) -> String {
     let b = s.as_bytes();
@@ -160,13 +183,13 @@ pub fn normalize(s: &str) -> String {
             let unit = ["ms", "s", "m", "h"].into_iter().find(|u| {
                 s[j..].starts_with(u) && !b.get(j + u.len()).is_some_and(u8::is_ascii_alphanumeric)
             });
-            if let Some(unit) = unit {
+            if let Some(len) = unit.map(str::len).or_else(|| localized_unit(&s[j..])) {
                 if !out.ends_with("<dur> ") {
                     out.push_str("<dur>");
                 } else {
                     out.pop();
                 }
-                i = j + unit.len();
+                i = j + len;
                 continue;
             }
         }

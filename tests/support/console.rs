@@ -212,6 +212,11 @@ impl Live {
     /// Start on the simulator at `api_url` with the database `db`, fast timings and an
     /// on-call role, so reminders come within seconds.
     pub fn start(api_url: &str, db: &str, extra: &[&str]) -> Live {
+        Self::start_with(api_url, db, extra, &[])
+    }
+
+    /// [`Live::start`] with more environment (configuration overrides) on top.
+    pub fn start_with(api_url: &str, db: &str, extra: &[&str], env: &[(&str, &str)]) -> Live {
         use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
         let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
             .args(["console", "--user", "ann"])
@@ -235,6 +240,8 @@ impl Live {
             .env("CLICKSCALE_ONCALL__ANSWER_WITHIN", "1h")
             .env("CLICKSCALE_STORE__INSTANCE_ID", "console-test")
             .env("CLICKSCALE_STORE__LEASE_TTL", "3s")
+            // Last, so a test's overrides win over the defaults above.
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

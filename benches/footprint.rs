@@ -372,7 +372,7 @@ async fn watches_child(sim_url: &str) {
                 let p = engine
                     .prepare(Submission {
                         service: common::service_name(i),
-                        request: ScaleRequest::Cdc { cores: 3 },
+                        request: ScaleRequest::cdc(3),
                         actor: common::bench_actor(),
                         origin: common::bench_origin(),
                         revert: RevertInput::default(),

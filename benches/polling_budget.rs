@@ -194,9 +194,7 @@ impl Bench {
                     let prepared = engine
                         .prepare(Submission {
                             service: service_name(i),
-                            request: ScaleRequest::Cdc {
-                                cores: i64::from(TO_CORES),
-                            },
+                            request: ScaleRequest::cdc(i64::from(TO_CORES)),
                             actor: bench_actor(),
                             origin: bench_origin(),
                             revert: RevertInput::default(),

@@ -3,7 +3,8 @@
 
 use crate::{
     discord::{Context, Error},
-    ops::{RevertInput, ScaleRequest},
+    ops::{CommandKind, RevertInput, ScaleCommand, ScaleRequest},
+    scaling::{self, CdcInput, Current, Limits, RuleError, Target},
 };
 
 /// Scale the CDC compute shared by a service's DB ClickPipes (whole cores, 4 GB memory per core)
@@ -29,5 +30,21 @@ pub async fn cdc_scale(
         for_,
         reason,
     };
-    super::scale(ctx, service, ScaleRequest::Cdc { cores }, revert).await
+    super::scale(ctx, service, ScaleRequest::cdc(cores), revert).await
+}
+
+/// What the engine runs: whole cores 1..=the configured maximum, decided by the input alone;
+/// reads and watches the service's CDC scaling.
+impl ScaleCommand for CdcInput {
+    fn kind(&self) -> CommandKind {
+        CommandKind::CdcScale
+    }
+
+    fn precheck(&self, limits: &Limits) -> Result<Option<Target>, RuleError> {
+        scaling::cdc_target(self.cores, limits).map(|t| Some(Target::Cdc(t)))
+    }
+
+    fn target(&self, _: &Current, limits: &Limits) -> Result<Target, RuleError> {
+        scaling::cdc_target(self.cores, limits).map(Target::Cdc)
+    }
 }

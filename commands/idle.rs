@@ -2,8 +2,8 @@
 
 use crate::{
     discord::{Context, Error},
-    ops::ScaleRequest,
-    scaling::IdleInput,
+    ops::{CommandKind, ScaleCommand, ScaleRequest},
+    scaling::{self, Current, IdleInput, Limits, RuleError, Target},
 };
 
 /// Turn automatic idling of a service on or off, and set its timeout
@@ -24,4 +24,20 @@ pub async fn idle(
         timeout_minutes,
     };
     super::scale(ctx, service, ScaleRequest::Idle(input), Default::default()).await
+}
+
+/// What the engine runs: no idling rule depends on the service, so the input alone decides
+/// the target and bad input never costs a call.
+impl ScaleCommand for IdleInput {
+    fn kind(&self) -> CommandKind {
+        CommandKind::Idle
+    }
+
+    fn precheck(&self, _: &Limits) -> Result<Option<Target>, RuleError> {
+        scaling::idle_patch(self).map(|p| Some(Target::Service(p)))
+    }
+
+    fn target(&self, _: &Current, _: &Limits) -> Result<Target, RuleError> {
+        scaling::idle_patch(self).map(Target::Service)
+    }
 }

@@ -2,8 +2,8 @@
 
 use crate::{
     discord::{errors::reply_ephemeral, Context, Error},
-    ops::{RevertInput, ScaleRequest},
-    scaling::{ReplicaInput, RuleError},
+    ops::{CommandKind, RevertInput, ScaleCommand, ScaleRequest},
+    scaling::{self, Current, Limits, ReplicaInput, RuleError, Target},
 };
 
 /// Change a service's replica count and/or its per-replica memory bounds
@@ -49,4 +49,25 @@ pub async fn replicas(
         ..RevertInput::default()
     };
     super::scale(ctx, service, ScaleRequest::Replicas(input), revert).await
+}
+
+/// What the engine runs: ranges and memory grid checked before any call; the rest (tier,
+/// profile, warehouse role, the bound not given) against the service as the API reports it.
+impl ScaleCommand for ReplicaInput {
+    fn kind(&self) -> CommandKind {
+        CommandKind::Replicas
+    }
+
+    fn precheck(&self, limits: &Limits) -> Result<Option<Target>, RuleError> {
+        scaling::replica_precheck(self, limits).map(|()| None)
+    }
+
+    fn target(&self, current: &Current, limits: &Limits) -> Result<Target, RuleError> {
+        match current {
+            Current::Service(service) => {
+                scaling::replica_patch(self, service, limits).map(Target::Service)
+            }
+            Current::Cdc(_) => unreachable!("/replicas reads the service"),
+        }
+    }
 }

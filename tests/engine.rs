@@ -106,11 +106,7 @@ fn patches(sim: &SimHandle) -> usize {
 async fn cdc_scale_up_is_confirmed_once_the_api_shows_it() {
     let h = harness(fast_sim(), |_| {}).await;
     let p = h
-        .prepare(
-            "ingest-cdc",
-            ScaleRequest::Cdc { cores: 3 },
-            actor("ann", &[]),
-        )
+        .prepare("ingest-cdc", ScaleRequest::cdc(3), actor("ann", &[]))
         .await
         .unwrap();
     assert!(!p.plan.needs_confirmation(), "{:?}", p.plan);
@@ -141,16 +137,8 @@ async fn rejections_send_nothing() {
     })
     .await;
     let cases = [
-        (
-            "ingest-cdc",
-            ScaleRequest::Cdc { cores: 40 },
-            "from 1 to 24",
-        ),
-        (
-            "nope",
-            ScaleRequest::Cdc { cores: 4 },
-            "No service called `nope`",
-        ),
+        ("ingest-cdc", ScaleRequest::cdc(40), "from 1 to 24"),
+        ("nope", ScaleRequest::cdc(4), "No service called `nope`"),
         (
             "prod",
             ScaleRequest::Replicas(ReplicaInput {
@@ -273,19 +261,11 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
     )
     .await;
     let mut a = h
-        .start(
-            "ingest-cdc",
-            ScaleRequest::Cdc { cores: 3 },
-            actor("ann", &[]),
-        )
+        .start("ingest-cdc", ScaleRequest::cdc(3), actor("ann", &[]))
         .await;
     a.reached(Phase::Watching).await;
     let second = h
-        .prepare(
-            "ingest-cdc",
-            ScaleRequest::Cdc { cores: 4 },
-            actor("bob", &[]),
-        )
+        .prepare("ingest-cdc", ScaleRequest::cdc(4), actor("bob", &[]))
         .await
         .unwrap();
     assert_eq!(second.supersedes, Some(a.id));
@@ -317,11 +297,7 @@ async fn the_deadline_reports_what_was_last_seen() {
     )
     .await;
     let mut op = h
-        .start(
-            "ingest-cdc",
-            ScaleRequest::Cdc { cores: 3 },
-            actor("ann", &[]),
-        )
+        .start("ingest-cdc", ScaleRequest::cdc(3), actor("ann", &[]))
         .await;
     op.reached(Phase::Settled).await;
     let text = h.surface.text();

@@ -168,7 +168,7 @@ async fn a_lost_patch_answer_is_not_a_failure_the_engine_confirms_what_get_shows
     let store = Store::connect("sqlite::memory:").await.unwrap();
     let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
     let i = Instance::new(client(proxy.base_url()), config, store.clone());
-    let mut op = i.start("cdc", ScaleRequest::Cdc { cores: 3 }).await;
+    let mut op = i.start("cdc", ScaleRequest::cdc(3)).await;
     settled(&mut op).await;
     let text = i.surface.text();
     assert_eq!(proxy.lost(), 4, "{text}");
@@ -199,7 +199,7 @@ async fn a_patch_that_never_arrived_settles_as_outcome_unknown_with_what_the_api
     let store = Store::connect("sqlite::memory:").await.unwrap();
     let config = config("one", Duration::from_millis(50), Duration::from_secs(3));
     let i = Instance::new(client(proxy.base_url()), config, store.clone());
-    let mut op = i.start("cdc", ScaleRequest::Cdc { cores: 3 }).await;
+    let mut op = i.start("cdc", ScaleRequest::cdc(3)).await;
     settled(&mut op).await;
     let text = i.surface.text();
     assert_eq!(patches(&sim), 0, "the proxy swallowed every PATCH");
@@ -264,9 +264,9 @@ async fn the_same_change_asked_again_while_in_flight_joins_it_and_sends_nothing(
     let store = Store::connect("sqlite::memory:").await.unwrap();
     let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
     let i = Instance::new(client(sim.base_url()), config, store);
-    let mut first = i.start("cdc", ScaleRequest::Cdc { cores: 4 }).await;
+    let mut first = i.start("cdc", ScaleRequest::cdc(4)).await;
     for _ in 0..3 {
-        match i.prepare("cdc", ScaleRequest::Cdc { cores: 4 }).await {
+        match i.prepare("cdc", ScaleRequest::cdc(4)).await {
             Err(e @ Rejection::AlreadyInFlight { id, .. }) => {
                 assert_eq!(id, first.id);
                 let said = e.user_message(clickscale::i18n::Locale::EnUs);
@@ -306,9 +306,9 @@ async fn every_rejected_input_costs_zero_api_calls() {
         })
     };
     let cases = [
-        ("cdc", ScaleRequest::Cdc { cores: 0 }),
-        ("cdc", ScaleRequest::Cdc { cores: 25 }),
-        ("cdc", ScaleRequest::Cdc { cores: i64::MAX }),
+        ("cdc", ScaleRequest::cdc(0)),
+        ("cdc", ScaleRequest::cdc(25)),
+        ("cdc", ScaleRequest::cdc(i64::MAX)),
         ("staging", replicas(None, None, None)),
         ("staging", replicas(Some(0), None, None)),
         ("staging", replicas(Some(21), None, None)),

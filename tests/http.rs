@@ -250,7 +250,7 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
     let prepared = engine
         .prepare(Submission {
             service: "ingest-cdc".into(),
-            request: ScaleRequest::Cdc { cores: 3 },
+            request: ScaleRequest::cdc(3),
             actor: Actor {
                 id: "ann".into(),
                 name: "ann".into(),

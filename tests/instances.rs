@@ -107,7 +107,7 @@ async fn a_dead_instances_watch_is_taken_over_and_confirmed_once(db: &TestDb) {
     let (a, a_chat) = instance(&sim, db.open().await, "instance-a").await;
     let (b, b_chat) = instance(&sim, db.open().await, "instance-b").await;
     let prepared = a
-        .prepare(submission("ingest-cdc", ScaleRequest::Cdc { cores: 4 }))
+        .prepare(submission("ingest-cdc", ScaleRequest::cdc(4)))
         .await
         .unwrap();
     let mut handle = a.launch(prepared, a_chat.clone()).await.unwrap();
@@ -206,7 +206,7 @@ async fn a_due_reminder_is_posted_by_exactly_one_instance(db: &TestDb) {
     let (a, a_chat) = instance(&sim, db.open().await, "instance-a").await;
     let (b, b_chat) = instance(&sim, db.open().await, "instance-b").await;
     // A confirmed scale-up whose reminder both instances see due at once.
-    let mut sub = submission("ingest-cdc", ScaleRequest::Cdc { cores: 6 });
+    let mut sub = submission("ingest-cdc", ScaleRequest::cdc(6));
     sub.revert = RevertInput {
         for_: Some("1h".into()),
         ..RevertInput::default()

@@ -159,9 +159,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
     for i in 0..SERVICES {
         let sub = Submission {
             service: name(i),
-            request: ScaleRequest::Cdc {
-                cores: 4 + (i as i64 % 3) * 2,
-            },
+            request: ScaleRequest::cdc(4 + (i as i64 % 3) * 2),
             actor: actor("ann", &[]),
             origin: origin(),
             revert: RevertInput::default(),

@@ -122,7 +122,7 @@ impl World {
 }
 
 fn cdc(cores: i64) -> ScaleRequest {
-    ScaleRequest::Cdc { cores }
+    ScaleRequest::cdc(cores)
 }
 
 #[tokio::test]

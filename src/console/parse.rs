@@ -531,9 +531,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
     Ok(match spec.name {
         "cdc-scale" => Input::Scale {
             service,
-            request: ScaleRequest::Cdc {
-                cores: int("cores").unwrap_or_default(),
-            },
+            request: ScaleRequest::cdc(int("cores").unwrap_or_default()),
             revert,
         },
         "replicas" => {
@@ -586,7 +584,7 @@ mod tests {
             parse("/cdc-scale service:ingest-cdc cores:8").unwrap(),
             Input::Scale {
                 service: "ingest-cdc".into(),
-                request: ScaleRequest::Cdc { cores: 8 },
+                request: ScaleRequest::cdc(8),
                 revert: RevertInput::default(),
             }
         );
@@ -594,7 +592,7 @@ mod tests {
             parse(r#"/cdc-scale service:x cores:8 revert:never reason:"all week""#).unwrap(),
             Input::Scale {
                 service: "x".into(),
-                request: ScaleRequest::Cdc { cores: 8 },
+                request: ScaleRequest::cdc(8),
                 revert: RevertInput {
                     revert: Some("never".into()),
                     for_: None,

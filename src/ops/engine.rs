@@ -20,9 +20,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     followup::{self, FollowUp},
     operation::{Operation, Resume},
-    request::{
-        CommandKind, OperationId, Prepared, Rejection, ScaleRequest, ServiceRef, Submission,
-    },
+    request::{CommandKind, OperationId, Prepared, Rejection, ServiceRef, Submission},
     surface::{Actor, ChatSurface, ClickGuard, ThreadRef},
     watch::Pollers,
 };
@@ -424,43 +422,19 @@ impl Engine {
 
     /// Policy, validation, the current configuration and the plan; nothing is sent yet.
     pub async fn prepare(&self, sub: Submission) -> Result<Prepared, Rejection> {
-        let kind = sub.request.kind();
+        let command = sub.request.command();
+        let kind = command.kind();
         let limits = &self.inner.settings.limits;
         // Input checks that need no service come first: a typo costs no API call.
-        let early_target = match &sub.request {
-            ScaleRequest::Cdc { cores } => {
-                Some(scaling::Target::Cdc(scaling::cdc_target(*cores, limits)?))
-            }
-            ScaleRequest::Idle(input) => {
-                Some(scaling::Target::Service(scaling::idle_patch(input)?))
-            }
-            ScaleRequest::Replicas(input) => {
-                scaling::replica_precheck(input, limits)?;
-                None
-            }
-        };
+        let early_target = command.precheck(limits)?;
         // Revert options that are wrong whatever the service says are refused before any call.
         followup::resolve(kind, &sub.revert, true).map_err(Rejection::FollowUp)?;
         let service = self.resolve_service(&sub.service).await?;
         self.authorize(kind, &service, &sub.actor, &sub.origin.channel)?;
-        let cloud = &self.inner.cloud;
-        let (current, target) = match (&sub.request, early_target) {
-            (ScaleRequest::Cdc { .. }, Some(target)) => (
-                Current::Cdc(cloud.get_cdc_scaling(&service.id).await?),
-                target,
-            ),
-            (ScaleRequest::Replicas(input), _) => {
-                let svc = cloud.get_service(&service.id).await?;
-                let patch = scaling::replica_patch(input, &svc, limits)?;
-                (
-                    Current::Service(Box::new(svc)),
-                    scaling::Target::Service(patch),
-                )
-            }
-            (_, target) => (
-                Current::Service(Box::new(cloud.get_service(&service.id).await?)),
-                target.expect("CDC and idle targets are built before any call"),
-            ),
+        let current = self.read_current(&service.id, kind.resource()).await?;
+        let target = match early_target {
+            Some(target) => target,
+            None => command.target(&current, limits)?,
         };
         let followup = followup::resolve(
             kind,
@@ -479,6 +453,21 @@ impl Engine {
             confirmed_by: None,
         })?;
         self.against_open(prepared).await
+    }
+
+    /// The configuration a command plans against: what it reads is what it changes.
+    pub(super) async fn read_current(
+        &self,
+        service_id: &str,
+        resource: super::request::Resource,
+    ) -> Result<Current, CloudError> {
+        let cloud = &self.inner.cloud;
+        Ok(match resource {
+            super::request::Resource::Cdc => Current::Cdc(cloud.get_cdc_scaling(service_id).await?),
+            super::request::Resource::Service => {
+                Current::Service(Box::new(cloud.get_service(service_id).await?))
+            }
+        })
     }
 
     /// Look at what is in flight on the service, on every instance (the store's view): the

@@ -3,6 +3,7 @@
 //! submit -> (confirm) -> apply -> watch -> settle. [`Engine::prepare`] checks policy and
 //! input, reads the current configuration and builds the plan before anything is sent;
 //! [`Engine::launch`] runs the rest in the background and reports through a [`ChatSurface`].
+mod command;
 pub mod engine;
 pub mod followup;
 pub mod notices;
@@ -13,6 +14,7 @@ pub mod surface;
 pub mod text;
 pub mod watch;
 
+pub use command::ScaleCommand;
 pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, Phase};
 pub use followup::{FollowUp, FollowUpError, RevertInput};
 pub use reminders::Answer;

@@ -5,13 +5,14 @@ use std::{fmt, time::Instant};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    command::ScaleCommand,
     followup::{FollowUp, FollowUpError, RevertInput},
     surface::{Actor, Origin},
 };
 use crate::{
     cloud::CloudError,
     i18n::{self, Locale},
-    scaling::{Current, IdleInput, Plan, ReplicaInput, RuleError, Target},
+    scaling::{CdcInput, Current, IdleInput, Plan, ReplicaInput, RuleError, Target},
     t,
 };
 
@@ -59,21 +60,33 @@ pub enum Resource {
     Service,
 }
 
-/// Raw, unvalidated input as the user typed it.
+/// Raw, unvalidated input as the user typed it, one variant per scaling command. Each
+/// input type implements [`ScaleCommand`] in its command's module (`commands/`); this is the
+/// only place that maps a request to its command.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScaleRequest {
-    Cdc { cores: i64 },
+    Cdc(CdcInput),
     Replicas(ReplicaInput),
     Idle(IdleInput),
 }
 
 impl ScaleRequest {
-    pub fn kind(&self) -> CommandKind {
+    /// `/cdc-scale cores:` as typed.
+    pub fn cdc(cores: i64) -> Self {
+        Self::Cdc(CdcInput { cores })
+    }
+
+    /// The command this request is input to.
+    pub fn command(&self) -> &dyn ScaleCommand {
         match self {
-            Self::Cdc { .. } => CommandKind::CdcScale,
-            Self::Replicas(_) => CommandKind::Replicas,
-            Self::Idle(_) => CommandKind::Idle,
+            Self::Cdc(input) => input,
+            Self::Replicas(input) => input,
+            Self::Idle(input) => input,
         }
+    }
+
+    pub fn kind(&self) -> CommandKind {
+        self.command().kind()
     }
 }
 

@@ -27,7 +27,7 @@ pub use plan::{
     matches_target, plan, Change, Current, Field, Plan, Risk, RiskPolicy, Target, Value,
 };
 pub use rules::{
-    cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, IdleInput,
+    cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, CdcInput, IdleInput,
     ReplicaInput, ServiceKind,
 };
 pub use settings::{Setting, Settings};

@@ -24,6 +24,12 @@ pub fn cdc_target(cores: i64, limits: &Limits) -> Result<CdcScaling, RuleError> 
     }
 }
 
+/// `/cdc-scale`: whole CPU cores, as typed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CdcInput {
+    pub cores: i64,
+}
+
 /// `/replicas`: a fixed replica count and/or the per-replica memory range, as typed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ReplicaInput {

@@ -145,6 +145,9 @@ started-follow = Follow-ups go to the thread on the status message in this chann
 
 ## Refused requests (scaling rules). `bound` is min or max.
 
+# `got` below may be this: a number too large (small) to hold, as typed.
+rule-got-or-more = { $n } or more
+rule-got-or-less = { $n } or less
 rule-cores = { $hint ->
     [yes] cores must be a whole number from 1 to { $max } (got { $got }); the limit is configurable up to { $spec_max }
    *[no] cores must be a whole number from 1 to { $max } (got { $got })

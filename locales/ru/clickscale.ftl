@@ -151,6 +151,9 @@ started-follow = Дальнейшие сообщения будут в ветк�
 
 ## Отказы (правила масштабирования)
 
+# `got` below may be this: a number too large (small) to hold, as typed.
+rule-got-or-more = { $n } или больше
+rule-got-or-less = { $n } или меньше
 rule-cores = { $hint ->
     [yes] cores должно быть целым числом от 1 до { $max } (получено { $got }); предел настраивается до { $spec_max }
    *[no] cores должно быть целым числом от 1 до { $max } (получено { $got })

@@ -118,7 +118,10 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// `t!(...)` call, and, in files that render messages, any literal in a namespace only
 /// messages use (`"rule-…"`, `"cloud-…"`).
 fn ids_in(src: &str) -> Vec<String> {
-    const NAMESPACES: [&str; 14] = [
+    const NAMESPACES: [&str; 17] = [
+        "history-",
+        "value-",
+        "duration-",
         "rule-",
         "cloud-",
         "console-summary-",
@@ -603,4 +606,16 @@ fn numbers_too_large_for_i64_get_the_range_in_every_language() {
         assert!(!run.transcript.contains("whole number, not"), "{}", run.transcript);
         assert!(!run.transcript.contains("[msg"), "nothing launched: {}", run.transcript);
     }
+}
+
+/// Command names come from one derive (strum): the slash-command names, both ways.
+#[test]
+fn command_names_are_the_slash_command_names_both_ways() {
+    let names: Vec<&str> = CommandKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(names, ["cdc-scale", "replicas", "idle"]);
+    for k in CommandKind::ALL {
+        assert_eq!(k.to_string(), k.name());
+        assert_eq!(k.name().parse::<CommandKind>(), Ok(k));
+    }
+    assert!("scale".parse::<CommandKind>().is_err());
 }

@@ -20,7 +20,8 @@ use crate::{
 /// The two buttons the engine asks for, in the order they are numbered.
 pub const BUTTONS: [Button; 2] = [Button::Confirm, Button::Cancel];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The English label is the variant name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 pub enum Button {
     Confirm,
     Cancel,
@@ -28,10 +29,7 @@ pub enum Button {
 
 impl Button {
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Confirm => "Confirm",
-            Self::Cancel => "Cancel",
-        }
+        self.into()
     }
 
     /// `[1] Confirm  [2] Cancel`

@@ -11,9 +11,11 @@ use super::{
     CDC_CORES_SPEC_MAX, IDLE_TIMEOUT_MAX_MINUTES, IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB,
 };
 
-/// One end of the per-replica memory range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// One end of the per-replica memory range (`min`, `max`: also the key the Fluent messages
+/// select on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Bound {
     Min,
     Max,
@@ -143,10 +145,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn bound_key(b: Bound) -> &'static str {
-    match b {
-        Bound::Min => "min",
-        Bound::Max => "max",
-    }
+    b.into()
 }
 
 impl fmt::Display for RuleError {

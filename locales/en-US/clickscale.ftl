@@ -43,7 +43,6 @@ cmd-scaling-status-service-description = Service alias, name or id
 
 ## Values as the API reports them (status messages and thread follow-ups)
 
-describe-cdc = { $cores } cores / { $memory } GB
 # Appended to a description; `state` is the API's service state (running, idle, ...).
 describe-state = , state { $state }
 describe-idle-on-timeout = idling on, { $minutes } min timeout{ $state }

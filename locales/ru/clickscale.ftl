@@ -40,11 +40,6 @@ cmd-scaling-status-service-description = Псевдоним, имя или id с
 
 ## Значения, которые сообщает API
 
-describe-cdc = { $cores } { $cores ->
-    [one] ядро
-    [few] ядра
-   *[many] ядер
-} / { $memory } ГБ
 describe-state = , состояние { $state }
 describe-idle-on-timeout = простой включён, тайм-аут { $minutes } мин{ $state }
 describe-idle-on = простой включён{ $state }

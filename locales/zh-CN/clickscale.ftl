@@ -39,7 +39,6 @@ cmd-scaling-status-service-description = 服务别名、名称或 id
 
 ## API 报告的数值
 
-describe-cdc = { $cores } 核 / { $memory } GB
 describe-state = ，状态 { $state }
 describe-idle-on-timeout = 自动空闲已开启，超时 { $minutes } 分钟{ $state }
 describe-idle-on = 自动空闲已开启{ $state }

@@ -899,3 +899,32 @@ fn durations_too_large_to_hold_get_the_range() {
         );
     }
 }
+
+#[test]
+fn values_render_with_plural_units_in_every_language() {
+    let cdc = |millicores, memory_gb| Value::Cdc {
+        millicores,
+        memory_gb,
+    };
+    assert_eq!(cdc(1000, 4).render(Locale::EnUs), "1 core / 4 GB");
+    assert_eq!(cdc(1500, 6).render(Locale::EnUs), "1.5 cores / 6 GB");
+    assert_eq!(cdc(1000, 4).render(Locale::Ru), "1 ядро / 4 ГБ");
+    assert_eq!(cdc(5000, 20).render(Locale::Ru), "5 ядер / 20 ГБ");
+    assert_eq!(cdc(2000, 8).render(Locale::ZhCn), "2 核 / 8 GB");
+    let range = Value::ReplicaRange {
+        min: Some(2),
+        max: Some(4),
+    };
+    assert_eq!(range.render(Locale::Ru), "2–4 реплики");
+    assert_eq!(range.render(Locale::ZhCn), "2–4 个副本");
+    let idle = Value::Idling {
+        enabled: Some(false),
+        timeout_minutes: Some(30.0),
+        timeout_when_off: true,
+    };
+    assert_eq!(
+        idle.render(Locale::EnUs),
+        "idling off, 30 min timeout when on"
+    );
+    assert!(!idle.render(Locale::Ru).contains("idling"));
+}

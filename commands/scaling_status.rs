@@ -114,12 +114,7 @@ impl Report {
         let idle = self.cdc.as_ref().err().is_some_and(CloudError::is_idle)
             || self.pipes.as_ref().err().is_some_and(CloudError::is_idle);
         let cdc = match &self.cdc {
-            Ok(c) => t!(
-                loc,
-                "describe-cdc",
-                cores = c.cores(),
-                memory = c.replica_memory_gb.to_string()
-            ),
+            Ok(c) => crate::scaling::Value::cdc(c).render(loc),
             Err(_) if idle => t!(loc, "scaling-cdc-idle"),
             Err(e) if e.status() == Some(404) => t!(loc, "scaling-cdc-none"),
             Err(e) => t!(loc, "scaling-read-error", error = e.user_message_in(loc)),

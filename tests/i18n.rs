@@ -118,7 +118,10 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// `t!(...)` call, and, in files that render messages, any literal in a namespace only
 /// messages use (`"rule-…"`, `"cloud-…"`).
 fn ids_in(src: &str) -> Vec<String> {
-    const NAMESPACES: [&str; 14] = [
+    const NAMESPACES: [&str; 17] = [
+        "history-",
+        "value-",
+        "duration-",
         "rule-",
         "cloud-",
         "console-summary-",
@@ -577,4 +580,42 @@ fn console_locale_comes_from_the_environment_too() {
     assert!(status.success(), "{out}");
     assert!(out.contains("Вы — bob"), "{out}");
     assert!(out.contains("Итог: ничего не запускалось."), "{out}");
+}
+
+/// Issue 9 defect 11, through the real binary: a number too large for i64 gets the range, in
+/// every language, and costs no API call.
+#[test]
+fn numbers_too_large_for_i64_get_the_range_in_every_language() {
+    let script = "/cdc-scale service:ingest-cdc cores:99999999999999999999\n";
+    for (locale, want) in [
+        (
+            "en-US",
+            "refused: cores must be a whole number from 1 to 24 (got 9223372036854775807 or more)",
+        ),
+        (
+            "ru",
+            "отказано: cores должно быть целым числом от 1 до 24 (получено 9223372036854775807 или больше)",
+        ),
+        (
+            "zh-CN",
+            "9223372036854775807 或更大",
+        ),
+    ] {
+        let run = console(script, &["--locale", locale]);
+        assert!(run.transcript.contains(want), "{locale}: {}", run.transcript);
+        assert!(!run.transcript.contains("whole number, not"), "{}", run.transcript);
+        assert!(!run.transcript.contains("[msg"), "nothing launched: {}", run.transcript);
+    }
+}
+
+/// Command names come from one derive (strum): the slash-command names, both ways.
+#[test]
+fn command_names_are_the_slash_command_names_both_ways() {
+    let names: Vec<&str> = CommandKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(names, ["cdc-scale", "replicas", "idle"]);
+    for k in CommandKind::ALL {
+        assert_eq!(k.to_string(), k.name());
+        assert_eq!(k.name().parse::<CommandKind>(), Ok(k));
+    }
+    assert!("scale".parse::<CommandKind>().is_err());
 }

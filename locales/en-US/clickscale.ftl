@@ -43,7 +43,6 @@ cmd-scaling-status-service-description = Service alias, name or id
 
 ## Values as the API reports them (status messages and thread follow-ups)
 
-describe-cdc = { $cores } cores / { $memory } GB
 # Appended to a description; `state` is the API's service state (running, idle, ...).
 describe-state = , state { $state }
 describe-idle-on-timeout = idling on, { $minutes } min timeout{ $state }
@@ -145,6 +144,9 @@ started-follow = Follow-ups go to the thread on the status message in this chann
 
 ## Refused requests (scaling rules). `bound` is min or max.
 
+# `got` below may be this: a number too large (small) to hold, as typed.
+rule-got-or-more = { $n } or more
+rule-got-or-less = { $n } or less
 rule-cores = { $hint ->
     [yes] cores must be a whole number from 1 to { $max } (got { $got }); the limit is configurable up to { $spec_max }
    *[no] cores must be a whole number from 1 to { $max } (got { $got })

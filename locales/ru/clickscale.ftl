@@ -40,11 +40,6 @@ cmd-scaling-status-service-description = Псевдоним, имя или id с
 
 ## Значения, которые сообщает API
 
-describe-cdc = { $cores } { $cores ->
-    [one] ядро
-    [few] ядра
-   *[many] ядер
-} / { $memory } ГБ
 describe-state = , состояние { $state }
 describe-idle-on-timeout = простой включён, тайм-аут { $minutes } мин{ $state }
 describe-idle-on = простой включён{ $state }
@@ -151,6 +146,9 @@ started-follow = Дальнейшие сообщения будут в ветк�
 
 ## Отказы (правила масштабирования)
 
+# `got` below may be this: a number too large (small) to hold, as typed.
+rule-got-or-more = { $n } или больше
+rule-got-or-less = { $n } или меньше
 rule-cores = { $hint ->
     [yes] cores должно быть целым числом от 1 до { $max } (получено { $got }); предел настраивается до { $spec_max }
    *[no] cores должно быть целым числом от 1 до { $max } (получено { $got })

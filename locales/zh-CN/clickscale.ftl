@@ -39,7 +39,6 @@ cmd-scaling-status-service-description = 服务别名、名称或 id
 
 ## API 报告的数值
 
-describe-cdc = { $cores } 核 / { $memory } GB
 describe-state = ，状态 { $state }
 describe-idle-on-timeout = 自动空闲已开启，超时 { $minutes } 分钟{ $state }
 describe-idle-on = 自动空闲已开启{ $state }
@@ -129,6 +128,9 @@ started-follow = 后续消息会发在本频道状态消息的子区中。
 
 ## 拒绝请求（扩缩容规则）
 
+# `got` below may be this: a number too large (small) to hold, as typed.
+rule-got-or-more = { $n } 或更大
+rule-got-or-less = { $n } 或更小
 rule-cores = { $hint ->
     [yes] cores 必须是 1 到 { $max } 之间的整数（收到 { $got }）；上限最高可配置为 { $spec_max }
    *[no] cores 必须是 1 到 { $max } 之间的整数（收到 { $got }）

@@ -5,7 +5,10 @@
 //! ones present, integers and booleans well formed); every rule about allowed values is the
 //! engine's, shared with Discord.
 
-use std::fmt::{self, Write as _};
+use std::{
+    fmt::{self, Write as _},
+    num::IntErrorKind,
+};
 
 use crate::{
     i18n::Locale,
@@ -17,7 +20,8 @@ use crate::{
 /// The two buttons the engine asks for, in the order they are numbered.
 pub const BUTTONS: [Button; 2] = [Button::Confirm, Button::Cancel];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The English label is the variant name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 pub enum Button {
     Confirm,
     Cancel,
@@ -25,10 +29,7 @@ pub enum Button {
 
 impl Button {
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Confirm => "Confirm",
-            Self::Cancel => "Cancel",
-        }
+        self.into()
     }
 
     /// `[1] Confirm  [2] Cancel`
@@ -464,11 +465,14 @@ fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, Parse
             Err(spec.error(format!("`{}` needs a value.", o.name)))
         }
         Kind::Text => Ok(Value::Text(raw.trim().to_owned())),
-        Kind::Integer => {
-            raw.trim().parse::<i64>().map(Value::Integer).map_err(|_| {
-                spec.error(format!("`{}` must be a whole number, not `{raw}`.", o.name))
-            })
-        }
+        // A whole number too large for i64 is still a whole number: it saturates, so the rule
+        // check answers with the allowed range (`cores must be … from 1 to 24`).
+        Kind::Integer => match raw.trim().parse::<i64>() {
+            Ok(n) => Ok(Value::Integer(n)),
+            Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(Value::Integer(i64::MAX)),
+            Err(e) if *e.kind() == IntErrorKind::NegOverflow => Ok(Value::Integer(i64::MIN)),
+            Err(_) => Err(spec.error(format!("`{}` must be a whole number, not `{raw}`.", o.name))),
+        },
         Kind::Boolean => match raw.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" => Ok(Value::Boolean(true)),
             "false" | "no" | "off" => Ok(Value::Boolean(false)),
@@ -741,6 +745,32 @@ mod tests {
         let e = err("scale it");
         assert!(e.contains("Not understood"), "{e}");
         assert!(e.contains("Confirm, Cancel"), "{e}");
+    }
+
+    #[test]
+    fn numbers_too_large_for_i64_saturate_so_the_rules_answer_with_the_range() {
+        // Issue 9 defect 11: these said "must be a whole number".
+        for (line, want) in [
+            ("/cdc-scale service:x cores:99999999999999999999", i64::MAX),
+            ("/cdc-scale service:x cores:-99999999999999999999", i64::MIN),
+        ] {
+            match parse(line).unwrap() {
+                Input::Scale {
+                    request: ScaleRequest::Cdc { cores },
+                    ..
+                } => assert_eq!(cores, want, "{line}"),
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+        match parse("/replicas service:x count:123456789012345678901234567890").unwrap() {
+            Input::Scale {
+                request: ScaleRequest::Replicas(r),
+                ..
+            } => assert_eq!(r.count, Some(i64::MAX)),
+            other => panic!("{other:?}"),
+        }
+        // Not a number at all is still refused by the parser.
+        assert!(err("/cdc-scale service:x cores:9e99").contains("whole number"));
     }
 
     #[test]

@@ -38,8 +38,9 @@ fn clicker_locale(interaction: &ComponentInteraction) -> Locale {
     Locale::from_tag(&interaction.locale)
 }
 
-/// What a button asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a button asks for; its name in custom ids is the lowercase variant name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "lowercase")]
 pub enum ClickAction {
     Confirm,
     Cancel,
@@ -47,10 +48,7 @@ pub enum ClickAction {
 
 impl ClickAction {
     fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirm => "confirm",
-            Self::Cancel => "cancel",
-        }
+        self.into()
     }
 }
 
@@ -65,11 +63,7 @@ pub fn parse_custom_id(id: &str) -> Option<(ClickAction, &str)> {
     if parts.next()? != PREFIX {
         return None;
     }
-    let action = match parts.next()? {
-        "confirm" => ClickAction::Confirm,
-        "cancel" => ClickAction::Cancel,
-        _ => return None,
-    };
+    let action: ClickAction = parts.next()?.parse().ok()?;
     let message = parts.next().filter(|m| !m.is_empty())?;
     Some((action, message))
 }

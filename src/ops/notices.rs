@@ -32,12 +32,7 @@ pub fn resumed(loc: Locale, phase: Phase) -> String {
 /// A target as people read it.
 pub fn describe_target(loc: Locale, target: &Target) -> String {
     match target {
-        Target::Cdc(c) => t!(
-            loc,
-            "describe-cdc",
-            cores = c.cores(),
-            memory = c.replica_memory_gb.to_string()
-        ),
+        Target::Cdc(c) => crate::scaling::Value::cdc(c).render(loc),
         Target::Service(p) => {
             let mut parts = Vec::new();
             if let Some(n) = p.num_replicas {

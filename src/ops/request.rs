@@ -16,8 +16,22 @@ use crate::{
     t,
 };
 
-/// The scaling commands. Their names are the slash-command names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// The scaling commands. Their names (`Display`, [`CommandKind::name`], `FromStr`) are the
+/// slash-command names: the variant names in kebab case.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum CommandKind {
     CdcScale,
     Replicas,
@@ -28,11 +42,7 @@ impl CommandKind {
     pub const ALL: [CommandKind; 3] = [Self::CdcScale, Self::Replicas, Self::Idle];
 
     pub fn name(self) -> &'static str {
-        match self {
-            Self::CdcScale => "cdc-scale",
-            Self::Replicas => "replicas",
-            Self::Idle => "idle",
-        }
+        self.into()
     }
 
     /// Which API resource the command reads and changes (what a poll stream reads).
@@ -42,12 +52,6 @@ impl CommandKind {
             Self::CdcScale => Resource::Cdc,
             Self::Replicas | Self::Idle => Resource::Service,
         }
-    }
-}
-
-impl fmt::Display for CommandKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

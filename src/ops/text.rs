@@ -38,12 +38,7 @@ pub fn duration(loc: Locale, d: Duration) -> String {
 /// The values a command is about, as the API reports them.
 pub fn describe(loc: Locale, kind: CommandKind, current: &Current) -> String {
     match current {
-        Current::Cdc(c) => t!(
-            loc,
-            "describe-cdc",
-            cores = c.cores(),
-            memory = c.replica_memory_gb.to_string()
-        ),
+        Current::Cdc(c) => crate::scaling::Value::cdc(c).render(loc),
         Current::Service(s) => describe_service(loc, kind, s),
     }
 }

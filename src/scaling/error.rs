@@ -8,13 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::{i18n::Locale, t};
 
 use super::{
-    CDC_CORES_SPEC_MAX, DURATION_MAX_TEXT, DURATION_MIN_TEXT, IDLE_TIMEOUT_MAX_MINUTES,
-    IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB,
+    CDC_CORES_SPEC_MAX, IDLE_TIMEOUT_MAX_MINUTES, IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB,
 };
 
-/// One end of the per-replica memory range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// One end of the per-replica memory range (`min`, `max`: also the key the Fluent messages
+/// select on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Bound {
     Min,
     Max,
@@ -26,15 +27,6 @@ impl Bound {
             Self::Min => Self::Max,
             Self::Max => Self::Min,
         }
-    }
-}
-
-impl fmt::Display for Bound {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Min => "min memory",
-            Self::Max => "max memory",
-        })
     }
 }
 
@@ -69,20 +61,19 @@ pub enum DurationProblem {
 
 /// A request that breaks a scaling rule; nothing was sent to the API.
 ///
-/// Callers branch on the variant (e.g. to highlight a field); the `Display` text is the
-/// user-facing explanation.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+/// Callers branch on the variant (e.g. to highlight a field); [`RuleError::user_message`] is
+/// the user-facing explanation, and `Display` is its English (from the same Fluent file, so
+/// the two cannot drift apart).
+///
+/// A `got` of `i64::MAX` or `i64::MIN` stands for any number beyond what `i64` holds (input
+/// parsers saturate), and reads "… or more" / "… or less".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum RuleError {
     /// CDC cores outside `1..=max`.
-    #[error("{}", cores_message(*got, *max))]
     Cores { got: i64, max: u32 },
 
     /// Replica count outside `min..=max` (`min` is 2 for the primary service of a warehouse).
-    #[error(
-        "replicas must be a whole number from {min} to {max}{} (got {got})",
-        if *primary { " for the primary service of a warehouse" } else { "" }
-    )]
     Replicas {
         got: i64,
         min: u32,
@@ -91,7 +82,6 @@ pub enum RuleError {
     },
 
     /// One memory bound is not a multiple of 4 within `8..=max`.
-    #[error("{}", memory_message(*bound, *got, *origin, *max, *cap_applies))]
     Memory {
         bound: Bound,
         got: i64,
@@ -103,7 +93,6 @@ pub enum RuleError {
     },
 
     /// Min memory above max memory.
-    #[error("{}", order_message(*min, *max, *min_origin, *max_origin, *limit))]
     MemoryOrder {
         min: u32,
         max: u32,
@@ -114,15 +103,9 @@ pub enum RuleError {
     },
 
     /// Only one bound was given and the service reports no current value for the other.
-    #[error(
-        "{given} was given alone, but the service reports no current {}; give {} as well \
-         (multiples of 4 from {MEMORY_MIN_GB} to {limit} GB per replica, min ≤ max)",
-        given.other(), given.other()
-    )]
     MemoryUnknown { given: Bound, limit: u32 },
 
     /// A min–max range on a service that has one memory size per replica.
-    #[error("{}", fixed_message(reason, *min, *max, *limit))]
     MemoryNotFixed {
         reason: FixedMemory,
         min: u32,
@@ -131,117 +114,26 @@ pub enum RuleError {
     },
 
     /// A fixed replica count for a horizontal-mode service.
-    #[error(
-        "replicas: this service uses horizontal autoscaling, which takes a min–max replica range, \
-         not a fixed count (got {got}); this bot sets fixed counts from 1 to {max} on vertical-mode \
-         services only, so change the range in the ClickHouse Cloud console"
-    )]
     HorizontalCount { got: i64, max: u32 },
 
     /// Basic-tier services run one replica and cannot scale at all.
-    #[error(
-        "Basic-tier services run a single replica and cannot scale; upgrade to Scale or Enterprise \
-         (this service's tier is {tier:?}; idling can still be changed)"
-    )]
     BasicTier { tier: String },
 
     /// A replica request with no field set.
-    #[error(
-        "give at least one of replicas (from 1 to {replicas_max}) or min/max memory \
-         (multiples of 4 from {MEMORY_MIN_GB} to {memory_max} GB per replica)"
-    )]
     NothingGiven { replicas_max: u32, memory_max: u32 },
 
     /// Idle timeout outside `5..=10080` minutes.
-    #[error(
-        "idle timeout must be a whole number of minutes from {IDLE_TIMEOUT_MIN_MINUTES} to \
-         {IDLE_TIMEOUT_MAX_MINUTES}, i.e. up to one week (got {got})"
-    )]
     IdleTimeout { got: i64 },
 
     /// A timeout together with turning idling off.
-    #[error(
-        "idle timeout only applies when idling is on (got {got} with idling off); turn idling off \
-         without a timeout, or turn it on with a timeout from {IDLE_TIMEOUT_MIN_MINUTES} to \
-         {IDLE_TIMEOUT_MAX_MINUTES} minutes"
-    )]
     TimeoutWithIdlingOff { got: i64 },
 
     /// A user-entered duration that cannot be read or is out of bounds.
-    #[error("{}", duration_message(input, *problem))]
     Duration {
         /// The input as typed, shortened for display.
         input: String,
         problem: DurationProblem,
     },
-}
-
-fn cores_message(got: i64, max: u32) -> String {
-    let hint = if i64::from(max) < got && got <= i64::from(CDC_CORES_SPEC_MAX) {
-        format!("; the limit is configurable up to {CDC_CORES_SPEC_MAX}")
-    } else {
-        String::new()
-    };
-    format!("cores must be a whole number from 1 to {max} (got {got}){hint}")
-}
-
-fn memory_message(bound: Bound, got: i64, origin: Origin, max: u32, cap_applies: bool) -> String {
-    let allowed = format!("a multiple of 4 from {MEMORY_MIN_GB} to {max} GB per replica");
-    let cap = if cap_applies {
-        format!("; {max} GB is this organization's per-replica cap")
-    } else {
-        String::new()
-    };
-    match origin {
-        Origin::Given => format!("{bound} must be {allowed} (got {got}){cap}"),
-        Origin::Current => format!(
-            "the service's current {bound} is {got} GB, outside what is allowed ({allowed}){cap}; \
-             give {bound} as well"
-        ),
-    }
-}
-
-fn order_message(min: u32, max: u32, min_origin: Origin, max_origin: Origin, limit: u32) -> String {
-    match (min_origin, max_origin) {
-        (Origin::Given, Origin::Current) => format!(
-            "min memory must be from {MEMORY_MIN_GB} to {max} GB per replica, the service's current \
-             max memory (got {min}); give max memory as well to go higher"
-        ),
-        (Origin::Current, Origin::Given) => format!(
-            "max memory must be from {min} GB, the service's current min memory, to {limit} GB per \
-             replica (got {max}); give min memory as well to go lower"
-        ),
-        _ => format!(
-            "min memory must not be above max memory: both must be multiples of 4 from \
-             {MEMORY_MIN_GB} to {limit} GB per replica with min ≤ max (got min {min}, max {max})"
-        ),
-    }
-}
-
-fn fixed_message(reason: &FixedMemory, min: u32, max: u32, limit: u32) -> String {
-    let why = match reason {
-        FixedMemory::Horizontal => {
-            "this service uses horizontal autoscaling, where every replica has one fixed size"
-                .to_owned()
-        }
-        FixedMemory::Profile(p) => format!("profile {p} has no vertical autoscaling"),
-    };
-    format!(
-        "memory: {why}, so min memory must equal max memory (got {min}–{max} GB); give one size, \
-         a multiple of 4 from {MEMORY_MIN_GB} to {limit} GB"
-    )
-}
-
-fn duration_message(input: &str, problem: DurationProblem) -> String {
-    match problem {
-        DurationProblem::Unreadable => format!(
-            "duration must be a length like 30m, 4h, 1h30m or 2d, from {DURATION_MIN_TEXT} to \
-             {DURATION_MAX_TEXT} (got {input:?})"
-        ),
-        DurationProblem::OutOfRange => format!(
-            "duration must be from {DURATION_MIN_TEXT} to {DURATION_MAX_TEXT} (got {input:?})"
-        ),
-    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -253,15 +145,28 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn bound_key(b: Bound) -> &'static str {
-    match b {
-        Bound::Min => "min",
-        Bound::Max => "max",
+    b.into()
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.user_message(Locale::EnUs))
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// The value received, as typed; a saturated one says it stands for a larger (smaller) one.
+fn received(loc: Locale, v: i64) -> String {
+    match v {
+        i64::MAX => t!(loc, "rule-got-or-more", n = v.to_string()),
+        i64::MIN => t!(loc, "rule-got-or-less", n = v.to_string()),
+        _ => v.to_string(),
     }
 }
 
 impl RuleError {
-    /// The explanation in `loc`. In English it is exactly the `Display` text (tests/i18n.rs
-    /// checks every variant), which stays as is for logs.
+    /// The explanation in `loc`; in English it is the `Display` text, for logs.
     pub fn user_message(&self, loc: Locale) -> String {
         let mem_min = MEMORY_MIN_GB.to_string();
         match self {
@@ -270,7 +175,7 @@ impl RuleError {
                 "rule-cores",
                 hint = yes_no(i64::from(*max) < *got && *got <= i64::from(CDC_CORES_SPEC_MAX)),
                 max = max.to_string(),
-                got = got.to_string(),
+                got = received(loc, *got),
                 spec_max = CDC_CORES_SPEC_MAX.to_string()
             ),
             Self::Replicas {
@@ -284,7 +189,7 @@ impl RuleError {
                 primary = yes_no(*primary),
                 min = min.to_string(),
                 max = max.to_string(),
-                got = got.to_string()
+                got = received(loc, *got)
             ),
             Self::Memory {
                 bound,
@@ -313,7 +218,7 @@ impl RuleError {
                     id,
                     bound = bound_key(*bound),
                     allowed = allowed,
-                    got = got.to_string(),
+                    got = received(loc, *got),
                     cap = cap
                 )
             }
@@ -368,7 +273,7 @@ impl RuleError {
             Self::HorizontalCount { got, max } => t!(
                 loc,
                 "rule-horizontal-count",
-                got = got.to_string(),
+                got = received(loc, *got),
                 max = max.to_string()
             ),
             Self::BasicTier { tier } => t!(loc, "rule-basic-tier", tier = format!("{tier:?}")),
@@ -387,12 +292,12 @@ impl RuleError {
                 "rule-idle-timeout",
                 min = IDLE_TIMEOUT_MIN_MINUTES.to_string(),
                 max = IDLE_TIMEOUT_MAX_MINUTES.to_string(),
-                got = got.to_string()
+                got = received(loc, *got)
             ),
             Self::TimeoutWithIdlingOff { got } => t!(
                 loc,
                 "rule-timeout-idling-off",
-                got = got.to_string(),
+                got = received(loc, *got),
                 min = IDLE_TIMEOUT_MIN_MINUTES.to_string(),
                 max = IDLE_TIMEOUT_MAX_MINUTES.to_string()
             ),

@@ -54,8 +54,6 @@ pub const IDLE_TIMEOUT_MAX_MINUTES: u32 = 10_080;
 /// Bounds of [`parse_duration`].
 pub const DURATION_MIN: std::time::Duration = std::time::Duration::from_secs(60);
 pub const DURATION_MAX: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
-const DURATION_MIN_TEXT: &str = "1 minute";
-const DURATION_MAX_TEXT: &str = "30 days";
 
 #[cfg(test)]
 mod tests;

@@ -83,6 +83,14 @@ pub enum Value {
 }
 
 impl Value {
+    /// CDC compute as the API reports it or as a target sets it.
+    pub fn cdc(c: &CdcScaling) -> Self {
+        Self::Cdc {
+            millicores: c.replica_cpu_millicores,
+            memory_gb: c.replica_memory_gb,
+        }
+    }
+
     /// The value in `loc`, with its units.
     pub fn render(&self, loc: Locale) -> String {
         match *self {
@@ -357,8 +365,8 @@ impl Builder {
         self.push(
             Field::CdcCompute,
             changed,
-            from.map(cdc_value),
-            cdc_value(to),
+            from.map(Value::cdc),
+            Value::cdc(to),
         );
         let Some(from) = from else { return };
         let (old, new) = (from.replica_cpu_millicores, to.replica_cpu_millicores);
@@ -547,13 +555,6 @@ fn cores_value(millicores: u32) -> FluentValue<'static> {
         FluentValue::from(millicores / 1000)
     } else {
         FluentValue::from(f64::from(millicores) / 1000.0)
-    }
-}
-
-fn cdc_value(c: &CdcScaling) -> Value {
-    Value::Cdc {
-        millicores: c.replica_cpu_millicores,
-        memory_gb: c.replica_memory_gb,
     }
 }
 

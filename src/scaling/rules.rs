@@ -313,6 +313,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, RuleError> {
     let problem = match humantime::parse_duration(text) {
         Ok(d) if (DURATION_MIN..=DURATION_MAX).contains(&d) => return Ok(d),
         Ok(_) => DurationProblem::OutOfRange,
+        // `99999999999999999999m` is a duration, just far too long: say the range.
+        Err(humantime::DurationError::NumberOverflow) => DurationProblem::OutOfRange,
         Err(_) => DurationProblem::Unreadable,
     };
     Err(RuleError::Duration {

@@ -855,3 +855,76 @@ fn current_and_target_round_trip_as_json() {
     );
     assert_eq!(serde_json::from_value::<Target>(json).unwrap(), t);
 }
+
+#[test]
+fn saturated_numbers_get_the_range_and_say_they_were_larger() {
+    // Issue 9 defect 11: a number too large for i64 reaches the rules saturated.
+    let e = cdc_target(i64::MAX, &Limits::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "cores must be a whole number from 1 to 24 (got 9223372036854775807 or more)"
+    );
+    assert_eq!(
+        e.user_message(Locale::Ru),
+        "cores должно быть целым числом от 1 до 24 (получено 9223372036854775807 или больше)"
+    );
+    let e = cdc_target(i64::MIN, &Limits::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with("(got -9223372036854775808 or less)"),
+        "{e}"
+    );
+    let e = idle_patch(&IdleInput {
+        enabled: true,
+        timeout_minutes: Some(i64::MAX),
+    })
+    .unwrap_err();
+    assert!(
+        e.user_message(Locale::ZhCn)
+            .contains("9223372036854775807 或更大"),
+        "{e}"
+    );
+}
+
+#[test]
+fn durations_too_large_to_hold_get_the_range() {
+    for input in ["99999999999999999999m", "99999999999999999999d"] {
+        assert_eq!(
+            parse_duration(input),
+            Err(RuleError::Duration {
+                input: input.into(),
+                problem: DurationProblem::OutOfRange
+            }),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn values_render_with_plural_units_in_every_language() {
+    let cdc = |millicores, memory_gb| Value::Cdc {
+        millicores,
+        memory_gb,
+    };
+    assert_eq!(cdc(1000, 4).render(Locale::EnUs), "1 core / 4 GB");
+    assert_eq!(cdc(1500, 6).render(Locale::EnUs), "1.5 cores / 6 GB");
+    assert_eq!(cdc(1000, 4).render(Locale::Ru), "1 ядро / 4 ГБ");
+    assert_eq!(cdc(5000, 20).render(Locale::Ru), "5 ядер / 20 ГБ");
+    assert_eq!(cdc(2000, 8).render(Locale::ZhCn), "2 核 / 8 GB");
+    let range = Value::ReplicaRange {
+        min: Some(2),
+        max: Some(4),
+    };
+    assert_eq!(range.render(Locale::Ru), "2–4 реплики");
+    assert_eq!(range.render(Locale::ZhCn), "2–4 个副本");
+    let idle = Value::Idling {
+        enabled: Some(false),
+        timeout_minutes: Some(30.0),
+        timeout_when_off: true,
+    };
+    assert_eq!(
+        idle.render(Locale::EnUs),
+        "idling off, 30 min timeout when on"
+    );
+    assert!(!idle.render(Locale::Ru).contains("idling"));
+}

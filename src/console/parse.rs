@@ -756,7 +756,7 @@ mod tests {
         ] {
             match parse(line).unwrap() {
                 Input::Scale {
-                    request: ScaleRequest::Cdc { cores },
+                    request: ScaleRequest::Cdc(crate::scaling::CdcInput { cores }),
                     ..
                 } => assert_eq!(cores, want, "{line}"),
                 other => panic!("{line}: {other:?}"),

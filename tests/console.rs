@@ -468,3 +468,86 @@ fn control_characters_in_values_never_reach_the_terminal_raw() {
     assert!(!raw(&table), "{table:?}");
     assert!(table.contains("\\u{1b}[2Jwiped"), "{table}");
 }
+
+/// Issue 13: at a terminal the console edits lines (Backspace), completes commands, option
+/// names and services with Tab, and keeps its history across runs (Up recalls the last run's
+/// line). Driven through a pseudo-terminal, as a person at a terminal would.
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_lines_are_edited_completed_and_remembered() {
+    use rexpect::session::spawn_command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let history = dir.path().join("history");
+    let start = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+        cmd.args([
+            "console",
+            "--sim",
+            "--user",
+            "alice",
+            "--sim-time-scale",
+            "4",
+            "--database-url",
+            &db,
+        ])
+        .env("TERM", "xterm")
+        .env("CLICKSCALE_HISTORY", &history)
+        .env("CLICKSCALE_LOG", "error")
+        .env_remove("CLICKSCALE_CONFIG")
+        .env_remove("CLICKSCALE_DATABASE_URL")
+        .env_remove("CLICKSCALE_LOCALE");
+        spawn_command(cmd, Some(30_000)).expect("start clickscale in a pty")
+    };
+
+    // Typed a key at a time, as a person does (several keys in one write are not always read
+    // as keys); escape sequences go as one. The writer is line-buffered: flush each.
+    let send = |p: &mut rexpect::session::PtySession, keys: &str| {
+        let mut rest = keys;
+        while let Some(c) = rest.chars().next() {
+            let key = if rest.starts_with("\x1b[") {
+                &rest[..3]
+            } else {
+                &rest[..c.len_utf8()]
+            };
+            p.send(key).unwrap();
+            p.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(15));
+            rest = &rest[key.len()..];
+        }
+    };
+    let mut p = start();
+    p.exp_string("Type `help`").unwrap();
+    p.exp_string("> ").unwrap();
+    // Tab completes the command, then the service; Backspace takes back a typo.
+    send(&mut p, "/rep\t");
+    p.exp_string("/replicas").unwrap();
+    send(&mut p, " service:analytics-st\t");
+    p.exp_string("service:analytics-staging").unwrap();
+    send(&mut p, " count:33\x7f\r");
+    // (rexpect reads bytes as Latin-1: the needles stay ASCII.)
+    p.exp_string("Confirmed: the API now reports 3 replicas")
+        .unwrap();
+    send(&mut p, "quit\r");
+    p.exp_string("Summary: 1 confirmed.").unwrap();
+    p.exp_eof().unwrap();
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(
+        saved.contains("/replicas service:analytics-staging count:3\n"),
+        "{saved}"
+    );
+
+    // The next run (a fresh simulated world) recalls it with Up, past `quit`, and runs it.
+    let mut p = start();
+    p.exp_string("> ").unwrap();
+    send(&mut p, "\x1b[A\x1b[A");
+    p.exp_string("/replicas service:analytics-staging count:3")
+        .unwrap();
+    send(&mut p, "\r");
+    p.exp_string("replicas analytics-staging #2: ").unwrap();
+    p.exp_string("Confirmed: the API now reports 3 replicas")
+        .unwrap();
+    p.send_control('d').unwrap();
+    p.exp_string("Summary:").unwrap();
+    p.exp_eof().unwrap();
+}

@@ -91,28 +91,94 @@ pub enum Input {
     Answer(Answer),
 }
 
-/// Reminder answers as typed (case-insensitive), newest reminder first.
+/// The reminder buttons' answers and label ids (the `Keep…` button takes a reason instead).
+const REMINDER_LABELS: [(&str, Answer); 5] = [
+    ("button-scale-down", Answer::Restore),
+    ("button-revert-now", Answer::Restore),
+    ("button-snooze-1h", Answer::Snooze(HOUR)),
+    (
+        "button-snooze-4h",
+        Answer::Snooze(std::time::Duration::from_secs(4 * 3600)),
+    ),
+    ("button-extend", Answer::Extend),
+];
+
+const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// `line` without its first `n` characters if they are `label` (ignoring case).
+fn strip_label<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    let n = label.chars().count();
+    let end = line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    (line.chars().count() >= n && line[..end].to_lowercase() == label.to_lowercase())
+        .then(|| &line[end..])
+}
+
+/// Reminder answers as typed, as their labels in any language (ignoring case), newest
+/// reminder first: `Snooze 1h`, `Отложить на 1 ч`, `推迟 1 小时`, `Keep: why`, `保持：为什么`.
 fn reminder_answer(line: &str) -> Option<Answer> {
-    const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
-    let lower = line.trim().to_ascii_lowercase();
-    if let Some(reason) = lower
-        .strip_prefix("keep")
-        .filter(|r| r.is_empty() || r.starts_with([':', ' ']))
-    {
-        let start = line.len() - reason.len();
-        let reason = line[start..].trim_start_matches([':', ' ']).trim();
-        return Some(Answer::Keep(
-            (!reason.is_empty()).then(|| reason.to_owned()),
-        ));
+    let line = line.trim();
+    for loc in Locale::ALL {
+        let keep = t!(loc, "button-keep");
+        if let Some(rest) = strip_label(line, keep.trim_end_matches('…')) {
+            if rest.is_empty() || rest.starts_with([':', '：', ' ']) {
+                let reason = rest.trim_start_matches([':', '：', ' ']).trim();
+                return Some(Answer::Keep(
+                    (!reason.is_empty()).then(|| reason.to_owned()),
+                ));
+            }
+        }
+        for (id, answer) in &REMINDER_LABELS {
+            if t!(loc, id).to_lowercase() == line.to_lowercase() {
+                return Some(answer.clone());
+            }
+        }
     }
-    Some(match lower.as_str() {
-        "scale down now" | "scale down" => Answer::Restore,
-        "revert now" | "revert" => Answer::Restore,
-        "snooze 1h" | "snooze" => Answer::Snooze(HOUR),
-        "snooze 4h" => Answer::Snooze(4 * HOUR),
-        "extend 1h" | "extend" => Answer::Extend,
+    // Short forms, in English only.
+    Some(match line.to_ascii_lowercase().as_str() {
+        "scale down" | "revert" => Answer::Restore,
+        "snooze" => Answer::Snooze(HOUR),
+        "extend" => Answer::Extend,
         _ => return None,
     })
+}
+
+/// Commands and words, as Tab completes them.
+pub fn command_words() -> Vec<String> {
+    let mut out: Vec<String> = COMMANDS.iter().map(|c| format!("/{}", c.name)).collect();
+    out.extend(["help", "quit"].map(String::from));
+    out
+}
+
+/// Button labels in `loc` and in English, as Tab completes them (`Keep: ` waits for a reason).
+pub fn label_words(loc: Locale) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in [Locale::EnUs, loc] {
+        out.extend(BUTTONS.iter().map(|b| b.label_in(l)));
+        out.extend(REMINDER_LABELS.iter().map(|(id, _)| t!(l, id)));
+        out.push(format!("{}: ", t!(l, "button-keep").trim_end_matches('…')));
+    }
+    out
+}
+
+/// The option names of `/command` (any case), for Tab.
+pub fn option_names(command: &str) -> Vec<&'static str> {
+    let command = command.to_ascii_lowercase();
+    COMMANDS
+        .iter()
+        .find(|c| c.name == command)
+        .map(|c| c.options.iter().map(|o| o.name).collect())
+        .unwrap_or_default()
+}
+
+/// Values Tab offers for an option (services come from the caller).
+pub fn option_values(option: &str) -> Vec<String> {
+    let words: &[&str] = match option {
+        "enabled" => &["true", "false"],
+        "revert" => &["after-snapshot", "never", "4h"],
+        "for" => &["1h", "4h", "1d"],
+        _ => &[],
+    };
+    words.iter().map(|w| (*w).to_owned()).collect()
 }
 
 /// A button as typed: by label or by its number in the row.
@@ -240,7 +306,7 @@ const COMMANDS: &[CommandSpec] = &[
                 name: "enabled",
                 kind: Kind::Boolean,
                 required: true,
-                about: "true or false",
+                about: "true or false (also yes/no, on/off, any case)",
             },
             OptionSpec {
                 name: "timeout-minutes",
@@ -333,14 +399,37 @@ impl CommandSpec {
     }
 }
 
-/// The text `help` prints.
-pub fn help() -> String {
-    let mut out = String::from("Commands (options are name:value; quote values with spaces):\n");
+/// The allowed range of an integer option, as `help` shows it.
+fn range(o: &OptionSpec, limits: &crate::scaling::Limits) -> Option<String> {
+    use crate::scaling::{IDLE_TIMEOUT_MAX_MINUTES, IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB};
+    Some(match o.name {
+        "cores" => format!("1-{}", limits.cdc_max_cores()),
+        "count" => format!("1-{}", limits.replicas_max()),
+        "min-memory-gb" | "max-memory-gb" => {
+            format!("{MEMORY_MIN_GB}-{}", limits.memory_max_gb())
+        }
+        "timeout-minutes" => format!("{IDLE_TIMEOUT_MIN_MINUTES}-{IDLE_TIMEOUT_MAX_MINUTES}"),
+        _ => return None,
+    })
+}
+
+/// The text `help` prints, with the ranges `limits` allow.
+pub fn help(limits: &crate::scaling::Limits) -> String {
+    let mut out = String::from(
+        "Commands (options are name:value; quote values with spaces in \"double\" or 'single' quotes; command, option names and keywords ignore case):\n",
+    );
     for c in COMMANDS {
         let _ = writeln!(out, "  {}", c.usage());
         let _ = writeln!(out, "      {}", c.about);
         for o in c.options.iter().filter(|o| o.name != "service") {
-            let _ = writeln!(out, "      {}: {}", o.name, o.about);
+            match range(o, limits) {
+                Some(r) => {
+                    let _ = writeln!(out, "      {}: {} ({r})", o.name, o.about);
+                }
+                None => {
+                    let _ = writeln!(out, "      {}: {}", o.name, o.about);
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -426,10 +515,11 @@ fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
             return Err("An option has no name before its colon.".into());
         }
         let mut value = String::new();
-        if chars.next_if_eq(&'"').is_some() {
+        // Single quotes quote like double quotes; a backslash escapes either.
+        if let Some(quote) = chars.next_if(|c| *c == '"' || *c == '\'') {
             loop {
                 match chars.next() {
-                    Some('"') => break,
+                    Some(c) if c == quote => break,
                     Some('\\') => match chars.next() {
                         Some(c) => value.push(c),
                         None => return Err(format!("The value of `{name}` has no closing quote.")),
@@ -462,6 +552,11 @@ fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, Parse
     match o.kind {
         Kind::Text if raw.trim().is_empty() => {
             Err(spec.error(format!("`{}` needs a value.", o.name)))
+        }
+        // Keywords and durations ignore case like command and option names (`for:4H`,
+        // `revert:Never`); names and reasons keep theirs.
+        Kind::Text if matches!(o.name, "for" | "revert") => {
+            Ok(Value::Text(raw.trim().to_ascii_lowercase()))
         }
         Kind::Text => Ok(Value::Text(raw.trim().to_owned())),
         Kind::Integer => {
@@ -637,6 +732,16 @@ mod tests {
             }
         );
         assert_eq!(
+            parse("/scaling-status service:'a \\'b\\''").unwrap(),
+            Input::Status {
+                service: "a 'b'".into()
+            }
+        );
+        assert!(matches!(
+            parse("/replicas service:x count:2 for:4H").unwrap(),
+            Input::Scale { revert: RevertInput { for_: Some(f), .. }, .. } if f == "4h"
+        ));
+        assert_eq!(
             parse("/scaling-status service:\"a b\"").unwrap(),
             Input::Status {
                 service: "a b".into()
@@ -673,6 +778,27 @@ mod tests {
         );
         assert_eq!(parse("keep").unwrap(), Input::Answer(Answer::Keep(None)));
         assert!(parse("keeper").is_err());
+        assert_eq!(
+            parse("Оставить: миграция").unwrap(),
+            Input::Answer(Answer::Keep(Some("миграция".into())))
+        );
+        assert_eq!(
+            parse("保持: 测试").unwrap(),
+            Input::Answer(Answer::Keep(Some("测试".into())))
+        );
+        assert_eq!(
+            parse("保持：测试").unwrap(),
+            Input::Answer(Answer::Keep(Some("测试".into())))
+        );
+        assert_eq!(
+            parse("推迟 1 小时").unwrap(),
+            Input::Answer(Answer::Snooze(hour))
+        );
+        assert_eq!(
+            parse("отложить на 4 ч").unwrap(),
+            Input::Answer(Answer::Snooze(4 * hour))
+        );
+        assert_eq!(parse("立即回退").unwrap(), Input::Answer(Answer::Restore));
     }
 
     #[test]
@@ -747,7 +873,10 @@ mod tests {
 
     #[test]
     fn help_lists_every_command_and_option() {
-        let h = help();
+        let h = help(&crate::scaling::Limits::default());
+        assert!(h.contains("cores: CPU cores (1-24)"), "{h}");
+        assert!(h.contains("count: number of replicas (1-20)"), "{h}");
+        assert!(h.contains("(5-10080)"), "{h}");
         for c in COMMANDS {
             let service = if c.options[0].required {
                 "service:<text>"

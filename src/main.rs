@@ -100,7 +100,22 @@ enum LogTo {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(code) => code,
+        Err(e) => {
+            // One line with its causes, never a stack trace: these are users' mistakes or
+            // their environment's, said in words.
+            eprintln!(
+                "error: {}",
+                clickscale::console::output::terminal_safe(&format!("{e:#}"))
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     // The console shares the terminal with its logs: at a terminal only errors, printed above
     // the prompt; in a script warnings, on stderr.
@@ -118,10 +133,32 @@ async fn main() -> anyhow::Result<ExitCode> {
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Console(args) => clickscale::console::run(config()?, args).await,
-        Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Sim(args) => {
+            let listen = args.listen;
+            clickscale::sim::run(args)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| busy_port(e, listen))
+        }
         Command::Check(args) => check(config()?, args).await,
         Command::Audit(args) => clickscale::audit::run(args).await,
         Command::Healthcheck(args) => Ok(healthcheck(args).await),
+    }
+}
+
+/// A bind failure on a busy port, said with the address and what to do about it.
+fn busy_port(e: anyhow::Error, listen: SocketAddr) -> anyhow::Error {
+    let in_use = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    });
+    if in_use {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: the address is already in use (another `clickscale sim`?). \
+             Pass `--listen 127.0.0.1:0` to take any free port; the address is printed on start."
+        )
+    } else {
+        e
     }
 }
 

@@ -319,8 +319,10 @@ fn history_in_the_console_and_the_audit_export_agree() {
     let table = audit(&["--since", "2026-01-01T00:00:00Z", "--service", "ingest-cdc"]);
     assert!(table.starts_with("time (UTC)"), "{table}");
     assert_eq!(table.lines().count(), 5, "{table}");
-    assert!(audit(&["--since", "1h", "--service", "analytics-prod"])
-        .contains("No audit entries in that period."));
+    assert!(
+        audit(&["--since", "2999-01-01T00:00:00Z", "--service", "ingest-cdc"])
+            .contains("No audit entries in that period.")
+    );
     let bad = Command::new(env!("CARGO_BIN_EXE_clickscale"))
         .args(["audit", "--since", "last week"])
         .env("CLICKSCALE_DATABASE_URL", &db)
@@ -550,4 +552,109 @@ fn at_a_terminal_lines_are_edited_completed_and_remembered() {
     p.send_control('d').unwrap();
     p.exp_string("Summary:").unwrap();
     p.exp_eof().unwrap();
+}
+
+/// Issue 13: `sim` on a busy port names the address and the way out, with no stack trace.
+#[test]
+fn sim_on_a_busy_port_says_which_address_and_what_to_do() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["sim", "--listen", &addr])
+        .env("RUST_BACKTRACE", "1")
+        .env("CLICKSCALE_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot listen on {addr}: the address is already in use"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--listen 127.0.0.1:0"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+}
+
+/// Issue 13: `audit` on a missing SQLite file says so instead of creating an empty one, and
+/// `--service` with a service the log has never seen says there is no such service.
+#[test]
+fn audit_says_when_the_database_or_the_service_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let audit = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_clickscale"))
+            .arg("audit")
+            .args(["--database-url", &db])
+            .args(args)
+            .env("CLICKSCALE_LOG", "warn")
+            .env_remove("CLICKSCALE_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let missing = audit(&[]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("there is no SQLite database at"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("clickscale.db").exists(), "not created");
+
+    let run = console_on(
+        &db,
+        "/replicas service:analytics-staging count:3\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    let nope = audit(&["--service", "nope"]);
+    let stderr = String::from_utf8_lossy(&nope.stderr);
+    assert_eq!(nope.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no audit entry, in any period, is about a service `nope` (by id or name): no such service, or it was never changed through clickscale; services in it: analytics-staging"),
+        "{stderr}"
+    );
+    // A known service with nothing in the period is not an error.
+    let quiet = audit(&[
+        "--service",
+        "analytics-staging",
+        "--since",
+        "2000-01-01T00:00:00Z",
+    ]);
+    assert!(quiet.status.success());
+}
+
+/// Issue 13: a `for:` change says, when accepted, that its revert needs clickscale running;
+/// the banner has a name when `$USER` is unset.
+#[test]
+fn a_timed_change_says_where_its_revert_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = console_on(
+        &database_in(dir.path()),
+        "/replicas service:analytics-staging count:3 for:4H\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    assert!(
+        run.transcript.contains(
+            "Note: the revert at the end runs only while clickscale runs on this database"
+        ),
+        "{}",
+        run.transcript
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["console", "--sim"])
+        .env_remove("USER")
+        .env("LOGNAME", "ann")
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("You are ann (no roles)."), "{stdout}");
 }

@@ -515,6 +515,11 @@ impl Session {
 
     /// Prepare and launch; `true` when Ctrl-C interrupted it.
     async fn scale(&mut self, submission: Submission) -> bool {
+        let r = &submission.revert;
+        let timed = r.for_.is_some()
+            || r.revert
+                .as_deref()
+                .is_some_and(|v| !matches!(v, "never" | "after-snapshot"));
         let prepared =
             match Self::or_interrupt(&mut self.interrupts, self.engine.prepare(submission)).await {
                 None => return true,
@@ -554,6 +559,15 @@ impl Session {
                 return false;
             }
         };
+        if timed {
+            // The revert is a timer in this process, kept in the store: say where it runs.
+            let id = if self.ephemeral {
+                "console-timed-note-sim"
+            } else {
+                "console-timed-note"
+            };
+            self.printer.block(&t!(self.loc, id));
+        }
         self.ops.push(Tracked {
             handle,
             message: None,

@@ -658,3 +658,36 @@ fn a_timed_change_says_where_its_revert_runs() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("You are ann (no roles)."), "{stdout}");
 }
+
+/// Issue 13: the console's own words follow `--locale`, and reminder buttons are typed as
+/// their labels in that language (`Оставить: миграция`).
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_reminder_labels_and_hints_in_russian() {
+    use clickscale::sim::{self, Fixture, SimConfig};
+    use support::console::Live;
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            time_scale: 100.0,
+            cdc_converge_after: std::time::Duration::from_secs(20),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let mut console = Live::start(&sim.base_url(), &db, &["--locale", "ru"]);
+    console.send("масштабируй");
+    console.wait_for("Не понято: `масштабируй`");
+    console.send("/cdc-scale service:ingest-cdc cores:8");
+    console.send("Подтвердить");
+    console.wait_for("[Уменьшить сейчас]");
+    console.wait_for("(введите надпись кнопки; «Оставить» требует причину: `Оставить: почему`)");
+    console.send("Оставить: миграция");
+    console.wait_for("ann оставляет текущую конфигурацию: «миграция»");
+    let (code, text) = console.finish();
+    assert!(!text.contains("Not understood"), "{text}");
+    assert_eq!(code, 1, "one input was not understood:\n{text}");
+}

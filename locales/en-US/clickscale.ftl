@@ -389,6 +389,10 @@ console-no-reminder = No reminder is waiting for that answer, so it does nothing
 console-private = (only you see this) { $text }
 console-timed-note = Note: the revert at the end runs only while clickscale runs on this database; if none runs then, it happens on the next start.
 console-timed-note-sim = Note: the revert at the end runs only while this console runs (the --sim store ends with it; give --database-url to keep it).
+console-not-understood = Not understood: `{ $line }`. Commands start with a slash: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
+console-unknown-command = Unknown command `/{ $name }`. Commands: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
+console-reminder-hint = (type a label)
+console-reminder-hint-keep = (type a label; { $keep } takes a reason: `{ $keep }: why`)
 console-reminders-dropped = { $n ->
     [one] 1 reminder is still open; it ends with this run (--sim keeps its store in memory; give --database-url to keep it).
    *[other] { $n } reminders are still open; they end with this run (--sim keeps its store in memory; give --database-url to keep them).

@@ -458,7 +458,7 @@ impl Session {
             if !self.interactive && !line.trim().is_empty() {
                 self.printer.block(&format!("> {}", line.trim_end()));
             }
-            let input = match parse::parse(&line) {
+            let input = match parse::parse(&line, self.loc) {
                 Ok(input) => input,
                 Err(e) => {
                     self.invalid += 1;

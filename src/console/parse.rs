@@ -448,8 +448,13 @@ pub fn help(limits: &crate::scaling::Limits) -> String {
     out
 }
 
-/// Parse one line.
-pub fn parse(line: &str) -> Result<Input, ParseError> {
+/// `Confirm, Cancel` in `loc`.
+fn button_list(loc: Locale) -> String {
+    crate::i18n::join(loc, &BUTTONS.map(|b| b.label_in(loc)))
+}
+
+/// Parse one line; what is not understood is said in `loc`.
+pub fn parse(line: &str, loc: Locale) -> Result<Input, ParseError> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
         return Ok(Input::Nothing);
@@ -461,9 +466,13 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
             "quit" | "exit" => Ok(Input::Quit),
             lower => match COMMANDS.iter().find(|c| c.name == lower) {
                 Some(spec) => parse_command(spec, args),
-                None => Err(ParseError(format!(
-                    "Unknown command `/{name}`. Commands: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
-                    command_names()
+                None => Err(ParseError(t!(
+                    loc,
+                    "console-unknown-command",
+                    name = name,
+                    commands = command_names(),
+                    words = WORDS,
+                    buttons = button_list(loc)
                 ))),
             },
         };
@@ -487,9 +496,13 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
     {
         return Ok(Input::Press(Choice::Number(n)));
     }
-    Err(ParseError(format!(
-        "Not understood: `{line}`. Commands start with a slash: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
-        command_names()
+    Err(ParseError(t!(
+        loc,
+        "console-not-understood",
+        line = line,
+        commands = command_names(),
+        words = WORDS,
+        buttons = button_list(loc)
     )))
 }
 
@@ -670,6 +683,23 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(line: &str) -> Result<Input, ParseError> {
+        super::parse(line, Locale::EnUs)
+    }
+
+    #[test]
+    fn what_is_not_understood_is_said_in_the_consoles_language() {
+        let e = super::parse("масштабируй", Locale::Ru)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Не понято: `масштабируй`"), "{e}");
+        assert!(e.contains("Подтвердить, Отмена"), "{e}");
+        let e = super::parse("/scale x", Locale::ZhCn)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("未知命令 `/scale`"), "{e}");
+    }
 
     fn err(line: &str) -> String {
         parse(line).unwrap_err().to_string()

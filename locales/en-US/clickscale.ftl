@@ -393,6 +393,27 @@ console-not-understood = Not understood: `{ $line }`. Commands start with a slas
 console-unknown-command = Unknown command `/{ $name }`. Commands: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
 console-reminder-hint = (type a label)
 console-reminder-hint-keep = (type a label; { $keep } takes a reason: `{ $keep }: why`)
+console-help-header = Commands (options are name:value; quote values with spaces in "double" or 'single' quotes; command and option names and keywords ignore case):
+console-help-service = service alias, name or id
+console-help-cdc-scale = DB ClickPipes (CDC) compute: whole cores, 4 GB memory per core
+console-help-cores = CPU cores
+console-help-revert = after-snapshot (default when scaling up), a duration like 4h, or never
+console-help-reason = why it stays scaled up (required with revert:never)
+console-help-replicas = replica count and per-replica memory bounds (give at least one)
+console-help-count = number of replicas
+console-help-min-memory = minimum memory per replica in GB (multiple of 4)
+console-help-max-memory = maximum memory per replica in GB (multiple of 4)
+console-help-idle = automatic idling on or off, and its timeout
+console-help-enabled = true or false (also yes/no, on/off, any case)
+console-help-timeout = minutes without queries before idling
+console-help-scaling-status = configuration, CDC compute, DB ClickPipes and operations in flight
+console-help-scaling-history = recent requests, outcomes, reminders and answers from the audit log
+console-help-history-service = only this service
+console-help-for = restore the previous values after this long, e.g. 4h (5m to 7d)
+console-help-buttons = press a button on the newest message that has buttons
+console-help-reminders = answer the newest reminder (labels in any language work)
+console-help-help = this text
+console-help-quit = leave once the operations in flight have settled (Ctrl-D too; Ctrl-C twice leaves at once)
 console-reminders-dropped = { $n ->
     [one] 1 reminder is still open; it ends with this run (--sim keeps its store in memory; give --database-url to keep it).
    *[other] { $n } reminders are still open; they end with this run (--sim keeps its store in memory; give --database-url to keep them).

@@ -392,6 +392,27 @@ console-not-understood = Не понято: `{ $line }`. Команды начи
 console-unknown-command = Неизвестная команда `/{ $name }`. Команды: { $commands }; также { $words }, надпись кнопки ({ $buttons }) или её номер.
 console-reminder-hint = (введите надпись кнопки)
 console-reminder-hint-keep = (введите надпись кнопки; «{ $keep }» требует причину: `{ $keep }: почему`)
+console-help-header = Команды (параметры в виде имя:значение; значения с пробелами берите в "двойные" или 'одинарные' кавычки; регистр в именах команд, параметров и ключевых словах не важен):
+console-help-service = псевдоним, имя или id сервиса
+console-help-cdc-scale = вычислительные ресурсы DB ClickPipes (CDC): целые ядра, 4 ГБ памяти на ядро
+console-help-cores = ядра CPU
+console-help-revert = after-snapshot (по умолчанию при увеличении), длительность вроде 4h или never
+console-help-reason = почему ресурсы остаются увеличенными (обязательно при revert:never)
+console-help-replicas = число реплик и границы памяти на реплику (укажите хотя бы одно)
+console-help-count = число реплик
+console-help-min-memory = минимум памяти на реплику в ГБ (кратно 4)
+console-help-max-memory = максимум памяти на реплику в ГБ (кратно 4)
+console-help-idle = автоматический простой вкл/выкл и его тайм-аут
+console-help-enabled = true или false (также yes/no, on/off, в любом регистре)
+console-help-timeout = минут без запросов до перехода в простой
+console-help-scaling-status = конфигурация, ресурсы CDC, DB ClickPipes и операции в работе
+console-help-scaling-history = недавние запросы, итоги, напоминания и ответы из журнала аудита
+console-help-history-service = только этот сервис
+console-help-for = вернуть прежние значения через это время, например 4h (от 5m до 7d)
+console-help-buttons = нажать кнопку на самом новом сообщении с кнопками
+console-help-reminders = ответить на самое новое напоминание (подходят надписи на любом языке)
+console-help-help = этот текст
+console-help-quit = выйти, когда операции в работе завершатся (также Ctrl-D; Ctrl-C дважды — выйти сразу)
 console-reminders-dropped = { $n ->
     [one] { $n } напоминание ещё открыто; оно закончится вместе с этим запуском (--sim хранит данные в памяти; чтобы сохранить, укажите --database-url).
     [few] { $n } напоминания ещё открыты; они закончатся вместе с этим запуском (--sim хранит данные в памяти; чтобы сохранить, укажите --database-url).

@@ -470,7 +470,7 @@ impl Session {
             let done = match input {
                 Input::Nothing => false,
                 Input::Help => {
-                    self.printer.block(&parse::help(&self.limits));
+                    self.printer.block(&parse::help(self.loc, &self.limits));
                     false
                 }
                 Input::Quit => true,

@@ -227,12 +227,14 @@ struct OptionSpec {
     name: &'static str,
     kind: Kind,
     required: bool,
+    /// Message id of what `help` says about it.
     about: &'static str,
 }
 
 #[derive(Debug)]
 struct CommandSpec {
     name: &'static str,
+    /// Message id of what `help` says about it.
     about: &'static str,
     options: &'static [OptionSpec],
 }
@@ -241,94 +243,94 @@ const SERVICE: OptionSpec = OptionSpec {
     name: "service",
     kind: Kind::Text,
     required: true,
-    about: "service alias, name or id",
+    about: "console-help-service",
 };
 
 const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "cdc-scale",
-        about: "DB ClickPipes (CDC) compute: whole cores, 4 GB memory per core",
+        about: "console-help-cdc-scale",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "cores",
                 kind: Kind::Integer,
                 required: true,
-                about: "CPU cores",
+                about: "console-help-cores",
             },
             OptionSpec {
                 name: "revert",
                 kind: Kind::Text,
                 required: false,
-                about: "after-snapshot (default when scaling up), a duration like 4h, or never",
+                about: "console-help-revert",
             },
             FOR,
             OptionSpec {
                 name: "reason",
                 kind: Kind::Text,
                 required: false,
-                about: "why it stays scaled up (required with revert:never)",
+                about: "console-help-reason",
             },
         ],
     },
     CommandSpec {
         name: "replicas",
-        about: "replica count and per-replica memory bounds (give at least one)",
+        about: "console-help-replicas",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "count",
                 kind: Kind::Integer,
                 required: false,
-                about: "number of replicas",
+                about: "console-help-count",
             },
             OptionSpec {
                 name: "min-memory-gb",
                 kind: Kind::Integer,
                 required: false,
-                about: "minimum memory per replica in GB (multiple of 4, at least 8)",
+                about: "console-help-min-memory",
             },
             OptionSpec {
                 name: "max-memory-gb",
                 kind: Kind::Integer,
                 required: false,
-                about: "maximum memory per replica in GB (multiple of 4, at least 8)",
+                about: "console-help-max-memory",
             },
             FOR,
         ],
     },
     CommandSpec {
         name: "idle",
-        about: "automatic idling on or off, and its timeout",
+        about: "console-help-idle",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "enabled",
                 kind: Kind::Boolean,
                 required: true,
-                about: "true or false (also yes/no, on/off, any case)",
+                about: "console-help-enabled",
             },
             OptionSpec {
                 name: "timeout-minutes",
                 kind: Kind::Integer,
                 required: false,
-                about: "minutes without queries before idling (at least 5)",
+                about: "console-help-timeout",
             },
         ],
     },
     CommandSpec {
         name: "scaling-status",
-        about: "configuration, CDC compute, DB ClickPipes and operations in flight",
+        about: "console-help-scaling-status",
         options: &[SERVICE],
     },
     CommandSpec {
         name: "scaling-history",
-        about: "recent requests, outcomes, reminders and answers from the audit log",
+        about: "console-help-scaling-history",
         options: &[OptionSpec {
             name: "service",
             kind: Kind::Text,
             required: false,
-            about: "only this service",
+            about: "console-help-history-service",
         }],
     },
 ];
@@ -337,7 +339,7 @@ const FOR: OptionSpec = OptionSpec {
     name: "for",
     kind: Kind::Text,
     required: false,
-    about: "restore the previous values after this long, e.g. 4h (5m to 7d)",
+    about: "console-help-for",
 };
 
 const WORDS: &str = "help, quit";
@@ -413,38 +415,52 @@ fn range(o: &OptionSpec, limits: &crate::scaling::Limits) -> Option<String> {
     })
 }
 
-/// The text `help` prints, with the ranges `limits` allow.
-pub fn help(limits: &crate::scaling::Limits) -> String {
-    let mut out = String::from(
-        "Commands (options are name:value; quote values with spaces in \"double\" or 'single' quotes; command, option names and keywords ignore case):\n",
-    );
+/// The text `help` prints in `loc`, with the ranges `limits` allow.
+pub fn help(loc: Locale, limits: &crate::scaling::Limits) -> String {
+    let mut out = t!(loc, "console-help-header");
+    out.push('\n');
     for c in COMMANDS {
         let _ = writeln!(out, "  {}", c.usage());
-        let _ = writeln!(out, "      {}", c.about);
-        for o in c.options.iter().filter(|o| o.name != "service") {
+        let _ = writeln!(out, "      {}", t!(loc, c.about));
+        for o in c
+            .options
+            .iter()
+            .filter(|o| o.name != "service" || !o.required)
+        {
+            let about = t!(loc, o.about);
             match range(o, limits) {
                 Some(r) => {
-                    let _ = writeln!(out, "      {}: {} ({r})", o.name, o.about);
+                    let _ = writeln!(out, "      {}: {about} ({r})", o.name);
                 }
                 None => {
-                    let _ = writeln!(out, "      {}: {}", o.name, o.about);
+                    let _ = writeln!(out, "      {}: {about}", o.name);
                 }
             }
         }
     }
+    let buttons = BUTTONS
+        .iter()
+        .map(|b| b.label_in(loc))
+        .collect::<Vec<_>>()
+        .join(" / ");
     let _ = writeln!(
         out,
-        "  Confirm / Cancel (or 1 / 2): press a button on the newest message that has buttons"
+        "  {buttons} (1 / 2): {}",
+        t!(loc, "console-help-buttons")
+    );
+    let mut answers: Vec<String> = REMINDER_LABELS.iter().map(|(id, _)| t!(loc, id)).collect();
+    answers.insert(
+        3,
+        format!("{}: …", t!(loc, "button-keep").trim_end_matches('…')),
     );
     let _ = writeln!(
         out,
-        "  Scale down now / Snooze 1h / Snooze 4h / Keep: <reason> / Extend 1h / Revert now: answer the newest reminder"
+        "  {}: {}",
+        answers.join(" / "),
+        t!(loc, "console-help-reminders")
     );
-    let _ = writeln!(out, "  help: this text");
-    let _ = write!(
-        out,
-        "  quit: leave once the operations in flight have settled (Ctrl-D too; Ctrl-C twice leaves at once)"
-    );
+    let _ = writeln!(out, "  help: {}", t!(loc, "console-help-help"));
+    let _ = write!(out, "  quit: {}", t!(loc, "console-help-quit"));
     out
 }
 
@@ -903,7 +919,13 @@ mod tests {
 
     #[test]
     fn help_lists_every_command_and_option() {
-        let h = help(&crate::scaling::Limits::default());
+        for loc in Locale::ALL {
+            let h = help(loc, &crate::scaling::Limits::default());
+            assert!(!h.contains("console-help"), "every text is in {loc}:\n{h}");
+        }
+        let ru = help(Locale::Ru, &crate::scaling::Limits::default());
+        assert!(ru.contains("Подтвердить / Отмена (1 / 2)"), "{ru}");
+        let h = help(Locale::EnUs, &crate::scaling::Limits::default());
         assert!(h.contains("cores: CPU cores (1-24)"), "{h}");
         assert!(h.contains("count: number of replicas (1-20)"), "{h}");
         assert!(h.contains("(5-10080)"), "{h}");

@@ -254,6 +254,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn log_lines_go_above_the_prompt_once_attached() {
+        let buf = Buffer::default();
+        let p = Printer::new(Box::new(buf.clone()), true);
+        p.prompt("> ");
+        LogSink::attach(&p);
+        LogSink
+            .write_all(b"ERROR sqlx: slow \x1b[2J statement\n")
+            .unwrap();
+        *LOG_PRINTER.lock().unwrap() = None;
+        assert_eq!(
+            buf.text(),
+            "> \r\x1b[KERROR sqlx: slow \\u{1b}[2J statement\n> "
+        );
+    }
+
+    #[test]
     fn hanging_indent_and_plain_text() {
         assert_eq!(
             hanging("[msg 2]", "**/replicas** `svc` #1: a\nRequested by b."),

@@ -45,13 +45,58 @@ pub fn parse_since(text: &str, now: DateTime<Utc>) -> anyhow::Result<DateTime<Ut
         .context("--since is too far back")
 }
 
+/// The SQLite file `url` names, unless it is in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    use std::str::FromStr as _;
+    if !url.starts_with("sqlite:") || url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
 pub async fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let since = parse_since(&args.since, Utc::now())?;
+    // Reading must not create an empty database (and then report that it is empty).
+    if let Some(path) = sqlite_file(&args.database.url) {
+        anyhow::ensure!(
+            path.exists(),
+            "there is no SQLite database at {}: check --database-url (or CLICKSCALE_DATABASE_URL); `clickscale run` and `clickscale console` create it",
+            path.display()
+        );
+    }
     let store = args.database.connect().await?;
     let entries = store
         .audit_since(since, args.service.as_deref(), LIMIT)
         .await?;
-    store.close().await;
+    if let (Some(service), true) = (&args.service, entries.is_empty()) {
+        // Nothing in the period: say so only if the service is known at all.
+        let ever = store
+            .audit_since(DateTime::<Utc>::UNIX_EPOCH, None, LIMIT)
+            .await?;
+        store.close().await;
+        let known = known_services(&ever);
+        // The same match as the store's filter: exact id or name.
+        let mentioned = ever.iter().any(|r| {
+            r.entry.service_name.as_deref() == Some(service.as_str())
+                || r.entry.service_id.as_deref() == Some(service.as_str())
+        });
+        if !mentioned {
+            let list = if known.is_empty() {
+                "it has no entries about any service yet".to_owned()
+            } else {
+                format!("services in it: {}", known.join(", "))
+            };
+            // Without API access this cannot tell a typo from a service never changed here.
+            anyhow::bail!(
+                "no audit entry, in any period, is about a service `{}` (by id or name): no such service, or it was never changed through clickscale; {}",
+                terminal_safe(service),
+                terminal_safe(&list)
+            );
+        }
+    } else {
+        store.close().await;
+    }
     let mut out = std::io::stdout().lock();
     if args.json {
         for e in &entries {
@@ -62,6 +107,15 @@ pub async fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{}", table(&entries))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Service names the log mentions, sorted.
+fn known_services(entries: &[AuditRecord]) -> Vec<String> {
+    let names: std::collections::BTreeSet<String> = entries
+        .iter()
+        .filter_map(|r| r.entry.service_name.clone())
+        .collect();
+    names.into_iter().collect()
 }
 
 fn table(entries: &[AuditRecord]) -> String {

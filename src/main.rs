@@ -59,40 +59,106 @@ struct CheckArgs {
 }
 
 /// `default` applies when `CLICKSCALE_LOG` is unset.
-fn init_tracing(json: bool, default: &str) {
+fn init_tracing(json: bool, default: &str, sink: LogTo) {
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_env("CLICKSCALE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
-    // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
+    match sink {
+        // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
+        LogTo::Stderr => {
+            let builder = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr);
+            if json {
+                builder.json().init();
+            } else {
+                builder.init();
+            }
+        }
+        // The console at a terminal prints them above its prompt, escaped like all its output,
+        // so no colour codes.
+        LogTo::ConsolePrompt => {
+            let builder = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(false)
+                .with_writer(clickscale::console::output::LogSink);
+            if json {
+                builder.json().init();
+            } else {
+                builder.init();
+            }
+        }
     }
 }
 
+/// Where log lines go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LogTo {
+    Stderr,
+    /// Above the interactive console's prompt (once it is up; stderr until then).
+    ConsolePrompt,
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(code) => code,
+        Err(e) => {
+            // One line with its causes, never a stack trace: these are users' mistakes or
+            // their environment's, said in words.
+            eprintln!(
+                "error: {}",
+                clickscale::console::output::terminal_safe(&format!("{e:#}"))
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    // The console shares the terminal with its logs: only warnings unless asked for more.
-    let default_level = match cli.command {
-        Command::Console(_) => "warn",
-        _ => "info",
+    // The console shares the terminal with its logs: at a terminal only errors, printed above
+    // the prompt; in a script warnings, on stderr.
+    use std::io::IsTerminal;
+    let at_terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let (default_level, sink) = match cli.command {
+        Command::Console(_) if at_terminal => ("error", LogTo::ConsolePrompt),
+        Command::Console(_) => ("warn", LogTo::Stderr),
+        _ => ("info", LogTo::Stderr),
     };
-    init_tracing(cli.log_json, default_level);
+    init_tracing(cli.log_json, default_level, sink);
     let config = || Config::load(cli.config.as_deref());
     match cli.command {
         Command::Run(args) => clickscale::discord::run(config()?, args)
             .await
             .map(|()| ExitCode::SUCCESS),
         Command::Console(args) => clickscale::console::run(config()?, args).await,
-        Command::Sim(args) => clickscale::sim::run(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Sim(args) => {
+            let listen = args.listen;
+            clickscale::sim::run(args)
+                .await
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(|e| busy_port(e, listen))
+        }
         Command::Check(args) => check(config()?, args).await,
         Command::Audit(args) => clickscale::audit::run(args).await,
         Command::Healthcheck(args) => Ok(healthcheck(args).await),
+    }
+}
+
+/// A bind failure on a busy port, said with the address and what to do about it.
+fn busy_port(e: anyhow::Error, listen: SocketAddr) -> anyhow::Error {
+    let in_use = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    });
+    if in_use {
+        anyhow::anyhow!(
+            "cannot listen on {listen}: the address is already in use (another `clickscale sim`?). \
+             Pass `--listen 127.0.0.1:0` to take any free port; the address is printed on start."
+        )
+    } else {
+        e
     }
 }
 

@@ -319,8 +319,10 @@ fn history_in_the_console_and_the_audit_export_agree() {
     let table = audit(&["--since", "2026-01-01T00:00:00Z", "--service", "ingest-cdc"]);
     assert!(table.starts_with("time (UTC)"), "{table}");
     assert_eq!(table.lines().count(), 5, "{table}");
-    assert!(audit(&["--since", "1h", "--service", "analytics-prod"])
-        .contains("No audit entries in that period."));
+    assert!(
+        audit(&["--since", "2999-01-01T00:00:00Z", "--service", "ingest-cdc"])
+            .contains("No audit entries in that period.")
+    );
     let bad = Command::new(env!("CARGO_BIN_EXE_clickscale"))
         .args(["audit", "--since", "last week"])
         .env("CLICKSCALE_DATABASE_URL", &db)
@@ -467,4 +469,225 @@ fn control_characters_in_values_never_reach_the_terminal_raw() {
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(!raw(&table), "{table:?}");
     assert!(table.contains("\\u{1b}[2Jwiped"), "{table}");
+}
+
+/// Issue 13: at a terminal the console edits lines (Backspace), completes commands, option
+/// names and services with Tab, and keeps its history across runs (Up recalls the last run's
+/// line). Driven through a pseudo-terminal, as a person at a terminal would.
+#[cfg(unix)]
+#[test]
+fn at_a_terminal_lines_are_edited_completed_and_remembered() {
+    use rexpect::session::spawn_command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let history = dir.path().join("history");
+    let start = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+        cmd.args([
+            "console",
+            "--sim",
+            "--user",
+            "alice",
+            "--sim-time-scale",
+            "4",
+            "--database-url",
+            &db,
+        ])
+        .env("TERM", "xterm")
+        .env("CLICKSCALE_HISTORY", &history)
+        .env("CLICKSCALE_LOG", "error")
+        .env_remove("CLICKSCALE_CONFIG")
+        .env_remove("CLICKSCALE_DATABASE_URL")
+        .env_remove("CLICKSCALE_LOCALE");
+        spawn_command(cmd, Some(30_000)).expect("start clickscale in a pty")
+    };
+
+    // Typed a key at a time, as a person does (several keys in one write are not always read
+    // as keys); escape sequences go as one. The writer is line-buffered: flush each.
+    let send = |p: &mut rexpect::session::PtySession, keys: &str| {
+        let mut rest = keys;
+        while let Some(c) = rest.chars().next() {
+            let key = if rest.starts_with("\x1b[") {
+                &rest[..3]
+            } else {
+                &rest[..c.len_utf8()]
+            };
+            p.send(key).unwrap();
+            p.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(15));
+            rest = &rest[key.len()..];
+        }
+    };
+    let mut p = start();
+    p.exp_string("Type `help`").unwrap();
+    p.exp_string("> ").unwrap();
+    // Tab completes the command, then the service; Backspace takes back a typo.
+    send(&mut p, "/rep\t");
+    p.exp_string("/replicas").unwrap();
+    send(&mut p, " service:analytics-st\t");
+    p.exp_string("service:analytics-staging").unwrap();
+    send(&mut p, " count:33\x7f\r");
+    // (rexpect reads bytes as Latin-1: the needles stay ASCII.)
+    p.exp_string("Confirmed: the API now reports 3 replicas")
+        .unwrap();
+    send(&mut p, "quit\r");
+    p.exp_string("Summary: 1 confirmed.").unwrap();
+    p.exp_eof().unwrap();
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(
+        saved.contains("/replicas service:analytics-staging count:3\n"),
+        "{saved}"
+    );
+
+    // The next run (a fresh simulated world) recalls it with Up, past `quit`, and runs it.
+    let mut p = start();
+    p.exp_string("> ").unwrap();
+    send(&mut p, "\x1b[A\x1b[A");
+    p.exp_string("/replicas service:analytics-staging count:3")
+        .unwrap();
+    send(&mut p, "\r");
+    p.exp_string("replicas analytics-staging #2: ").unwrap();
+    p.exp_string("Confirmed: the API now reports 3 replicas")
+        .unwrap();
+    p.send_control('d').unwrap();
+    p.exp_string("Summary:").unwrap();
+    p.exp_eof().unwrap();
+}
+
+/// Issue 13: `sim` on a busy port names the address and the way out, with no stack trace.
+#[test]
+fn sim_on_a_busy_port_says_which_address_and_what_to_do() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["sim", "--listen", &addr])
+        .env("RUST_BACKTRACE", "1")
+        .env("CLICKSCALE_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot listen on {addr}: the address is already in use"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--listen 127.0.0.1:0"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+}
+
+/// Issue 13: `audit` on a missing SQLite file says so instead of creating an empty one, and
+/// `--service` with a service the log has never seen says there is no such service.
+#[test]
+fn audit_says_when_the_database_or_the_service_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let audit = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_clickscale"))
+            .arg("audit")
+            .args(["--database-url", &db])
+            .args(args)
+            .env("CLICKSCALE_LOG", "warn")
+            .env_remove("CLICKSCALE_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let missing = audit(&[]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("there is no SQLite database at"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("clickscale.db").exists(), "not created");
+
+    let run = console_on(
+        &db,
+        "/replicas service:analytics-staging count:3\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    let nope = audit(&["--service", "nope"]);
+    let stderr = String::from_utf8_lossy(&nope.stderr);
+    assert_eq!(nope.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no audit entry, in any period, is about a service `nope` (by id or name): no such service, or it was never changed through clickscale; services in it: analytics-staging"),
+        "{stderr}"
+    );
+    // A known service with nothing in the period is not an error.
+    let quiet = audit(&[
+        "--service",
+        "analytics-staging",
+        "--since",
+        "2000-01-01T00:00:00Z",
+    ]);
+    assert!(quiet.status.success());
+}
+
+/// Issue 13: a `for:` change says, when accepted, that its revert needs clickscale running;
+/// the banner has a name when `$USER` is unset.
+#[test]
+fn a_timed_change_says_where_its_revert_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = console_on(
+        &database_in(dir.path()),
+        "/replicas service:analytics-staging count:3 for:4H\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    assert!(
+        run.transcript.contains(
+            "Note: the revert at the end runs only while clickscale runs on this database"
+        ),
+        "{}",
+        run.transcript
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        .args(["console", "--sim"])
+        .env_remove("USER")
+        .env("LOGNAME", "ann")
+        .env("CLICKSCALE_LOG", "warn")
+        .env_remove("CLICKSCALE_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("You are ann (no roles)."), "{stdout}");
+}
+
+/// Issue 13: the console's own words follow `--locale`, and reminder buttons are typed as
+/// their labels in that language (`Оставить: миграция`).
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_reminder_labels_and_hints_in_russian() {
+    use clickscale::sim::{self, Fixture, SimConfig};
+    use support::console::Live;
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            time_scale: 100.0,
+            cdc_converge_after: std::time::Duration::from_secs(20),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let mut console = Live::start(&sim.base_url(), &db, &["--locale", "ru"]);
+    console.send("масштабируй");
+    console.wait_for("Не понято: `масштабируй`");
+    console.send("/cdc-scale service:ingest-cdc cores:8");
+    console.send("Подтвердить");
+    console.wait_for("[Уменьшить сейчас]");
+    console.wait_for("(введите надпись кнопки; «Оставить» требует причину: `Оставить: почему`)");
+    console.send("Оставить: миграция");
+    console.wait_for("ann оставляет текущую конфигурацию: «миграция»");
+    let (code, text) = console.finish();
+    assert!(!text.contains("Not understood"), "{text}");
+    assert_eq!(code, 1, "one input was not understood:\n{text}");
 }

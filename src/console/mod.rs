@@ -10,20 +10,15 @@
 //! `Confirm` line always finds its buttons), waits at the end until everything has settled, and
 //! exits 0 only if every operation was confirmed or had nothing to do.
 
+pub mod line;
 pub mod output;
 pub mod parse;
 pub mod surface;
 
-use std::{
-    collections::BTreeMap,
-    io::{BufRead, IsTerminal},
-    net::SocketAddr,
-    process::ExitCode,
-    sync::Arc,
-};
+use std::{collections::BTreeMap, io::IsTerminal, net::SocketAddr, process::ExitCode, sync::Arc};
 
 use anyhow::Context as _;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 pub use self::{
     output::Printer,
@@ -119,7 +114,7 @@ impl ConsoleArgs {
         let name = self
             .user
             .clone()
-            .or_else(|| std::env::var("USER").ok())
+            .or_else(login_name)
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "console".into());
@@ -134,6 +129,15 @@ impl ConsoleArgs {
                 .collect(),
         }
     }
+}
+
+/// The login name from the environment: `$USER`, `$LOGNAME` or `$USERNAME` (Windows).
+fn login_name() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .into_iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|n| n.trim().to_owned())
+        .find(|n| !n.is_empty())
 }
 
 /// Run the console until the input ends (or `quit`) and every operation has settled.
@@ -168,6 +172,21 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     let surface = Arc::new(ConsoleSurface::new(printer.clone(), loc));
 
     printer.block(&banner(loc, &engine, sim.as_ref(), &actor, interactive));
+    // What Tab completes for `service:`.
+    let mut services: Vec<String> = engine
+        .config()
+        .services
+        .iter()
+        .map(|s| s.alias.clone())
+        .collect();
+    if let Some(s) = &sim {
+        services.extend(s.services.iter().cloned());
+    }
+    let words = line::Words {
+        services,
+        locale: Some(loc),
+    };
+    let limits = engine.config().limits()?;
     // Operations and reminders left by an earlier run carry on here.
     engine.start_background(surface.clone()).await?;
 
@@ -190,8 +209,18 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         rejected: 0,
         interrupts: interrupts(),
         ephemeral: store_choice == StoreChoice::Ephemeral,
+        limits,
     };
-    let code = session.run(stdin_lines()).await;
+    let lines = if session.interactive {
+        let lines = line::Lines::editor(&session.printer, words, line::history_path());
+        if std::io::stderr().is_terminal() {
+            output::LogSink::attach(&session.printer);
+        }
+        lines
+    } else {
+        line::Lines::plain()
+    };
+    let code = session.run(lines).await;
     if let Some(server) = http {
         server.stop().await;
     }
@@ -341,22 +370,6 @@ fn banner(
     out
 }
 
-/// Lines of stdin, read on a plain thread: a blocked read must not hold up runtime shutdown.
-fn stdin_lines() -> mpsc::Receiver<std::io::Result<String>> {
-    let (tx, rx) = mpsc::channel(1);
-    std::thread::Builder::new()
-        .name("console-stdin".into())
-        .spawn(move || {
-            for line in std::io::stdin().lock().lines() {
-                if tx.blocking_send(line).is_err() {
-                    return;
-                }
-            }
-        })
-        .expect("spawning the stdin reader thread");
-    rx
-}
-
 /// Counts Ctrl-C presses: the first stops reading input, the second leaves at once.
 fn interrupts() -> watch::Receiver<u32> {
     let (tx, rx) = watch::channel(0);
@@ -394,39 +407,48 @@ struct Session {
     interrupts: watch::Receiver<u32>,
     /// The store ends with this run (`--sim` without `--database-url`).
     ephemeral: bool,
+    /// For the ranges `help` shows.
+    limits: crate::scaling::Limits,
 }
 
 /// Exit status when a second Ctrl-C leaves with operations in flight.
 const INTERRUPTED: u8 = 130;
 
 impl Session {
-    async fn run(mut self, mut lines: mpsc::Receiver<std::io::Result<String>>) -> ExitCode {
+    async fn run(mut self, mut lines: line::Lines) -> ExitCode {
         self.interrupts.mark_unchanged();
+        let editor = lines.is_editor();
         loop {
-            if self.interactive {
+            // The editor draws its own prompt; plain lines at a terminal get this one.
+            if self.interactive && !editor {
                 self.printer.prompt("> ");
             }
-            let line = tokio::select! {
-                line = lines.recv() => line,
-                _ = self.interrupts.changed() => {
-                    self.printer.prompt_answered();
-                    // At a terminal the cursor sits after the echoed `^C`.
-                    let lead = if self.interactive { "\n" } else { "" };
-                    self.printer.block(&format!("{lead}{}", t!(self.loc, "console-interrupted")));
-                    break;
-                }
+            let read = tokio::select! {
+                read = lines.next("> ") => read,
+                _ = self.interrupts.changed() => line::Read::Interrupted,
             };
             self.printer.prompt_answered();
-            let line = match line {
-                Some(Ok(line)) => line,
-                Some(Err(e)) => {
+            let line = match read {
+                line::Read::Line(line) => line,
+                line::Read::Interrupted => {
+                    // At a terminal the cursor sits after the echoed `^C`.
+                    let lead = if self.interactive && !editor {
+                        "\n"
+                    } else {
+                        ""
+                    };
+                    self.printer
+                        .block(&format!("{lead}{}", t!(self.loc, "console-interrupted")));
+                    break;
+                }
+                line::Read::Failed(e) => {
                     self.printer
                         .block(&t!(self.loc, "console-read-failed", error = e.to_string()));
                     self.invalid += 1;
                     break;
                 }
-                None => {
-                    if self.interactive {
+                line::Read::End => {
+                    if self.interactive && !editor {
                         // Ctrl-D leaves the cursor after the prompt.
                         self.printer.block("");
                     }
@@ -436,7 +458,7 @@ impl Session {
             if !self.interactive && !line.trim().is_empty() {
                 self.printer.block(&format!("> {}", line.trim_end()));
             }
-            let input = match parse::parse(&line) {
+            let input = match parse::parse(&line, self.loc) {
                 Ok(input) => input,
                 Err(e) => {
                     self.invalid += 1;
@@ -448,7 +470,7 @@ impl Session {
             let done = match input {
                 Input::Nothing => false,
                 Input::Help => {
-                    self.printer.block(&parse::help());
+                    self.printer.block(&parse::help(self.loc, &self.limits));
                     false
                 }
                 Input::Quit => true,
@@ -493,6 +515,11 @@ impl Session {
 
     /// Prepare and launch; `true` when Ctrl-C interrupted it.
     async fn scale(&mut self, submission: Submission) -> bool {
+        let r = &submission.revert;
+        let timed = r.for_.is_some()
+            || r.revert
+                .as_deref()
+                .is_some_and(|v| !matches!(v, "never" | "after-snapshot"));
         let prepared =
             match Self::or_interrupt(&mut self.interrupts, self.engine.prepare(submission)).await {
                 None => return true,
@@ -533,6 +560,15 @@ impl Session {
                 return false;
             }
         };
+        if timed {
+            // The revert is a timer in this process, kept in the store: say where it runs.
+            let id = if self.ephemeral {
+                "console-timed-note-sim"
+            } else {
+                "console-timed-note"
+            };
+            self.printer.block(&t!(self.loc, id));
+        }
         self.ops.push(Tracked {
             handle,
             message: None,

@@ -19,6 +19,11 @@ struct Inner {
     prompt: Option<String>,
     /// Whether the output is a terminal that understands "clear line" escapes.
     ansi: bool,
+    /// The line editor's printer: while a line is edited, output goes through it so it lands
+    /// above the prompt and the line being typed is drawn again below.
+    external: Option<Box<dyn rustyline::ExternalPrinter + Send>>,
+    /// A line is being edited (the editor owns the prompt).
+    editing: bool,
 }
 
 impl fmt::Debug for Printer {
@@ -34,6 +39,8 @@ impl Printer {
                 out,
                 prompt: None,
                 ansi,
+                external: None,
+                editing: false,
             })),
         }
     }
@@ -48,6 +55,14 @@ impl Printer {
     /// Print `text` (one or more lines) as one block. A prompt on screen is moved below it.
     pub fn block(&self, text: &str) {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let safe = terminal_safe(text);
+        if inner.editing {
+            if let Some(external) = inner.external.as_mut() {
+                if external.print(format!("{safe}\n")).is_ok() {
+                    return;
+                }
+            }
+        }
         let prompt = inner.prompt.clone();
         let mut buf = String::new();
         if prompt.is_some() {
@@ -55,7 +70,7 @@ impl Printer {
             buf.push_str(if inner.ansi { "\r\x1b[K" } else { "\n" });
         }
         // Everything shown may hold untrusted text (a reason, a service name, an API error).
-        buf.push_str(&terminal_safe(text));
+        buf.push_str(&safe);
         buf.push('\n');
         if let Some(p) = &prompt {
             buf.push_str(p);
@@ -73,9 +88,64 @@ impl Printer {
         inner.prompt = Some(prompt.to_owned());
     }
 
+    /// Print through the line editor while a line is being edited (see [`Printer::editing`]).
+    pub fn set_external(&self, external: Box<dyn rustyline::ExternalPrinter + Send>) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .external = Some(external);
+    }
+
+    /// Whether the line editor is reading a line now.
+    pub fn editing(&self, on: bool) {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).editing = on;
+    }
+
     /// The user finished a line (their Enter moved the cursor), so the prompt is gone.
     pub fn prompt_answered(&self) {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).prompt = None;
+    }
+}
+
+/// Where the console's log lines go once [`LogSink::attach`] is called: above the prompt,
+/// through the console's printer, so they never break into the line being typed.
+static LOG_PRINTER: Mutex<Option<Printer>> = Mutex::new(None);
+
+/// A `tracing` writer: stderr, or the attached console printer (interactive console).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LogSink;
+
+impl LogSink {
+    /// From now on, log lines are printed by `printer`.
+    pub fn attach(printer: &Printer) {
+        *LOG_PRINTER.lock().unwrap_or_else(|e| e.into_inner()) = Some(printer.clone());
+    }
+}
+
+impl Write for LogSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let printer = LOG_PRINTER
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match printer {
+            // The formatter writes each event in one call.
+            Some(p) => {
+                p.block(String::from_utf8_lossy(buf).trim_end_matches('\n'));
+                Ok(buf.len())
+            }
+            None => io::stderr().write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stderr().flush()
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogSink {
+    type Writer = LogSink;
+    fn make_writer(&'a self) -> Self::Writer {
+        LogSink
     }
 }
 
@@ -181,6 +251,22 @@ pub(crate) mod tests {
         p.prompt("> ");
         p.block("why: \u{1b}[2J");
         assert_eq!(buf.text(), "> \r\x1b[Kwhy: \\u{1b}[2J\n> ");
+    }
+
+    #[test]
+    fn log_lines_go_above_the_prompt_once_attached() {
+        let buf = Buffer::default();
+        let p = Printer::new(Box::new(buf.clone()), true);
+        p.prompt("> ");
+        LogSink::attach(&p);
+        LogSink
+            .write_all(b"ERROR sqlx: slow \x1b[2J statement\n")
+            .unwrap();
+        *LOG_PRINTER.lock().unwrap() = None;
+        assert_eq!(
+            buf.text(),
+            "> \r\x1b[KERROR sqlx: slow \\u{1b}[2J statement\n> "
+        );
     }
 
     #[test]

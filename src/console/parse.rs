@@ -92,28 +92,94 @@ pub enum Input {
     Answer(Answer),
 }
 
-/// Reminder answers as typed (case-insensitive), newest reminder first.
+/// The reminder buttons' answers and label ids (the `Keep…` button takes a reason instead).
+const REMINDER_LABELS: [(&str, Answer); 5] = [
+    ("button-scale-down", Answer::Restore),
+    ("button-revert-now", Answer::Restore),
+    ("button-snooze-1h", Answer::Snooze(HOUR)),
+    (
+        "button-snooze-4h",
+        Answer::Snooze(std::time::Duration::from_secs(4 * 3600)),
+    ),
+    ("button-extend", Answer::Extend),
+];
+
+const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// `line` without its first `n` characters if they are `label` (ignoring case).
+fn strip_label<'a>(line: &'a str, label: &str) -> Option<&'a str> {
+    let n = label.chars().count();
+    let end = line.char_indices().nth(n).map_or(line.len(), |(i, _)| i);
+    (line.chars().count() >= n && line[..end].to_lowercase() == label.to_lowercase())
+        .then(|| &line[end..])
+}
+
+/// Reminder answers as typed, as their labels in any language (ignoring case), newest
+/// reminder first: `Snooze 1h`, `Отложить на 1 ч`, `推迟 1 小时`, `Keep: why`, `保持：为什么`.
 fn reminder_answer(line: &str) -> Option<Answer> {
-    const HOUR: std::time::Duration = std::time::Duration::from_secs(3600);
-    let lower = line.trim().to_ascii_lowercase();
-    if let Some(reason) = lower
-        .strip_prefix("keep")
-        .filter(|r| r.is_empty() || r.starts_with([':', ' ']))
-    {
-        let start = line.len() - reason.len();
-        let reason = line[start..].trim_start_matches([':', ' ']).trim();
-        return Some(Answer::Keep(
-            (!reason.is_empty()).then(|| reason.to_owned()),
-        ));
+    let line = line.trim();
+    for loc in Locale::ALL {
+        let keep = t!(loc, "button-keep");
+        if let Some(rest) = strip_label(line, keep.trim_end_matches('…')) {
+            if rest.is_empty() || rest.starts_with([':', '：', ' ']) {
+                let reason = rest.trim_start_matches([':', '：', ' ']).trim();
+                return Some(Answer::Keep(
+                    (!reason.is_empty()).then(|| reason.to_owned()),
+                ));
+            }
+        }
+        for (id, answer) in &REMINDER_LABELS {
+            if t!(loc, id).to_lowercase() == line.to_lowercase() {
+                return Some(answer.clone());
+            }
+        }
     }
-    Some(match lower.as_str() {
-        "scale down now" | "scale down" => Answer::Restore,
-        "revert now" | "revert" => Answer::Restore,
-        "snooze 1h" | "snooze" => Answer::Snooze(HOUR),
-        "snooze 4h" => Answer::Snooze(4 * HOUR),
-        "extend 1h" | "extend" => Answer::Extend,
+    // Short forms, in English only.
+    Some(match line.to_ascii_lowercase().as_str() {
+        "scale down" | "revert" => Answer::Restore,
+        "snooze" => Answer::Snooze(HOUR),
+        "extend" => Answer::Extend,
         _ => return None,
     })
+}
+
+/// Commands and words, as Tab completes them.
+pub fn command_words() -> Vec<String> {
+    let mut out: Vec<String> = COMMANDS.iter().map(|c| format!("/{}", c.name)).collect();
+    out.extend(["help", "quit"].map(String::from));
+    out
+}
+
+/// Button labels in `loc` and in English, as Tab completes them (`Keep: ` waits for a reason).
+pub fn label_words(loc: Locale) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in [Locale::EnUs, loc] {
+        out.extend(BUTTONS.iter().map(|b| b.label_in(l)));
+        out.extend(REMINDER_LABELS.iter().map(|(id, _)| t!(l, id)));
+        out.push(format!("{}: ", t!(l, "button-keep").trim_end_matches('…')));
+    }
+    out
+}
+
+/// The option names of `/command` (any case), for Tab.
+pub fn option_names(command: &str) -> Vec<&'static str> {
+    let command = command.to_ascii_lowercase();
+    COMMANDS
+        .iter()
+        .find(|c| c.name == command)
+        .map(|c| c.options.iter().map(|o| o.name).collect())
+        .unwrap_or_default()
+}
+
+/// Values Tab offers for an option (services come from the caller).
+pub fn option_values(option: &str) -> Vec<String> {
+    let words: &[&str] = match option {
+        "enabled" => &["true", "false"],
+        "revert" => &["after-snapshot", "never", "4h"],
+        "for" => &["1h", "4h", "1d"],
+        _ => &[],
+    };
+    words.iter().map(|w| (*w).to_owned()).collect()
 }
 
 /// A button as typed: by label or by its number in the row.
@@ -162,12 +228,14 @@ struct OptionSpec {
     name: &'static str,
     kind: Kind,
     required: bool,
+    /// Message id of what `help` says about it.
     about: &'static str,
 }
 
 #[derive(Debug)]
 struct CommandSpec {
     name: &'static str,
+    /// Message id of what `help` says about it.
     about: &'static str,
     options: &'static [OptionSpec],
 }
@@ -176,94 +244,94 @@ const SERVICE: OptionSpec = OptionSpec {
     name: "service",
     kind: Kind::Text,
     required: true,
-    about: "service alias, name or id",
+    about: "console-help-service",
 };
 
 const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "cdc-scale",
-        about: "DB ClickPipes (CDC) compute: whole cores, 4 GB memory per core",
+        about: "console-help-cdc-scale",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "cores",
                 kind: Kind::Integer,
                 required: true,
-                about: "CPU cores",
+                about: "console-help-cores",
             },
             OptionSpec {
                 name: "revert",
                 kind: Kind::Text,
                 required: false,
-                about: "after-snapshot (default when scaling up), a duration like 4h, or never",
+                about: "console-help-revert",
             },
             FOR,
             OptionSpec {
                 name: "reason",
                 kind: Kind::Text,
                 required: false,
-                about: "why it stays scaled up (required with revert:never)",
+                about: "console-help-reason",
             },
         ],
     },
     CommandSpec {
         name: "replicas",
-        about: "replica count and per-replica memory bounds (give at least one)",
+        about: "console-help-replicas",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "count",
                 kind: Kind::Integer,
                 required: false,
-                about: "number of replicas",
+                about: "console-help-count",
             },
             OptionSpec {
                 name: "min-memory-gb",
                 kind: Kind::Integer,
                 required: false,
-                about: "minimum memory per replica in GB (multiple of 4, at least 8)",
+                about: "console-help-min-memory",
             },
             OptionSpec {
                 name: "max-memory-gb",
                 kind: Kind::Integer,
                 required: false,
-                about: "maximum memory per replica in GB (multiple of 4, at least 8)",
+                about: "console-help-max-memory",
             },
             FOR,
         ],
     },
     CommandSpec {
         name: "idle",
-        about: "automatic idling on or off, and its timeout",
+        about: "console-help-idle",
         options: &[
             SERVICE,
             OptionSpec {
                 name: "enabled",
                 kind: Kind::Boolean,
                 required: true,
-                about: "true or false",
+                about: "console-help-enabled",
             },
             OptionSpec {
                 name: "timeout-minutes",
                 kind: Kind::Integer,
                 required: false,
-                about: "minutes without queries before idling (at least 5)",
+                about: "console-help-timeout",
             },
         ],
     },
     CommandSpec {
         name: "scaling-status",
-        about: "configuration, CDC compute, DB ClickPipes and operations in flight",
+        about: "console-help-scaling-status",
         options: &[SERVICE],
     },
     CommandSpec {
         name: "scaling-history",
-        about: "recent requests, outcomes, reminders and answers from the audit log",
+        about: "console-help-scaling-history",
         options: &[OptionSpec {
             name: "service",
             kind: Kind::Text,
             required: false,
-            about: "only this service",
+            about: "console-help-history-service",
         }],
     },
 ];
@@ -272,7 +340,7 @@ const FOR: OptionSpec = OptionSpec {
     name: "for",
     kind: Kind::Text,
     required: false,
-    about: "restore the previous values after this long, e.g. 4h (5m to 7d)",
+    about: "console-help-for",
 };
 
 const WORDS: &str = "help, quit";
@@ -334,34 +402,76 @@ impl CommandSpec {
     }
 }
 
-/// The text `help` prints.
-pub fn help() -> String {
-    let mut out = String::from("Commands (options are name:value; quote values with spaces):\n");
+/// The allowed range of an integer option, as `help` shows it.
+fn range(o: &OptionSpec, limits: &crate::scaling::Limits) -> Option<String> {
+    use crate::scaling::{IDLE_TIMEOUT_MAX_MINUTES, IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB};
+    Some(match o.name {
+        "cores" => format!("1-{}", limits.cdc_max_cores()),
+        "count" => format!("1-{}", limits.replicas_max()),
+        "min-memory-gb" | "max-memory-gb" => {
+            format!("{MEMORY_MIN_GB}-{}", limits.memory_max_gb())
+        }
+        "timeout-minutes" => format!("{IDLE_TIMEOUT_MIN_MINUTES}-{IDLE_TIMEOUT_MAX_MINUTES}"),
+        _ => return None,
+    })
+}
+
+/// The text `help` prints in `loc`, with the ranges `limits` allow.
+pub fn help(loc: Locale, limits: &crate::scaling::Limits) -> String {
+    let mut out = t!(loc, "console-help-header");
+    out.push('\n');
     for c in COMMANDS {
         let _ = writeln!(out, "  {}", c.usage());
-        let _ = writeln!(out, "      {}", c.about);
-        for o in c.options.iter().filter(|o| o.name != "service") {
-            let _ = writeln!(out, "      {}: {}", o.name, o.about);
+        let _ = writeln!(out, "      {}", t!(loc, c.about));
+        for o in c
+            .options
+            .iter()
+            .filter(|o| o.name != "service" || !o.required)
+        {
+            let about = t!(loc, o.about);
+            match range(o, limits) {
+                Some(r) => {
+                    let _ = writeln!(out, "      {}: {about} ({r})", o.name);
+                }
+                None => {
+                    let _ = writeln!(out, "      {}: {about}", o.name);
+                }
+            }
         }
     }
+    let buttons = BUTTONS
+        .iter()
+        .map(|b| b.label_in(loc))
+        .collect::<Vec<_>>()
+        .join(" / ");
     let _ = writeln!(
         out,
-        "  Confirm / Cancel (or 1 / 2): press a button on the newest message that has buttons"
+        "  {buttons} (1 / 2): {}",
+        t!(loc, "console-help-buttons")
+    );
+    let mut answers: Vec<String> = REMINDER_LABELS.iter().map(|(id, _)| t!(loc, id)).collect();
+    answers.insert(
+        3,
+        format!("{}: …", t!(loc, "button-keep").trim_end_matches('…')),
     );
     let _ = writeln!(
         out,
-        "  Scale down now / Snooze 1h / Snooze 4h / Keep: <reason> / Extend 1h / Revert now: answer the newest reminder"
+        "  {}: {}",
+        answers.join(" / "),
+        t!(loc, "console-help-reminders")
     );
-    let _ = writeln!(out, "  help: this text");
-    let _ = write!(
-        out,
-        "  quit: leave once the operations in flight have settled (Ctrl-D too; Ctrl-C twice leaves at once)"
-    );
+    let _ = writeln!(out, "  help: {}", t!(loc, "console-help-help"));
+    let _ = write!(out, "  quit: {}", t!(loc, "console-help-quit"));
     out
 }
 
-/// Parse one line.
-pub fn parse(line: &str) -> Result<Input, ParseError> {
+/// `Confirm, Cancel` in `loc`.
+fn button_list(loc: Locale) -> String {
+    crate::i18n::join(loc, &BUTTONS.map(|b| b.label_in(loc)))
+}
+
+/// Parse one line; what is not understood is said in `loc`.
+pub fn parse(line: &str, loc: Locale) -> Result<Input, ParseError> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
         return Ok(Input::Nothing);
@@ -373,9 +483,13 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
             "quit" | "exit" => Ok(Input::Quit),
             lower => match COMMANDS.iter().find(|c| c.name == lower) {
                 Some(spec) => parse_command(spec, args),
-                None => Err(ParseError(format!(
-                    "Unknown command `/{name}`. Commands: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
-                    command_names()
+                None => Err(ParseError(t!(
+                    loc,
+                    "console-unknown-command",
+                    name = name,
+                    commands = command_names(),
+                    words = WORDS,
+                    buttons = button_list(loc)
                 ))),
             },
         };
@@ -399,9 +513,13 @@ pub fn parse(line: &str) -> Result<Input, ParseError> {
     {
         return Ok(Input::Press(Choice::Number(n)));
     }
-    Err(ParseError(format!(
-        "Not understood: `{line}`. Commands start with a slash: {}; also {WORDS}, or a button label (Confirm, Cancel) or number.",
-        command_names()
+    Err(ParseError(t!(
+        loc,
+        "console-not-understood",
+        line = line,
+        commands = command_names(),
+        words = WORDS,
+        buttons = button_list(loc)
     )))
 }
 
@@ -427,10 +545,11 @@ fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
             return Err("An option has no name before its colon.".into());
         }
         let mut value = String::new();
-        if chars.next_if_eq(&'"').is_some() {
+        // Single quotes quote like double quotes; a backslash escapes either.
+        if let Some(quote) = chars.next_if(|c| *c == '"' || *c == '\'') {
             loop {
                 match chars.next() {
-                    Some('"') => break,
+                    Some(c) if c == quote => break,
                     Some('\\') => match chars.next() {
                         Some(c) => value.push(c),
                         None => return Err(format!("The value of `{name}` has no closing quote.")),
@@ -463,6 +582,11 @@ fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, Parse
     match o.kind {
         Kind::Text if raw.trim().is_empty() => {
             Err(spec.error(format!("`{}` needs a value.", o.name)))
+        }
+        // Keywords and durations ignore case like command and option names (`for:4H`,
+        // `revert:Never`); names and reasons keep theirs.
+        Kind::Text if matches!(o.name, "for" | "revert") => {
+            Ok(Value::Text(raw.trim().to_ascii_lowercase()))
         }
         Kind::Text => Ok(Value::Text(raw.trim().to_owned())),
         // A whole number too large for i64 is still a whole number: it saturates, so the rule
@@ -578,6 +702,23 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
 mod tests {
     use super::*;
 
+    fn parse(line: &str) -> Result<Input, ParseError> {
+        super::parse(line, Locale::EnUs)
+    }
+
+    #[test]
+    fn what_is_not_understood_is_said_in_the_consoles_language() {
+        let e = super::parse("масштабируй", Locale::Ru)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Не понято: `масштабируй`"), "{e}");
+        assert!(e.contains("Подтвердить, Отмена"), "{e}");
+        let e = super::parse("/scale x", Locale::ZhCn)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("未知命令 `/scale`"), "{e}");
+    }
+
     fn err(line: &str) -> String {
         parse(line).unwrap_err().to_string()
     }
@@ -639,6 +780,16 @@ mod tests {
             }
         );
         assert_eq!(
+            parse("/scaling-status service:'a \\'b\\''").unwrap(),
+            Input::Status {
+                service: "a 'b'".into()
+            }
+        );
+        assert!(matches!(
+            parse("/replicas service:x count:2 for:4H").unwrap(),
+            Input::Scale { revert: RevertInput { for_: Some(f), .. }, .. } if f == "4h"
+        ));
+        assert_eq!(
             parse("/scaling-status service:\"a b\"").unwrap(),
             Input::Status {
                 service: "a b".into()
@@ -675,6 +826,27 @@ mod tests {
         );
         assert_eq!(parse("keep").unwrap(), Input::Answer(Answer::Keep(None)));
         assert!(parse("keeper").is_err());
+        assert_eq!(
+            parse("Оставить: миграция").unwrap(),
+            Input::Answer(Answer::Keep(Some("миграция".into())))
+        );
+        assert_eq!(
+            parse("保持: 测试").unwrap(),
+            Input::Answer(Answer::Keep(Some("测试".into())))
+        );
+        assert_eq!(
+            parse("保持：测试").unwrap(),
+            Input::Answer(Answer::Keep(Some("测试".into())))
+        );
+        assert_eq!(
+            parse("推迟 1 小时").unwrap(),
+            Input::Answer(Answer::Snooze(hour))
+        );
+        assert_eq!(
+            parse("отложить на 4 ч").unwrap(),
+            Input::Answer(Answer::Snooze(4 * hour))
+        );
+        assert_eq!(parse("立即回退").unwrap(), Input::Answer(Answer::Restore));
     }
 
     #[test]
@@ -775,7 +947,16 @@ mod tests {
 
     #[test]
     fn help_lists_every_command_and_option() {
-        let h = help();
+        for loc in Locale::ALL {
+            let h = help(loc, &crate::scaling::Limits::default());
+            assert!(!h.contains("console-help"), "every text is in {loc}:\n{h}");
+        }
+        let ru = help(Locale::Ru, &crate::scaling::Limits::default());
+        assert!(ru.contains("Подтвердить / Отмена (1 / 2)"), "{ru}");
+        let h = help(Locale::EnUs, &crate::scaling::Limits::default());
+        assert!(h.contains("cores: CPU cores (1-24)"), "{h}");
+        assert!(h.contains("count: number of replicas (1-20)"), "{h}");
+        assert!(h.contains("(5-10080)"), "{h}");
         for c in COMMANDS {
             let service = if c.options[0].required {
                 "service:<text>"

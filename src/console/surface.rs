@@ -321,12 +321,17 @@ impl ChatSurface for ConsoleSurface {
             .collect::<Vec<_>>()
             .join("  ");
         let how = if post.buttons.iter().any(|b| b.asks_reason) {
-            "   (type a label; Keep takes a reason: `Keep: why`)"
+            let keep = t!(self.locale, "button-keep");
+            t!(
+                self.locale,
+                "console-reminder-hint-keep",
+                keep = keep.trim_end_matches('…')
+            )
         } else {
-            "   (type a label)"
+            t!(self.locale, "console-reminder-hint")
         };
         self.printer
-            .block(&format!("{} {row}{how}", self.label(&message, None)));
+            .block(&format!("{} {row}   {how}", self.label(&message, None)));
         self.bump();
         Ok(message)
     }

@@ -157,6 +157,7 @@ rule-duration-range = длительность должна быть от 1 ми
 
 cloud-request-id = {" "}(request id { $id })
 cloud-op-list-organizations = получить список организаций
+cloud-op-get-organization = прочитать данные организации
 cloud-op-list-services = получить список сервисов
 cloud-op-get-service = прочитать сервис
 cloud-op-update-replica-scaling = изменить масштабирование реплик

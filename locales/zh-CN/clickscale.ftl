@@ -148,6 +148,7 @@ rule-duration-range = 时长必须在 1 分钟到 30 天之间（收到 { $input
 
 cloud-request-id = （request id { $id }）
 cloud-op-list-organizations = 列出组织
+cloud-op-get-organization = 读取组织信息
 cloud-op-list-services = 列出服务
 cloud-op-get-service = 读取服务
 cloud-op-update-replica-scaling = 更新副本扩缩容

@@ -246,12 +246,12 @@ impl Builder {
 
     fn service(&mut self, seen: &Seen, p: &ReplicaScalingPatch, policy: &RiskPolicy) {
         self.service_capacity(seen, p);
-        if let Some(mode) = p.autoscaling_mode {
-            let changed = seen.mode != Some(mode);
+        if let Some(mode) = &p.autoscaling_mode {
+            let changed = seen.mode.as_ref() != Some(mode);
             self.push(
                 Field::AutoscalingMode,
                 changed,
-                seen.mode.map(mode_text),
+                seen.mode.as_ref().map(mode_text),
                 mode_text(mode),
             );
         }
@@ -356,7 +356,7 @@ impl Seen {
             _ => None,
         };
         Self {
-            mode: Some(s.autoscaling_mode),
+            mode: Some(s.autoscaling_mode.clone()),
             replicas: s.num_replicas.or(effective_fixed),
             replica_range: (
                 s.min_replicas.or(cs.effective_min_replicas),
@@ -424,10 +424,13 @@ fn replicas_text(n: u32) -> String {
     }
 }
 
-fn mode_text(m: AutoscalingMode) -> String {
+fn mode_text(m: &AutoscalingMode) -> String {
     match m {
         AutoscalingMode::Vertical => "vertical autoscaling".into(),
         AutoscalingMode::Horizontal => "horizontal autoscaling".into(),
+        // A mode newer than the bot: shown escaped, as the API spelled it.
+        AutoscalingMode::Other(s) if s.is_empty() => "unknown autoscaling mode".into(),
+        AutoscalingMode::Other(s) => format!("autoscaling mode {s:?}"),
     }
 }
 
@@ -492,9 +495,9 @@ fn service_matches(p: &ReplicaScalingPatch, s: &Service) -> bool {
     };
     let f = |v: Option<u32>| v.map(f64::from);
     a.agrees(
-        p.autoscaling_mode,
-        Some(s.autoscaling_mode),
-        cs.effective_autoscaling_mode,
+        p.autoscaling_mode.clone(),
+        Some(s.autoscaling_mode.clone()),
+        cs.effective_autoscaling_mode.clone(),
     ) && a.agrees(p.num_replicas, s.num_replicas, cs.effective_min_replicas)
         && a.agrees(p.num_replicas, s.num_replicas, cs.effective_max_replicas)
         && a.agrees(p.min_replicas, s.min_replicas, cs.effective_min_replicas)

@@ -234,6 +234,7 @@ async fn route(
             vec![Organization {
                 id: org.id,
                 name: Some(org.name),
+                created_at: Some("2026-01-15T09:00:00Z".into()),
             }],
         )),
         ["v1", "organizations", org_id, rest @ ..] => {

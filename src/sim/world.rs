@@ -375,7 +375,7 @@ fn render_service(s: &SimService) -> Service {
         region: Some("us-east-1".into()),
         state: Some(s.state.clone()),
         tier: f.tier.clone(),
-        autoscaling_mode: f.autoscaling_mode,
+        autoscaling_mode: f.autoscaling_mode.clone(),
         num_replicas: None,
         min_replicas: None,
         max_replicas: None,
@@ -388,6 +388,7 @@ fn render_service(s: &SimService) -> Service {
         data_warehouse_id: Some(format!("dw-{}", &f.id[..8])),
         is_primary: Some(f.is_primary),
         is_readonly: Some(false),
+        tags: Vec::new(),
         current_scaling: CurrentScaling::default(),
     };
     apply_config(&mut out, &s.applied);
@@ -408,7 +409,7 @@ fn apply_config(out: &mut Service, c: &Config) {
     out.idle_scaling = Some(c.idle_scaling);
     out.idle_timeout_minutes = Some(c.idle_timeout.into());
     out.current_scaling = CurrentScaling {
-        effective_autoscaling_mode: Some(out.autoscaling_mode),
+        effective_autoscaling_mode: Some(out.autoscaling_mode.clone()),
         effective_min_replica_memory_gb: Some(c.min_memory.into()),
         effective_max_replica_memory_gb: Some(c.max_memory.into()),
         effective_min_replicas: Some(c.num_replicas),

@@ -190,10 +190,7 @@ fn tolerant_list<T: DeserializeOwned>(op: Operation, raw: Vec<serde_json::Value>
     let mut items = Vec::with_capacity(raw.len());
     let mut skipped = Vec::new();
     for (index, value) in raw.into_iter().enumerate() {
-        let id = value
-            .get("id")
-            .and_then(|v| v.as_str())
-            .map(truncate);
+        let id = value.get("id").and_then(|v| v.as_str()).map(truncate);
         match serde_json::from_value::<T>(value) {
             Ok(item) => items.push(item),
             Err(e) => {

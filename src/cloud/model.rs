@@ -57,6 +57,15 @@ fn opt_whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32
     Option::<f64>::deserialize(d)?.map(whole).transpose()
 }
 
+/// [`whole_number`] for a list (`weekdays`): absent and `null` are empty.
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    Option::<Vec<f64>>::deserialize(d)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(whole)
+        .collect()
+}
+
 fn whole<E: serde::de::Error>(f: f64) -> Result<u32, E> {
     if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) {
         Ok(f as u32)
@@ -136,6 +145,9 @@ pub struct Service {
     /// `tags` (`ResourceTagsV1`): what the list's `filter=tag:Key=Value` matches.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<ResourceTag>,
+    /// The service's schedule, when one is configured (Beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling_schedule: Option<ScalingSchedule>,
     /// Required by the spec; absent decodes as "nothing known" rather than failing.
     #[serde(default)]
     pub current_scaling: CurrentScaling,
@@ -183,6 +195,138 @@ pub struct CurrentScaling {
     pub effective_idle_timeout_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_entry_id: Option<String>,
+}
+
+/// `ScalingSchedule` (Beta): the entries, the configuration in force outside them, and the
+/// entry in force now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingSchedule {
+    #[serde(default)]
+    pub entries: Vec<ScalingScheduleEntry>,
+    #[serde(default)]
+    pub base_config: ScalingScheduleBaseConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_entry_id: Option<String>,
+}
+
+/// `ScalingScheduleEntry`: one weekly window, hours in UTC (`end < start`: overnight).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingScheduleEntry {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// 0 = Sunday … 6 = Saturday.
+    #[serde(default, deserialize_with = "whole_numbers")]
+    pub weekdays: Vec<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_hour_utc: Option<u32>,
+    /// Exclusive; 24 is midnight.
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_hour_utc: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_replicas: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub idle_timeout_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active_now: Option<bool>,
+}
+
+/// `ScalingScheduleBaseConfig`: what applies while no entry is active.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingScheduleBaseConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_replicas: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub idle_timeout_minutes: Option<u32>,
+}
+
+/// `ScalingSchedulePostRequest`: the whole schedule (a full replace); no entries clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingSchedulePost {
+    pub entries: Vec<ScalingScheduleEntryRequest>,
+}
+
+/// `ScalingScheduleEntryRequest`: `name`, `weekdays` and the hours are required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingScheduleEntryRequest {
+    pub name: String,
+    pub weekdays: Vec<u8>,
+    pub start_hour_utc: u8,
+    pub end_hour_utc: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<u32>,
 }
 
 /// `ServiceReplicaScalingPatchRequest`: absolute values, send only what changes.

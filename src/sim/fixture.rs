@@ -193,6 +193,12 @@ impl Fixture {
         );
         for s in &f.services {
             uuid("service", &s.id)?;
+            anyhow::ensure!(
+                s.autoscaling_mode.is_known(),
+                "service {:?}: autoscaling_mode must be vertical or horizontal, not {:?}",
+                s.name,
+                s.autoscaling_mode.as_str()
+            );
             if let Some(w) = &s.data_warehouse_id {
                 let primaries = f
                     .services

@@ -1309,6 +1309,65 @@ mod tests {
     }
 
     #[test]
+    fn schedule_windows_follow_utc_weekdays_including_overnight() {
+        let at = |t: &str| t.parse::<DateTime<Utc>>().unwrap();
+        let entry = |weekdays: Vec<u32>, start, end| Entry {
+            id: "e".into(),
+            name: "e".into(),
+            weekdays,
+            start,
+            end,
+            mode: Mode::Vertical,
+            memory: None,
+            replicas: Some((5, 5)),
+            idle_scaling: None,
+            idle_timeout: None,
+        };
+        // 2026-11-29 is a Sunday.
+        let day = entry(vec![1, 2, 3, 4, 5], 9, 17);
+        assert!(
+            day.active_at(at("2026-11-30T09:00:00Z")),
+            "start is inclusive"
+        );
+        assert!(
+            !day.active_at(at("2026-11-30T17:00:00Z")),
+            "end is exclusive"
+        );
+        assert!(!day.active_at(at("2026-11-29T10:00:00Z")), "not on Sunday");
+        let night = entry(vec![0], 22, 2);
+        assert!(night.active_at(at("2026-11-29T23:30:00Z")));
+        assert!(
+            night.active_at(at("2026-11-30T01:59:00Z")),
+            "after midnight it still belongs to Sunday"
+        );
+        assert!(!night.active_at(at("2026-11-30T02:00:00Z")));
+        assert!(
+            !night.active_at(at("2026-11-29T01:00:00Z")),
+            "Saturday night is not listed"
+        );
+        let to_midnight = entry(vec![6], 20, 24);
+        assert!(to_midnight.active_at(at("2026-12-05T23:59:00Z")));
+        assert!(!to_midnight.active_at(at("2026-12-06T00:00:00Z")));
+        // Replica maxima apply when the entry does.
+        let base = Config {
+            mode: Mode::Vertical,
+            min_replicas: 3,
+            max_replicas: 3,
+            min_memory: 16,
+            max_memory: 64,
+            idle_scaling: false,
+            idle_timeout: 15,
+        };
+        let big = Entry {
+            replicas: Some((40, 40)),
+            ..entry(vec![1], 9, 17)
+        };
+        let applied = big.apply(&base, 20);
+        assert_eq!((applied.min_replicas, applied.max_replicas), (20, 20));
+        assert_eq!((applied.min_memory, applied.max_memory), (16, 64));
+    }
+
+    #[test]
     fn basic_tier_and_custom_profiles_are_refused() {
         let mut w = world();
         let basic = super::super::fixture::ids::BASIC_DEV;

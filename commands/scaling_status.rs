@@ -197,7 +197,7 @@ fn gb(v: f64) -> String {
 
 fn render_config(loc: Locale, out: &mut String, s: &Service) {
     let replicas = match (
-        s.autoscaling_mode,
+        &s.autoscaling_mode,
         s.num_replicas,
         s.min_replicas,
         s.max_replicas,

@@ -89,13 +89,21 @@ pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> 
             return out;
         }
     }
-    let services = match cloud.list_services().await {
+    let services = match cloud.list_services_listing(&[]).await {
         Ok(s) => {
             out.push(Finding::ok(format!(
                 "{} service(s) visible to the key",
                 s.len()
             )));
-            s
+            if !s.skipped.is_empty() {
+                // Not fatal (the others work), but a service the bot cannot read cannot be scaled.
+                out.push(Finding::bad(format!(
+                    "{} more service(s) in the answer could not be understood and were skipped \
+                     (the log names each one and why)",
+                    s.skipped.len()
+                )));
+            }
+            s.into_items()
         }
         Err(e) => {
             out.push(Finding::bad(format!(

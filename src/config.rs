@@ -182,6 +182,8 @@ pub struct LimitsConfig {
     pub cdc_max_cores: u32,
     /// The organization's per-replica memory cap when known (120 GB non-paid, 356 GB paid).
     pub memory_cap_gb: Option<u32>,
+    /// Replica ceiling: the docs' 20 by default; up to the spec's 50 where support raised it.
+    pub replicas_max: u32,
 }
 
 impl Default for LimitsConfig {
@@ -189,6 +191,7 @@ impl Default for LimitsConfig {
         Self {
             cdc_max_cores: 24,
             memory_cap_gb: None,
+            replicas_max: crate::scaling::REPLICAS_DEFAULT_MAX,
         }
     }
 }
@@ -440,6 +443,7 @@ impl Config {
 
     pub fn limits(&self) -> anyhow::Result<Limits> {
         Limits::new(self.limits.cdc_max_cores, self.limits.memory_cap_gb)
+            .and_then(|l| l.with_replicas_max(self.limits.replicas_max))
             .map_err(|e| anyhow::anyhow!("[limits]: {e}"))
     }
 
@@ -519,6 +523,24 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains("poll_intervall"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn replicas_max_defaults_to_20_and_takes_the_spec_50_when_configured() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("none.toml", "")?;
+            let c = Config::load(Some(Path::new("none.toml"))).unwrap();
+            assert_eq!(c.limits().unwrap().replicas_max(), 20);
+            jail.create_file("fifty.toml", "[limits]\nreplicas_max = 50\n")?;
+            let c = Config::load(Some(Path::new("fifty.toml"))).unwrap();
+            assert_eq!(c.limits().unwrap().replicas_max(), 50);
+            jail.create_file("more.toml", "[limits]\nreplicas_max = 51\n")?;
+            let err = Config::load(Some(Path::new("more.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("replicas_max must be from 2"), "{err}");
             Ok(())
         });
     }

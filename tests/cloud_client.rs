@@ -95,6 +95,7 @@ impl Reply {
 struct Seen {
     method: Method,
     path: String,
+    query: Option<String>,
     headers: HeaderMap,
     body: String,
     at: Instant,
@@ -131,6 +132,7 @@ async fn handle(
     script.seen.lock().unwrap().push(Seen {
         method,
         path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
         headers,
         body,
         at: Instant::now(),
@@ -1003,5 +1005,432 @@ async fn key_secret_never_appears_in_debug_errors_or_logs() {
     assert!(texts[0].contains(KEY_ID) && texts[1].contains(KEY_ID));
     if std::env::var_os("SHOW_LOGS").is_some() {
         eprintln!("{}", texts.last().unwrap());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tolerant responses, strict requests
+
+#[tokio::test]
+async fn one_odd_service_or_pipe_is_skipped_logged_and_counted_never_failing_the_list() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut odd_type = service_json("running");
+    odd_type["id"] = json!("odd-1\u{1b}[31m");
+    odd_type["numReplicas"] = json!("three");
+    let mut odd_shape = service_json("running");
+    odd_shape["id"] = json!("odd-2");
+    odd_shape["currentScaling"] = json!("reshaped");
+    let services = json!([
+        service_json("running"),
+        odd_type,
+        odd_shape,
+        service_json("idle")
+    ]);
+    let mut odd_pipe = pipe_json("p-odd", "Running");
+    odd_pipe["state"] = json!({"phase": "Running"});
+    let pipes = json!([pipe_json("p-1", "Snapshot"), odd_pipe]);
+    let server = serve(vec![
+        Reply::ok(services.clone()),
+        Reply::ok(services),
+        Reply::ok(pipes),
+    ])
+    .await;
+    let c = client(&server);
+
+    let listing = c.list_services_listing(&[]).await.unwrap();
+    assert_eq!(listing.len(), 2, "the two good services are kept");
+    assert_eq!(listing[1].state, Some(ServiceState::Idle));
+    let skipped: Vec<_> = listing
+        .skipped
+        .iter()
+        .map(|s| (s.index, s.id.as_deref()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![(1, Some("odd-1\u{1b}[31m")), (2, Some("odd-2"))]
+    );
+    assert!(
+        listing.skipped[0].reason.contains("three"),
+        "{:?}",
+        listing.skipped[0]
+    );
+    // The plain list keeps working for every caller that does not report skips.
+    assert_eq!(c.list_services().await.unwrap().len(), 2);
+    let pipes = c.list_clickpipes_listing(SVC).await.unwrap();
+    assert_eq!(pipes.len(), 1);
+    assert_eq!(pipes.skipped.len(), 1);
+    assert_eq!(pipes.skipped[0].id.as_deref(), Some("p-odd"));
+
+    drop(_guard);
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        logged
+            .matches("skipping a list entry the bot cannot understand")
+            .count(),
+        5,
+        "two services per service listing, one pipe: {logged}"
+    );
+    // The id came from the API: its escape sequence is logged escaped, never raw.
+    assert!(!logged.contains('\u{1b}'), "{logged}");
+}
+
+#[tokio::test]
+async fn counts_decode_from_whole_floats_unknown_modes_round_trip_and_required_fields_may_be_absent(
+) {
+    let mut svc = service_json("hibernating");
+    svc["autoscalingMode"] = json!("diagonal");
+    svc["numReplicas"] = json!(3.0);
+    svc["minReplicas"] = json!(2.0);
+    svc["maxReplicas"] = json!(50);
+    svc["currentScaling"] = json!({"effectiveAutoscalingMode": "diagonal",
+        "effectiveMinReplicas": 3.0, "effectiveMaxReplicas": 3.0,
+        "effectiveIdleTimeoutMinutes": 15.0});
+    let mut bare = json!({"id": SVC, "name": "prod"});
+    bare["futureField"] = json!({"nested": [1, 2]});
+    let server = serve(vec![Reply::ok(svc.clone()), Reply::ok(bare)]).await;
+    let c = client(&server);
+
+    let s = c.get_service(SVC).await.unwrap();
+    assert_eq!(s.num_replicas, Some(3));
+    assert_eq!((s.min_replicas, s.max_replicas), (Some(2), Some(50)));
+    assert_eq!(s.current_scaling.effective_max_replicas, Some(3));
+    assert_eq!(s.current_scaling.effective_idle_timeout_minutes, Some(15));
+    assert_eq!(
+        s.autoscaling_mode,
+        AutoscalingMode::Other("diagonal".into())
+    );
+    assert_eq!(s.state, Some(ServiceState::Other("hibernating".into())));
+    let back = serde_json::to_value(&s).unwrap();
+    assert_eq!(back["autoscalingMode"], "diagonal");
+    assert_eq!(
+        back["currentScaling"]["effectiveAutoscalingMode"],
+        "diagonal"
+    );
+    assert_eq!(back["state"], "hibernating");
+
+    // `autoscalingMode` and `currentScaling` are required by the spec, and may still go missing.
+    let s = c.get_service(SVC).await.unwrap();
+    assert!(s.autoscaling_mode.is_unset());
+    assert_eq!(s.current_scaling, Default::default());
+    assert!(serde_json::to_value(&s)
+        .unwrap()
+        .get("autoscalingMode")
+        .is_none());
+
+    // A fraction is not a count: that single answer fails to decode, with the field named.
+    let mut half = service_json("running");
+    half["numReplicas"] = json!(2.5);
+    let server = serve(vec![Reply::ok(half)]).await;
+    let e = api_error(client(&server).get_service(SVC).await);
+    assert!(matches!(e, CloudError::Decode { .. }), "{e:?}");
+    assert!(e.to_string().contains("2.5"), "{e}");
+}
+
+#[tokio::test]
+async fn requests_stay_strict_an_unknown_mode_is_never_sent() {
+    let server = serve(vec![]).await;
+    let c = client(&server);
+    let patch = ReplicaScalingPatch {
+        autoscaling_mode: Some(AutoscalingMode::Other("diagonal".into())),
+        ..Default::default()
+    };
+    let e = api_error(c.patch_replica_scaling(SVC, &patch).await);
+    assert!(matches!(e, CloudError::Config(_)), "{e:?}");
+    assert!(e.to_string().contains("diagonal"), "{e}");
+    assert!(server.seen().is_empty(), "no API call for a bad request");
+    // Known modes go out as the spec spells them.
+    let body = serde_json::to_value(ReplicaScalingPatch {
+        autoscaling_mode: Some(AutoscalingMode::Horizontal),
+        min_replicas: Some(2),
+        max_replicas: Some(6),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(
+        body,
+        json!({"autoscalingMode": "horizontal", "minReplicas": 2, "maxReplicas": 6})
+    );
+}
+
+#[tokio::test]
+async fn organization_filters_and_partial_cdc_answers() {
+    let server = serve(vec![
+        Reply::ok(json!({"id": ORG, "name": "Acme", "capabilities": {"snapshots": true}})),
+        Reply::ok(json!([service_json("running")])),
+        Reply::ok(json!({"replicaMemoryGb": 8})),
+        Reply::ok(json!({"replicaCpuMillicores": 8000.0})),
+    ])
+    .await;
+    let c = client(&server);
+    let org = c.get_organization().await.unwrap();
+    assert_eq!((org.id.as_str(), org.name.as_deref()), (ORG, Some("Acme")));
+    let listing = c
+        .list_services_listing(&["tag:Environment=Production", "tag:isActive"])
+        .await
+        .unwrap();
+    assert_eq!(listing.len(), 1);
+    // A GET without the CPU value cannot be acted on: a decode error that names it.
+    let e = api_error(c.get_cdc_scaling(SVC).await);
+    assert!(
+        matches!(&e, CloudError::Decode { message, .. } if message.contains("replicaCpuMillicores")),
+        "{e:?}"
+    );
+    // An accepted PATCH whose answer leaves a value out reports the one requested.
+    let applied = c
+        .patch_cdc_scaling(SVC, CdcScaling::from_cores(8))
+        .await
+        .unwrap();
+    assert_eq!(applied.result, CdcScaling::from_cores(8));
+
+    let seen = server.seen();
+    assert_eq!(seen[0].path, org_path(""));
+    assert_eq!(seen[1].path, org_path("/services"));
+    assert_eq!(
+        seen[1].query.as_deref(),
+        Some("filter=tag%3AEnvironment%3DProduction&filter=tag%3AisActive")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoders against the official full spec (tests/data/clickhouse_cloud_openapi.json, see
+// tests/data/README.md): responses generated from its schemas, then decoded by our types.
+
+fn official_spec() -> Value {
+    serde_json::from_str(include_str!("data/clickhouse_cloud_openapi.json")).expect("spec parses")
+}
+
+/// How a generated value departs from the plain schema.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    /// Valid per the schema: examples, minimums, first enum values.
+    Plain,
+    /// Every integer as a whole float (`3.0`), which `type: number` fields may carry.
+    Floats,
+    /// Every enum string replaced by a value the spec does not list (the API grew).
+    UnknownEnums,
+}
+
+const UNKNOWN: &str = "zz_added_later";
+
+/// A value for `schema`, with every property filled (optional ones too), arrays of one item.
+fn generate(spec: &Value, schema: &Value, variant: Variant, depth: usize) -> Value {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return generate(spec, &spec["components"]["schemas"][name], variant, depth);
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            if key == "allOf" {
+                let mut merged = serde_json::Map::new();
+                for part in list {
+                    if let Value::Object(m) = generate(spec, part, variant, depth) {
+                        merged.extend(m);
+                    }
+                }
+                return Value::Object(merged);
+            }
+            let first = list
+                .iter()
+                .find(|s| s.get("type") != Some(&json!("null")))
+                .unwrap_or(&list[0]);
+            return generate(spec, first, variant, depth);
+        }
+    }
+    let ty = match schema.get("type") {
+        Some(Value::Array(types)) => types
+            .iter()
+            .find(|t| *t != "null")
+            .cloned()
+            .unwrap_or(json!("null")),
+        Some(t) => t.clone(),
+        None if schema.get("properties").is_some() => json!("object"),
+        None => json!("string"),
+    };
+    let number = |integer: bool| {
+        let n = schema
+            .get("example")
+            .and_then(Value::as_f64)
+            .or_else(|| schema.get("minimum").and_then(Value::as_f64))
+            .unwrap_or(if integer { 1.0 } else { 1.5 });
+        if integer && variant == Variant::Floats {
+            json!(n.trunc())
+        } else if integer {
+            json!(n as i64)
+        } else {
+            json!(n)
+        }
+    };
+    match ty.as_str().unwrap_or("string") {
+        "object" => {
+            let mut out = serde_json::Map::new();
+            if depth < 16 {
+                if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                    for (name, sub) in props {
+                        out.insert(name.clone(), generate(spec, sub, variant, depth + 1));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        "array" if depth < 16 => json!([generate(spec, &schema["items"], variant, depth + 1)]),
+        "array" => json!([]),
+        "integer" => number(true),
+        "number" => number(false),
+        "boolean" => json!(true),
+        "null" => Value::Null,
+        _ => {
+            if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+                if variant == Variant::UnknownEnums {
+                    return json!(UNKNOWN);
+                }
+                return values[0].clone();
+            }
+            if let Some(e) = schema.get("example").filter(|e| e.is_string()) {
+                return e.clone();
+            }
+            match schema.get("format").and_then(Value::as_str) {
+                Some("uuid") => json!("2f1c6a0e-1b2d-4e5f-8a9b-0c1d2e3f4a5b"),
+                Some("date-time") => json!("2026-07-31T10:00:00Z"),
+                Some("date") => json!("2026-07-31"),
+                Some("email") => json!("ops@example.com"),
+                Some("uri") => json!("https://example.com"),
+                Some("ipv4") => json!("10.0.0.1"),
+                _ => json!("sample"),
+            }
+        }
+    }
+}
+
+/// The 200 response of `method path` in the official spec, generated, and its schema.
+fn generated_answer(spec: &Value, path: &str, method: &str, variant: Variant) -> (Value, Value) {
+    let op = &spec["paths"][path][method];
+    assert!(op.is_object(), "{method} {path} is in the official spec");
+    let mut schema = op["responses"]["200"]["content"]["application/json"]["schema"].clone();
+    let answer = generate(spec, &schema, variant, 0);
+    schema["components"] = spec["components"].clone();
+    (answer, schema)
+}
+
+fn schema_errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).expect("schema compiles");
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+const OFFICIAL_READS: [(&str, &str); 7] = [
+    ("/v1/organizations/{organizationId}", "get"),
+    ("/v1/organizations/{organizationId}/services", "get"),
+    (
+        "/v1/organizations/{organizationId}/services/{serviceId}",
+        "get",
+    ),
+    (
+        "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling",
+        "patch",
+    ),
+    (
+        "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+        "get",
+    ),
+    (
+        "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes",
+        "get",
+    ),
+    (
+        "/v1/organizations/{organizationId}/services/{serviceId}/clickpipes/{clickPipeId}",
+        "get",
+    ),
+];
+
+#[test]
+fn generated_answers_are_valid_per_the_official_spec() {
+    // Checks the generator itself: a Plain answer must satisfy the schema it came from, so
+    // the decoding tests below feed the client what the spec allows.
+    let spec = official_spec();
+    for (path, method) in OFFICIAL_READS {
+        let (answer, schema) = generated_answer(&spec, path, method, Variant::Plain);
+        let errors = schema_errors(&schema, &answer);
+        assert!(errors.is_empty(), "{method} {path}: {errors:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_client_decodes_every_answer_the_official_spec_allows_floats_and_unknown_enums() {
+    let spec = official_spec();
+    for variant in [Variant::Plain, Variant::Floats, Variant::UnknownEnums] {
+        let answers: Vec<Value> = OFFICIAL_READS
+            .iter()
+            .map(|(path, method)| generated_answer(&spec, path, method, variant).0)
+            .collect();
+        let server = serve(
+            answers
+                .iter()
+                .map(|a| Reply::json(200, a.clone()))
+                .collect(),
+        )
+        .await;
+        let c = client(&server);
+
+        let org = c.get_organization().await.unwrap();
+        assert!(!org.id.is_empty());
+        let services = c.list_services_listing(&[]).await.unwrap();
+        assert_eq!(
+            (services.len(), services.skipped.len()),
+            (1, 0),
+            "{:?}",
+            services.skipped
+        );
+        let svc = c.get_service(SVC).await.unwrap();
+        // The spec's examples: numReplicas 3, replica bounds from the schema.
+        assert_eq!(svc.num_replicas, Some(3));
+        assert!(svc.min_replicas.is_some() && svc.max_replicas.is_some());
+        assert!(svc.current_scaling.effective_min_replicas.is_some());
+        assert!(svc.current_scaling.effective_idle_timeout_minutes.is_some());
+        let patched = c
+            .patch_replica_scaling(SVC, &ReplicaScalingPatch::default())
+            .await
+            .unwrap();
+        assert_eq!(patched.result.num_replicas, Some(3));
+        let cdc = c.get_cdc_scaling(SVC).await.unwrap();
+        assert_eq!(
+            cdc,
+            CdcScaling::from_cores(2),
+            "the spec's example CDC pool"
+        );
+        let pipes = c.list_clickpipes_listing(SVC).await.unwrap();
+        assert_eq!((pipes.len(), pipes.skipped.len()), (1, 0));
+        assert!(pipes[0].is_db_pipe());
+        let pipe = c.get_clickpipe(SVC, PIPE).await.unwrap();
+
+        match variant {
+            Variant::UnknownEnums => {
+                let unknown = || Some(AutoscalingMode::Other(UNKNOWN.into()));
+                assert_eq!(Some(svc.autoscaling_mode.clone()), unknown());
+                assert_eq!(svc.current_scaling.effective_autoscaling_mode, unknown());
+                assert_eq!(svc.state, Some(ServiceState::Other(UNKNOWN.into())));
+                assert_eq!(pipe.state, Some(PipeState::Other(UNKNOWN.into())));
+                // Unknown values round-trip: serialized back exactly as received.
+                let back = serde_json::to_value(&svc).unwrap();
+                assert_eq!(back["autoscalingMode"], UNKNOWN);
+                assert_eq!(back["state"], UNKNOWN);
+                assert_eq!(serde_json::to_value(&pipe).unwrap()["state"], UNKNOWN);
+            }
+            _ => {
+                assert_eq!(svc.autoscaling_mode, AutoscalingMode::Vertical);
+                assert!(svc.state.is_some());
+                assert!(matches!(pipe.state, Some(ref s) if !matches!(s, PipeState::Other(_))));
+            }
+        }
+        assert_eq!(server.remaining(), 0);
     }
 }

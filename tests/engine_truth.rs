@@ -383,7 +383,7 @@ async fn a_replica_change_on_an_idle_service_is_confirmed() {
 /// `/scaling-status`'s list (the store's open operations) shows B's operation on A.
 async fn overlapping_change_on_another_instance_supersedes(db: TestDb) {
     // Slow convergence, sparse polls on A: A's next poll lands while the API still shows A's
-    // own target (4), after B (1) has taken over.
+    // own target (4), after B (2) has taken over.
     let sim = sim::spawn(sim_config(Duration::from_secs(2)), Fixture::default())
         .await
         .unwrap();
@@ -413,7 +413,7 @@ async fn overlapping_change_on_another_instance_supersedes(db: TestDb) {
         }
     })
     .await;
-    let p = b.prepare("staging", count(1)).await.unwrap();
+    let p = b.prepare("staging", count(2)).await.unwrap();
     assert_eq!(
         p.supersedes,
         Some(first.id),

@@ -406,7 +406,7 @@ proptest! {
                 if let Some(n) = p.num_replicas {
                     prop_assert!(SPEC_REPLICAS.contains(&n) && n <= l.replicas_max());
                     prop_assert!(!is_primary(&s) || n >= 2);
-                    prop_assert_eq!(s.autoscaling_mode, AutoscalingMode::Vertical);
+                    prop_assert_eq!(&s.autoscaling_mode, &AutoscalingMode::Vertical);
                     prop_assert_eq!(Some(i64::from(n)), count);
                 }
                 prop_assert_eq!(p.min_replica_memory_gb.is_some(), min.is_some() || max.is_some());

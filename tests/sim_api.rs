@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use clickscale::{
     cloud::{
-        model::{CdcScaling, PipeState, ReplicaScalingPatch, ServiceState, StateCommand},
+        model::{
+            AutoscalingMode, CdcScaling, PipeState, ReplicaScalingPatch, ServiceState, StateCommand,
+        },
         CloudClient, CloudError, CloudSettings, RateLimit, RetryPolicy,
     },
     sim::{
@@ -49,6 +51,16 @@ async fn admin(config: SimConfig) -> (SimHandle, CloudClient) {
     let sim = sim::spawn(config, Fixture::default()).await.unwrap();
     let client = client_for(&sim, DEMO_ADMIN_KEY, DEMO_SECRET);
     (sim, client)
+}
+
+/// A valid UUID no fixture uses.
+const UNKNOWN_ID: &str = "00000000-0000-4000-8000-000000000000";
+
+/// Business hours Monday to Friday, 09:00-17:00 UTC, 5 replicas.
+fn business_hours() -> Value {
+    json!({"entries": [{"name": "Business hours", "weekdays": [1, 2, 3, 4, 5],
+        "startHourUtc": 9, "endHourUtc": 17, "numReplicas": 5,
+        "minReplicaMemoryGb": 32, "maxReplicaMemoryGb": 64}]})
 }
 
 fn api_status(e: &CloudError) -> u16 {
@@ -328,10 +340,56 @@ fn response_schema(spec: &Value, path: &str, method: &str, status: u16) -> Value
 /// (method, url, spec path, body, key id, expected status)
 type Case<'a> = (&'a str, String, &'a str, Option<Value>, &'a str, u16);
 
+/// The subset the bot was written against, and the official full spec (tests/data/README.md).
+fn specs() -> &'static [(&'static str, Value)] {
+    static SPECS: std::sync::OnceLock<[(&str, Value); 2]> = std::sync::OnceLock::new();
+    SPECS.get_or_init(|| {
+        [
+            (
+                "subset",
+                serde_json::from_str(include_str!("data/openapi-subset.json"))
+                    .expect("subset parses"),
+            ),
+            (
+                "official",
+                serde_json::from_str(include_str!("data/clickhouse_cloud_openapi.json"))
+                    .expect("official spec parses"),
+            ),
+        ]
+    })
+}
+
+/// Validates one answer against every spec that has the operation; at least one must.
+fn assert_matches_specs(
+    specs: &[(&str, Value)],
+    method: &str,
+    spec_path: &str,
+    status: u16,
+    instance: &Value,
+) {
+    let mut checked = 0;
+    for (name, spec) in specs {
+        if !spec["paths"][spec_path][method].is_object() {
+            continue;
+        }
+        checked += 1;
+        let schema = response_schema(spec, spec_path, method, status);
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let errors: Vec<String> = validator
+            .iter_errors(instance)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {spec_path} ({status}) breaks the {name} spec: {errors:?}\n{instance}"
+        );
+    }
+    assert!(checked > 0, "{method} {spec_path} is in no spec");
+}
+
 #[tokio::test]
 async fn every_simulator_answer_matches_the_spec_schemas() {
-    let spec: Value =
-        serde_json::from_str(include_str!("data/openapi-subset.json")).expect("spec parses");
+    let specs = specs();
     let config = SimConfig {
         rate_limit: 40,
         ..fast()
@@ -362,7 +420,132 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
             "/v1/organizations/{organizationId}/services/{serviceId}",
             None,
             DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "get",
+            format!("{base}/services/{UNKNOWN_ID}"),
+            "/v1/organizations/{organizationId}/services/{serviceId}",
+            None,
+            DEMO_ADMIN_KEY,
             404,
+        ),
+        (
+            "get",
+            base.clone(),
+            "/v1/organizations/{organizationId}",
+            None,
+            DEMO_DEV_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services?filter=tag:Environment%3DProduction"),
+            p,
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services?filter=Environment"),
+            p,
+            None,
+            DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/replicaScaling", ids::ANALYTICS_STAGING),
+            "/v1/organizations/{organizationId}/services/{serviceId}/replicaScaling",
+            Some(
+                json!({"autoscalingMode": "horizontal", "minReplicas": 2, "maxReplicas": 4,
+                        "minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 16}),
+            ),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/scaling", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scaling",
+            Some(json!({"minTotalMemoryGb": 48, "maxTotalMemoryGb": 192, "numReplicas": 3})),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/scaling", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scaling",
+            Some(json!({"minTotalMemoryGb": 32})),
+            DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            None,
+            DEMO_ADMIN_KEY,
+            404,
+        ),
+        (
+            "post",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            Some(business_hours()),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            None,
+            DEMO_DEV_KEY,
+            200,
+        ),
+        (
+            "get",
+            format!("{base}/services/{}", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "delete",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            None,
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "post",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            Some(json!({"entries": []})),
+            DEMO_ADMIN_KEY,
+            200,
+        ),
+        (
+            "post",
+            format!("{base}/services/{}/scalingSchedule", ids::ANALYTICS_PROD),
+            "/v1/organizations/{organizationId}/services/{serviceId}/scalingSchedule",
+            Some(
+                json!({"entries": [{"name": "x", "weekdays": [7], "startHourUtc": 9, "endHourUtc": 17}]}),
+            ),
+            DEMO_ADMIN_KEY,
+            400,
+        ),
+        (
+            "patch",
+            format!("{base}/services/{}/clickpipesCdcScaling", ids::INGEST_CDC),
+            "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesCdcScaling",
+            Some(json!({"replicaCpuMillicores": 6000})),
+            DEMO_ADMIN_KEY,
+            200,
         ),
         ("get", format!("{base}/services"), p, None, "nobody", 401),
         (
@@ -462,6 +645,8 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
     for (method, url, spec_path, body, key, want) in cases {
         let req = match method {
             "get" => http.get(&url),
+            "delete" => http.delete(&url),
+            "post" => http.post(&url).json(body.as_ref().unwrap()),
             _ => http.patch(&url).json(body.as_ref().unwrap()),
         };
         let resp = req.basic_auth(key, Some(DEMO_SECRET)).send().await.unwrap();
@@ -475,16 +660,7 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
         };
         assert_eq!(status, want, "{method} {url}: {text}");
         let instance: Value = serde_json::from_str(&text).unwrap();
-        let schema = response_schema(&spec, spec_path, method, status);
-        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-        let errors: Vec<String> = validator
-            .iter_errors(&instance)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(
-            errors.is_empty(),
-            "{method} {url} ({status}) breaks the spec: {errors:?}\n{text}"
-        );
+        assert_matches_specs(specs, method, spec_path, status, &instance);
         if status >= 400 {
             assert!(instance["error"].as_str().is_some_and(|e| !e.is_empty()));
         }
@@ -516,10 +692,7 @@ async fn every_simulator_answer_matches_the_spec_schemas() {
     let last = last.unwrap();
     assert_eq!(last.status(), 429);
     let instance: Value = last.json().await.unwrap();
-    let schema = response_schema(&spec, p, "get", 429);
-    assert!(jsonschema::validator_for(&schema)
-        .unwrap()
-        .is_valid(&instance));
+    assert_matches_specs(specs, "get", p, 429, &instance);
 }
 
 #[tokio::test]
@@ -568,4 +741,792 @@ async fn the_binary_serves_prints_its_address_and_round_trips_its_fixture() {
     assert_eq!(services["result"][0]["name"], "analytics-main");
     child.kill().await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The simulator as faithful as the official CLI can tell (issue 10, part 2)
+
+/// One raw call: status and JSON body, the answer validated against both specs.
+async fn raw(
+    sim: &SimHandle,
+    method: &str,
+    rest: &str,
+    spec_path: &str,
+    body: Option<Value>,
+    key: &str,
+) -> (u16, Value) {
+    raw_in(specs(), sim, method, rest, spec_path, body, key).await
+}
+
+/// [`raw`], validated against the given specs only.
+async fn raw_in(
+    specs: &[(&str, Value)],
+    sim: &SimHandle,
+    method: &str,
+    rest: &str,
+    spec_path: &str,
+    body: Option<Value>,
+    key: &str,
+) -> (u16, Value) {
+    let url = format!("{}/v1/organizations/{DEMO_ORG_ID}{rest}", sim.base_url());
+    let http = reqwest::Client::new();
+    let req = match method {
+        "get" => http.get(&url),
+        "delete" => http.delete(&url),
+        "post" => http.post(&url),
+        _ => http.patch(&url),
+    };
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    let resp = tokio::time::timeout(
+        Duration::from_secs(5),
+        req.basic_auth(key, Some(DEMO_SECRET)).send(),
+    )
+    .await
+    .expect("the simulator answers")
+    .unwrap();
+    let status = resp.status().as_u16();
+    let value: Value = resp.json().await.unwrap();
+    let full = format!("/v1/organizations/{{organizationId}}{spec_path}");
+    assert_matches_specs(specs, method, &full, status, &value);
+    (status, value)
+}
+
+async fn with_fixture(f: impl FnOnce(&mut Fixture), config: SimConfig) -> (SimHandle, CloudClient) {
+    let mut fixture = Fixture::default();
+    f(&mut fixture);
+    let sim = sim::spawn(config, fixture).await.unwrap();
+    let client = client_for(&sim, DEMO_ADMIN_KEY, DEMO_SECRET);
+    (sim, client)
+}
+
+const SERVICE: &str = "/services/{serviceId}";
+
+#[tokio::test]
+async fn get_organization_by_id_answers_the_key_s_organization() {
+    let (sim, c) = admin(fast()).await;
+    let org = c.get_organization().await.unwrap();
+    assert_eq!(org.id, DEMO_ORG_ID);
+    assert_eq!(org.name.as_deref(), Some("Demo organization"));
+    // A developer key may read it too; another (well-formed) organization id is unknown.
+    let (status, body) = raw(&sim, "get", "", "", None, DEMO_DEV_KEY).await;
+    assert_eq!(
+        (status, body["result"]["id"].as_str()),
+        (200, Some(DEMO_ORG_ID))
+    );
+    let mut s = CloudSettings::new(UNKNOWN_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
+    s.base_url = sim.base_url();
+    let e = CloudClient::new(s)
+        .unwrap()
+        .get_organization()
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&e), 404);
+}
+
+#[tokio::test]
+async fn replica_scaling_honours_autoscaling_mode_both_ways() {
+    let (sim, c) = admin(fast()).await;
+    // analytics-staging is its warehouse's primary: bands start at 2 replicas.
+    let staging = ids::ANALYTICS_STAGING;
+    let horizontal = ReplicaScalingPatch {
+        autoscaling_mode: Some(AutoscalingMode::Horizontal),
+        min_replicas: Some(2),
+        max_replicas: Some(6),
+        min_replica_memory_gb: Some(16),
+        max_replica_memory_gb: Some(16),
+        ..Default::default()
+    };
+    let applied = c.patch_replica_scaling(staging, &horizontal).await.unwrap();
+    let s = applied.result;
+    assert_eq!(s.autoscaling_mode, AutoscalingMode::Horizontal);
+    assert_eq!(
+        (s.min_replicas, s.max_replicas, s.num_replicas),
+        (Some(2), Some(6), None)
+    );
+    assert_eq!(s.replica_memory_gb, Some(16.0));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let s = c.get_service(staging).await.unwrap();
+    assert_eq!(s.autoscaling_mode, AutoscalingMode::Horizontal);
+    let cs = &s.current_scaling;
+    assert_eq!(
+        cs.effective_autoscaling_mode,
+        Some(AutoscalingMode::Horizontal)
+    );
+    assert_eq!(
+        (cs.effective_min_replicas, cs.effective_max_replicas),
+        (Some(2), Some(6))
+    );
+
+    // Horizontal rules: no numReplicas, memory fixed per replica.
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{staging}/replicaScaling"),
+        &format!("{SERVICE}/replicaScaling"),
+        Some(json!({"numReplicas": 3})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("vertical autoscaling only"),
+        "{body}"
+    );
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{staging}/replicaScaling"),
+        &format!("{SERVICE}/replicaScaling"),
+        Some(json!({"minReplicaMemoryGb": 8, "maxReplicaMemoryGb": 32})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("fixed memory per replica"),
+        "{body}"
+    );
+
+    // Back to vertical with a fixed count.
+    let vertical = ReplicaScalingPatch {
+        autoscaling_mode: Some(AutoscalingMode::Vertical),
+        num_replicas: Some(2),
+        ..Default::default()
+    };
+    let s = c
+        .patch_replica_scaling(staging, &vertical)
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(s.autoscaling_mode, AutoscalingMode::Vertical);
+    assert_eq!(
+        (s.num_replicas, s.min_replicas, s.max_replicas),
+        (Some(2), None, None)
+    );
+    // A band in vertical mode needs horizontal; an equal pair is a fixed count.
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{staging}/replicaScaling"),
+        &format!("{SERVICE}/replicaScaling"),
+        Some(json!({"minReplicas": 2, "maxReplicas": 5})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("needs autoscalingMode horizontal"),
+        "{body}"
+    );
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{staging}/replicaScaling"),
+        &format!("{SERVICE}/replicaScaling"),
+        Some(json!({"minReplicas": 4, "maxReplicas": 4})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, body["result"]["numReplicas"].as_u64()),
+        (200, Some(4))
+    );
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{staging}/replicaScaling"),
+        &format!("{SERVICE}/replicaScaling"),
+        Some(json!({"autoscalingMode": "diagonal"})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("request body.autoscalingMode"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn horizontal_autoscaling_not_enabled_for_the_organization_is_refused() {
+    let (sim, _c) = with_fixture(|f| f.organization.horizontal_autoscaling = false, fast()).await;
+    let path = format!("/services/{}/replicaScaling", ids::ANALYTICS_STAGING);
+    let spec = format!("{SERVICE}/replicaScaling");
+    for body in [
+        json!({"autoscalingMode": "horizontal", "minReplicas": 2, "maxReplicas": 4,
+               "minReplicaMemoryGb": 16, "maxReplicaMemoryGb": 16}),
+        json!({"minReplicas": 2, "maxReplicas": 4}),
+    ] {
+        let (status, answer) = raw(&sim, "patch", &path, &spec, Some(body), DEMO_ADMIN_KEY).await;
+        assert_eq!(status, 400);
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("not enabled for this organization"),
+            "{answer}"
+        );
+    }
+    // An equal pair is a vertical fixed count: no entitlement needed.
+    let (status, _) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"minReplicas": 3, "maxReplicas": 3})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn the_replica_maximum_is_the_organization_s_20_by_default_and_50_where_raised() {
+    let (sim, _c) = admin(fast()).await;
+    let path = format!("/services/{}/replicaScaling", ids::ANALYTICS_STAGING);
+    let spec = format!("{SERVICE}/replicaScaling");
+    let (status, _) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"numReplicas": 21})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (sim, _c) = with_fixture(|f| f.organization.replicas_max = 50, fast()).await;
+    // Only the full spec knows 50 (the 2026-07-31 subset says 20).
+    let official = &specs()[1..];
+    assert_eq!(official[0].0, "official");
+    let (status, body) = raw_in(
+        official,
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"numReplicas": 50})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, body["result"]["numReplicas"].as_u64()),
+        (200, Some(50))
+    );
+    let (status, _) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"numReplicas": 51})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn the_service_list_honours_tag_filters() {
+    let (sim, c) = admin(fast()).await;
+    let names = |l: &[clickscale::cloud::model::Service]| -> Vec<String> {
+        l.iter().map(|s| s.name.clone()).collect()
+    };
+    let prod = c
+        .list_services_listing(&["tag:Environment=Production"])
+        .await
+        .unwrap();
+    assert_eq!(names(&prod), ["analytics-prod", "ingest-cdc"]);
+    let both = c
+        .list_services_listing(&["tag:Environment=Production", "tag:Team=analytics"])
+        .await
+        .unwrap();
+    assert_eq!(names(&both), ["analytics-prod"], "every filter must match");
+    let key_only = c.list_services_listing(&["tag:cdc"]).await.unwrap();
+    assert_eq!(names(&key_only), ["ingest-cdc"]);
+    assert!(c
+        .list_services_listing(&["tag:Environment=Nowhere"])
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(c.list_services().await.unwrap().len(), 6);
+    let e = c
+        .list_services_listing(&["Environment=Production"])
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&e), 400);
+    assert!(
+        e.user_message().contains("only tag filters"),
+        "{}",
+        e.user_message()
+    );
+    // The tags themselves are in each service.
+    let (_, body) = raw(
+        &sim,
+        "get",
+        &format!("/services/{}", ids::INGEST_CDC),
+        SERVICE,
+        None,
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        body["result"]["tags"],
+        json!([{"key": "Environment", "value": "Production"}, {"key": "cdc"}])
+    );
+}
+
+#[tokio::test]
+async fn the_deprecated_scaling_patch_takes_totals_of_three_replicas() {
+    let (sim, c) = admin(fast()).await;
+    let prod = ids::ANALYTICS_PROD;
+    let path = format!("/services/{prod}/scaling");
+    let spec = format!("{SERVICE}/scaling");
+    let (status, body) = raw(&sim, "patch", &path, &spec,
+        Some(json!({"minTotalMemoryGb": 48, "maxTotalMemoryGb": 192, "numReplicas": 4, "idleTimeoutMinutes": 10})),
+        DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 200, "{body}");
+    let r = &body["result"];
+    assert_eq!(
+        (
+            r["minReplicaMemoryGb"].as_f64(),
+            r["maxReplicaMemoryGb"].as_f64()
+        ),
+        (Some(16.0), Some(64.0))
+    );
+    assert_eq!(r["numReplicas"], 4);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(c.get_service(prod).await.unwrap().num_replicas, Some(4));
+    // The errors the API was seen to give (terraform-provider-clickhouse #25).
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"minTotalMemoryGb": 32})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"],
+        "BAD_REQUEST: request body.minTotalMemoryGb: The value must be a multiple of 12 <number:32>"
+    );
+    let (status, _) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"maxTotalMemoryGb": 1080})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"numReplicas": 4})),
+        DEMO_DEV_KEY,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+}
+
+/// Monday 2026-11-30, 10:00 UTC: inside Monday-to-Friday business hours.
+fn monday_10_utc() -> SimConfig {
+    SimConfig {
+        clock_start: Some("2026-11-30T10:00:00Z".parse().unwrap()),
+        ..fast()
+    }
+}
+
+#[tokio::test]
+async fn scaling_schedule_get_post_delete_as_in_the_contract() {
+    let (sim, c) = admin(monday_10_utc()).await;
+    let prod = ids::ANALYTICS_PROD;
+    let path = format!("/services/{prod}/scalingSchedule");
+    let spec = format!("{SERVICE}/scalingSchedule");
+    let (status, _) = raw(&sim, "get", &path, &spec, None, DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 404, "none configured yet");
+    let (status, _) = raw(&sim, "delete", &path, &spec, None, DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 404, "nothing to delete");
+
+    let mut body = business_hours();
+    body["entries"].as_array_mut().unwrap().push(json!({
+        "name": "Overnight batch", "weekdays": [0], "startHourUtc": 22, "endHourUtc": 2,
+        "autoscalingMode": "horizontal", "minReplicas": 2, "maxReplicas": 8,
+        "minReplicaMemoryGb": 32, "maxReplicaMemoryGb": 32}));
+    let (status, answer) = raw(&sim, "post", &path, &spec, Some(body), DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 200, "{answer}");
+    let schedule: clickscale::cloud::model::ScalingSchedule =
+        serde_json::from_value(answer["result"].clone()).unwrap();
+    assert_eq!(schedule.entries.len(), 2);
+    let day = &schedule.entries[0];
+    assert_eq!(
+        (day.is_active_now, day.min_replicas, day.max_replicas),
+        (Some(true), Some(5), Some(5))
+    );
+    assert_eq!(schedule.entries[1].is_active_now, Some(false));
+    assert_eq!(schedule.active_entry_id.as_deref(), Some(day.id.as_str()));
+    assert_eq!(schedule.base_config.min_replicas, Some(3));
+
+    // The service keeps its baseline; what is in force is the entry's.
+    let s = c.get_service(prod).await.unwrap();
+    assert_eq!(s.num_replicas, Some(3));
+    assert_eq!(s.current_scaling.effective_min_replicas, Some(5));
+    assert_eq!(
+        s.current_scaling.effective_max_replica_memory_gb,
+        Some(64.0)
+    );
+    assert_eq!(
+        s.current_scaling.active_entry_id.as_deref(),
+        Some(day.id.as_str())
+    );
+    assert_eq!(
+        s.scaling_schedule.as_ref().map(|s| s.entries.len()),
+        Some(2)
+    );
+    let (status, again) = raw(&sim, "get", &path, &spec, None, DEMO_DEV_KEY).await;
+    assert_eq!(
+        (status, &again["result"]["activeEntryId"]),
+        (200, &json!(day.id))
+    );
+
+    // A developer key reads but cannot change it.
+    let (status, _) = raw(&sim, "delete", &path, &spec, None, DEMO_DEV_KEY).await;
+    assert_eq!(status, 403);
+    // DELETE: 200 without result, the base configuration back in force.
+    let (status, deleted) = raw(&sim, "delete", &path, &spec, None, DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 200);
+    assert!(deleted.get("result").is_none(), "{deleted}");
+    let s = c.get_service(prod).await.unwrap();
+    assert_eq!(s.current_scaling.effective_min_replicas, Some(3));
+    assert!(s.current_scaling.active_entry_id.is_none() && s.scaling_schedule.is_none());
+
+    // POST with no entries clears: an empty baseConfig, and GET is 404 again.
+    raw(
+        &sim,
+        "post",
+        &path,
+        &spec,
+        Some(business_hours()),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    let (status, cleared) = raw(
+        &sim,
+        "post",
+        &path,
+        &spec,
+        Some(json!({"entries": []})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, &cleared["result"]),
+        (200, &json!({"entries": [], "baseConfig": {}}))
+    );
+    let (status, _) = raw(&sim, "get", &path, &spec, None, DEMO_ADMIN_KEY).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn scaling_schedule_entries_are_validated_and_need_the_feature() {
+    let (sim, _c) = admin(monday_10_utc()).await;
+    let path = format!("/services/{}/scalingSchedule", ids::ANALYTICS_PROD);
+    let spec = format!("{SERVICE}/scalingSchedule");
+    let entry = |extra: Value| {
+        let mut e = json!({"name": "e", "weekdays": [1], "startHourUtc": 9, "endHourUtc": 17});
+        e.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({"entries": [e]})
+    };
+    for (body, needle) in [
+        (json!({}), "body.entries: is required"),
+        (
+            entry(json!({"endHourUtc": 9})),
+            "Must differ from startHourUtc",
+        ),
+        (
+            entry(json!({"startHourUtc": 24})),
+            "entries[0].startHourUtc",
+        ),
+        (entry(json!({"weekdays": []})), "entries[0].weekdays"),
+        (
+            entry(json!({"autoscalingMode": "horizontal", "minReplicas": 1, "maxReplicas": 3})),
+            "a horizontal entry needs minReplicaMemoryGb",
+        ),
+        (
+            entry(json!({"numReplicas": 2, "minReplicas": 2, "maxReplicas": 2})),
+            "cannot be combined",
+        ),
+        (
+            entry(json!({"minReplicaMemoryGb": 16})),
+            "both memory bounds",
+        ),
+        (entry(json!({"minReplicas": 2})), "provided together"),
+    ] {
+        let (status, answer) = raw(
+            &sim,
+            "post",
+            &path,
+            &spec,
+            Some(body.clone()),
+            DEMO_ADMIN_KEY,
+        )
+        .await;
+        assert_eq!(status, 400, "{body} -> {answer}");
+        assert!(
+            answer["error"].as_str().unwrap().contains(needle),
+            "{body} -> {answer}"
+        );
+    }
+    // Counts above the replica maximum are accepted now and capped when the entry applies.
+    let (status, answer) = raw(
+        &sim,
+        "post",
+        &path,
+        &spec,
+        Some(entry(json!({"numReplicas": 40}))),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["result"]["entries"][0]["minReplicas"]),
+        (200, &json!(40))
+    );
+    let (_, s) = raw(
+        &sim,
+        "get",
+        &format!("/services/{}", ids::ANALYTICS_PROD),
+        SERVICE,
+        None,
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(s["result"]["currentScaling"]["effectiveMinReplicas"], 20);
+
+    let (sim, _c) = with_fixture(
+        |f| f.organization.scheduled_scaling = false,
+        monday_10_utc(),
+    )
+    .await;
+    for method in ["get", "post", "delete"] {
+        let body = (method == "post").then(business_hours);
+        let (status, answer) = raw(&sim, method, &path, &spec, body, DEMO_ADMIN_KEY).await;
+        assert_eq!(status, 400, "{method}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("Scheduled autoscaling is not enabled"),
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn warehouses_are_distinct_with_one_primary_each() {
+    let (sim, c) = admin(fast()).await;
+    let services = c.list_services().await.unwrap();
+    let mut by_warehouse = std::collections::BTreeMap::<String, Vec<bool>>::new();
+    for s in &services {
+        by_warehouse
+            .entry(
+                s.data_warehouse_id
+                    .clone()
+                    .expect("every service names its warehouse"),
+            )
+            .or_default()
+            .push(s.is_primary == Some(true));
+    }
+    assert_eq!(by_warehouse.len(), 4, "{by_warehouse:?}");
+    for (w, primaries) in &by_warehouse {
+        assert_eq!(
+            primaries.iter().filter(|p| **p).count(),
+            1,
+            "{w}: {primaries:?}"
+        );
+    }
+    // The primary needs 2 replicas; a secondary may go down to 1.
+    for (id, want) in [(ids::ANALYTICS_STAGING, 400), (ids::ANALYTICS_PROD, 200)] {
+        let (status, body) = raw(
+            &sim,
+            "patch",
+            &format!("/services/{id}/replicaScaling"),
+            &format!("{SERVICE}/replicaScaling"),
+            Some(json!({"numReplicas": 1})),
+            DEMO_ADMIN_KEY,
+        )
+        .await;
+        assert_eq!(status, want, "{id}: {body}");
+    }
+    // Compute-compute separation: analytics-prod reads the data ingest-cdc writes.
+    let named = |n: &str| services.iter().find(|s| s.name == n).unwrap();
+    let (ingest, prod) = (named("ingest-cdc"), named("analytics-prod"));
+    assert_eq!(ingest.data_warehouse_id, prod.data_warehouse_id);
+    assert_eq!(
+        (ingest.is_primary, prod.is_primary),
+        (Some(true), Some(false))
+    );
+}
+
+#[tokio::test]
+async fn start_wakes_an_idle_service_and_is_refused_while_stopping() {
+    let (sim, c) = admin(fast()).await;
+    let woken = c
+        .patch_service_state(ids::ETL_IDLE, StateCommand::Start)
+        .await
+        .unwrap();
+    assert_eq!(woken.result.state, Some(ServiceState::Awaking));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        c.get_service(ids::ETL_IDLE).await.unwrap().state,
+        Some(ServiceState::Running)
+    );
+
+    let stopping = c
+        .patch_service_state(ids::ANALYTICS_STAGING, StateCommand::Stop)
+        .await
+        .unwrap();
+    assert_eq!(stopping.result.state, Some(ServiceState::Stopping));
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &format!("/services/{}/state", ids::ANALYTICS_STAGING),
+        &format!("{SERVICE}/state"),
+        Some(json!({"command": "start"})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("state stopping"),
+        "{body}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = c
+        .patch_service_state(ids::ANALYTICS_STAGING, StateCommand::Start)
+        .await
+        .unwrap();
+    assert_eq!(started.result.state, Some(ServiceState::Starting));
+}
+
+#[tokio::test]
+async fn a_cdc_patch_takes_either_field_alone() {
+    let (sim, c) = admin(fast()).await;
+    let path = format!("/services/{}/clickpipesCdcScaling", ids::INGEST_CDC);
+    let spec = format!("{SERVICE}/clickpipesCdcScaling");
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"replicaCpuMillicores": 6000})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, &body["result"]),
+        (
+            200,
+            &json!({"replicaCpuMillicores": 6000, "replicaMemoryGb": 24})
+        )
+    );
+    let (status, body) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"replicaMemoryGb": 16})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(
+        (status, &body["result"]),
+        (
+            200,
+            &json!({"replicaCpuMillicores": 4000, "replicaMemoryGb": 16})
+        )
+    );
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        c.get_cdc_scaling(ids::INGEST_CDC).await.unwrap(),
+        CdcScaling::from_cores(4)
+    );
+    let (status, _) = raw(
+        &sim,
+        "patch",
+        &path,
+        &spec,
+        Some(json!({"replicaMemoryGb": 18})),
+        DEMO_ADMIN_KEY,
+    )
+    .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn a_non_uuid_path_id_answers_400_and_an_unknown_uuid_404() {
+    let (sim, c) = admin(fast()).await;
+    for (rest, spec_path, param) in [
+        (
+            "/services/analytics-prod".to_owned(),
+            SERVICE.to_owned(),
+            "serviceId",
+        ),
+        (
+            format!("/services/{}/clickpipes/pg_orders", ids::INGEST_CDC),
+            format!("{SERVICE}/clickpipes/{{clickPipeId}}"),
+            "clickPipeId",
+        ),
+        (
+            "/services/not-a-uuid/clickpipesCdcScaling".to_owned(),
+            format!("{SERVICE}/clickpipesCdcScaling"),
+            "serviceId",
+        ),
+    ] {
+        let (status, body) = raw(&sim, "get", &rest, &spec_path, None, DEMO_ADMIN_KEY).await;
+        assert_eq!(status, 400, "{rest}: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("request params.{param}")),
+            "{body}"
+        );
+    }
+    let e = c.get_service(UNKNOWN_ID).await.unwrap_err();
+    assert_eq!(api_status(&e), 404);
+    let e = c
+        .get_clickpipe(ids::INGEST_CDC, UNKNOWN_ID)
+        .await
+        .unwrap_err();
+    assert_eq!(api_status(&e), 404);
+    // The organization id too, before it is looked up.
+    let status = reqwest::Client::new()
+        .get(format!("{}/v1/organizations/demo/services", sim.base_url()))
+        .basic_auth(DEMO_ADMIN_KEY, Some(DEMO_SECRET))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
 }

@@ -64,6 +64,7 @@ value-cdc = { $cores } { $cores ->
 } / { $memory } GB
 value-mode-vertical = vertical autoscaling
 value-mode-horizontal = horizontal autoscaling
+value-mode-other = autoscaling mode { $mode }
 value-replicas = { $count } { $count ->
     [one] replica
    *[other] replicas
@@ -190,6 +191,7 @@ rule-duration-range = duration must be from 1 minute to 30 days (got { $input })
 
 cloud-request-id = {" "}(request id { $id })
 cloud-op-list-organizations = list organizations
+cloud-op-get-organization = read the organization
 cloud-op-list-services = list services
 cloud-op-get-service = get service
 cloud-op-update-replica-scaling = update replica scaling

@@ -62,6 +62,7 @@ value-cdc = { $cores } { $cores ->
 } / { $memory } ГБ
 value-mode-vertical = вертикальное автомасштабирование
 value-mode-horizontal = горизонтальное автомасштабирование
+value-mode-other = режим автомасштабирования { $mode }
 value-replicas = { $count } { $count ->
     [one] реплика
     [few] реплики
@@ -191,6 +192,7 @@ rule-duration-range = длительность должна быть от 1 ми
 
 cloud-request-id = {" "}(request id { $id })
 cloud-op-list-organizations = получить список организаций
+cloud-op-get-organization = прочитать данные организации
 cloud-op-list-services = получить список сервисов
 cloud-op-get-service = прочитать сервис
 cloud-op-update-replica-scaling = изменить масштабирование реплик

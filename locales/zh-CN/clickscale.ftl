@@ -52,6 +52,7 @@ describe-memory = ，每个副本 { $min }–{ $max } GB
 value-cdc = { $cores } 核 / { $memory } GB
 value-mode-vertical = 垂直自动扩缩容
 value-mode-horizontal = 水平自动扩缩容
+value-mode-other = 自动扩缩容模式 { $mode }
 value-replicas = { $count } 个副本
 value-replica-range = { $min }–{ $max } 个副本
 value-memory = 每个副本 { $gb } GB
@@ -173,6 +174,7 @@ rule-duration-range = 时长必须在 1 分钟到 30 天之间（收到 { $input
 
 cloud-request-id = （request id { $id }）
 cloud-op-list-organizations = 列出组织
+cloud-op-get-organization = 读取组织信息
 cloud-op-list-services = 列出服务
 cloud-op-get-service = 读取服务
 cloud-op-update-replica-scaling = 更新副本扩缩容

@@ -25,8 +25,8 @@ use tracing::{debug, warn};
 
 use super::error::{truncate, ApiError, CloudError, Operation};
 use super::model::{
-    CdcScaling, ClickPipe, Envelope, Organization, ReplicaScalingPatch, Service, StateCommand,
-    StatePatch,
+    CdcScaling, CdcScalingResponse, ClickPipe, Envelope, Organization, ReplicaScalingPatch,
+    Service, StateCommand, StatePatch,
 };
 use super::retry::{parse_rate_limit_reset, RetryPolicy};
 
@@ -138,6 +138,71 @@ impl Drop for Urgent<'_> {
 pub struct Applied<T> {
     pub request_id: Option<String>,
     pub result: T,
+}
+
+/// A list answer with the entries the bot could not understand left out.
+///
+/// One odd service or pipe (a field of a new type, a reshaped object) must not take every
+/// command down: it is skipped with a warning in the log, and `skipped` lets the caller tell
+/// the user how many were left out. Derefs to the kept entries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub skipped: Vec<SkippedEntry>,
+}
+
+/// An entry of a list answer that did not decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedEntry {
+    /// Position in the answer's `result` array.
+    pub index: usize,
+    /// Its `id`, when that at least was a string (untrusted text: escape before display).
+    pub id: Option<String>,
+    /// Why it did not decode (serde's message, truncated).
+    pub reason: String,
+}
+
+impl<T> Listing<T> {
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+}
+
+impl<T> std::ops::Deref for Listing<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl<T> IntoIterator for Listing<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+/// Decodes each entry on its own; the ones that fail are logged and counted, not fatal.
+fn tolerant_list<T: DeserializeOwned>(op: Operation, raw: Vec<serde_json::Value>) -> Listing<T> {
+    let mut items = Vec::with_capacity(raw.len());
+    let mut skipped = Vec::new();
+    for (index, value) in raw.into_iter().enumerate() {
+        let id = value.get("id").and_then(|v| v.as_str()).map(truncate);
+        match serde_json::from_value::<T>(value) {
+            Ok(item) => items.push(item),
+            Err(e) => {
+                let reason = truncate(&e.to_string());
+                // `?` escapes control characters: the id comes from the API, not from us.
+                warn!(operation = %op, index, id = ?id, error = %reason,
+                      "skipping a list entry the bot cannot understand");
+                skipped.push(SkippedEntry { index, id, reason });
+            }
+        }
+    }
+    Listing { items, skipped }
 }
 
 /// Counters since the client was built (shared by all clones).
@@ -323,12 +388,40 @@ impl CloudClient {
             .map(|a| a.result)
     }
 
-    /// `GET …/services`.
-    pub async fn list_services(&self) -> Result<Vec<Service>, CloudError> {
-        let url = self.org_url(&["services"])?;
-        self.call(Operation::ListServices, Method::GET, url, None)
+    /// `GET /v1/organizations/{id}`: the key's own organization.
+    pub async fn get_organization(&self) -> Result<Organization, CloudError> {
+        let url = self.org_url(&[])?;
+        self.call(Operation::GetOrganization, Method::GET, url, None)
             .await
             .map(|a| a.result)
+    }
+
+    /// `GET …/services`; entries that do not decode are left out (logged). Use
+    /// [`Self::list_services_listing`] to tell the user how many.
+    pub async fn list_services(&self) -> Result<Vec<Service>, CloudError> {
+        self.list_services_listing(&[])
+            .await
+            .map(Listing::into_items)
+    }
+
+    /// `GET …/services?filter=…` (tag filters such as `tag:Environment=Production`, all of
+    /// which must match), with the entries that did not decode counted in `skipped`.
+    pub async fn list_services_listing(
+        &self,
+        filters: &[&str],
+    ) -> Result<Listing<Service>, CloudError> {
+        let mut url = self.org_url(&["services"])?;
+        if !filters.is_empty() {
+            let mut q = url.query_pairs_mut();
+            for f in filters {
+                q.append_pair("filter", f);
+            }
+        }
+        let raw: Vec<serde_json::Value> = self
+            .call(Operation::ListServices, Method::GET, url, None)
+            .await?
+            .result;
+        Ok(tolerant_list(Operation::ListServices, raw))
     }
 
     /// `GET …/services/{id}`.
@@ -346,6 +439,13 @@ impl CloudClient {
         body: &ReplicaScalingPatch,
     ) -> Result<Applied<Service>, CloudError> {
         let url = self.org_url(&["services", id("service", service_id)?, "replicaScaling"])?;
+        // Requests are strict: a mode read from an answer but unknown to us is not sent back.
+        if let Some(mode) = body.autoscaling_mode.as_ref().filter(|m| !m.is_known()) {
+            return Err(CloudError::Config(format!(
+                "autoscaling mode {:?} is not one the bot can send (vertical or horizontal)",
+                mode.as_str()
+            )));
+        }
         let body = to_json(body)?;
         self.call(
             Operation::PatchReplicaScaling,
@@ -363,9 +463,17 @@ impl CloudClient {
             id("service", service_id)?,
             "clickpipesCdcScaling",
         ])?;
-        self.call(Operation::GetCdcScaling, Method::GET, url, None)
-            .await
-            .map(|a| a.result)
+        let applied: Applied<CdcScalingResponse> = self
+            .call(Operation::GetCdcScaling, Method::GET, url, None)
+            .await?;
+        applied
+            .result
+            .complete()
+            .map_err(|field| CloudError::Decode {
+                operation: Operation::GetCdcScaling,
+                message: format!("the answer has no {field}"),
+                request_id: applied.request_id,
+            })
     }
 
     /// `PATCH …/services/{id}/clickpipesCdcScaling`; takes minutes to show up in GET.
@@ -379,17 +487,42 @@ impl CloudClient {
             id("service", service_id)?,
             "clickpipesCdcScaling",
         ])?;
-        let body = to_json(&body)?;
-        self.call(Operation::PatchCdcScaling, Method::PATCH, url, Some(body))
-            .await
+        let bytes = to_json(&body)?;
+        let applied: Applied<CdcScalingResponse> = self
+            .call(Operation::PatchCdcScaling, Method::PATCH, url, Some(bytes))
+            .await?;
+        // The API accepted the change (2xx); whether its result echoes the target is not
+        // documented. A value it leaves out is the one requested: the watch confirms it by GET.
+        let r = applied.result;
+        Ok(Applied {
+            request_id: applied.request_id,
+            result: CdcScaling {
+                replica_cpu_millicores: r
+                    .replica_cpu_millicores
+                    .unwrap_or(body.replica_cpu_millicores),
+                replica_memory_gb: r.replica_memory_gb.unwrap_or(body.replica_memory_gb),
+            },
+        })
     }
 
-    /// `GET …/services/{id}/clickpipes`.
+    /// `GET …/services/{id}/clickpipes`; pipes that do not decode are left out (logged).
     pub async fn list_clickpipes(&self, service_id: &str) -> Result<Vec<ClickPipe>, CloudError> {
-        let url = self.org_url(&["services", id("service", service_id)?, "clickpipes"])?;
-        self.call(Operation::ListClickPipes, Method::GET, url, None)
+        self.list_clickpipes_listing(service_id)
             .await
-            .map(|a| a.result)
+            .map(Listing::into_items)
+    }
+
+    /// `GET …/services/{id}/clickpipes`, with the pipes that did not decode counted.
+    pub async fn list_clickpipes_listing(
+        &self,
+        service_id: &str,
+    ) -> Result<Listing<ClickPipe>, CloudError> {
+        let url = self.org_url(&["services", id("service", service_id)?, "clickpipes"])?;
+        let raw: Vec<serde_json::Value> = self
+            .call(Operation::ListClickPipes, Method::GET, url, None)
+            .await?
+            .result;
+        Ok(tolerant_list(Operation::ListClickPipes, raw))
     }
 
     /// `GET …/services/{id}/clickpipes/{pipeId}`.

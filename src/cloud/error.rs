@@ -15,6 +15,7 @@ pub(crate) const MAX_MESSAGE_CHARS: usize = 300;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
     ListOrganizations,
+    GetOrganization,
     ListServices,
     GetService,
     PatchReplicaScaling,
@@ -30,6 +31,7 @@ impl Operation {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ListOrganizations => "list organizations",
+            Self::GetOrganization => "get organization",
             Self::ListServices => "list services",
             Self::GetService => "get service",
             Self::PatchReplicaScaling => "update replica scaling",
@@ -47,6 +49,8 @@ impl Operation {
     pub fn required_permission(self) -> Option<&'static str> {
         match self {
             Self::ListOrganizations | Self::ListServices => None,
+            // The full spec (clickhouse-cloud-api 0.5.0) lists it for `organizationGet`.
+            Self::GetOrganization => Some("control-plane:organization:view"),
             Self::GetService => Some("control-plane:service:view"),
             Self::PatchReplicaScaling => Some("control-plane:service:manage-scaling-config"),
             Self::GetCdcScaling
@@ -264,6 +268,7 @@ impl Operation {
     pub fn user_text(self, loc: Locale) -> String {
         let id = match self {
             Self::ListOrganizations => "cloud-op-list-organizations",
+            Self::GetOrganization => "cloud-op-get-organization",
             Self::ListServices => "cloud-op-list-services",
             Self::GetService => "cloud-op-get-service",
             Self::PatchReplicaScaling => "cloud-op-update-replica-scaling",
@@ -297,7 +302,9 @@ fn api_user_message(loc: Locale, e: &ApiError, rid: &str) -> String {
             let id = match e.operation {
                 Operation::GetCdcScaling | Operation::PatchCdcScaling => "cloud-404-cdc",
                 Operation::GetClickPipe => "cloud-404-clickpipe",
-                Operation::ListOrganizations => "cloud-404-organization",
+                Operation::ListOrganizations | Operation::GetOrganization => {
+                    "cloud-404-organization"
+                }
                 _ => "cloud-404",
             };
             t!(loc, id, rid = rid)

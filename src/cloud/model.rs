@@ -1,8 +1,18 @@
 //! Wire types of the ClickHouse Cloud API, named as in `openapi-subset.json`.
 //!
-//! Every struct tolerates unknown fields (the live spec keeps growing) and every field the
-//! spec does not mark `required` is optional. Enums whose value set grows over time
-//! (service and ClickPipe states) are open: an unknown string is kept, not rejected.
+//! Requests strict, responses tolerant (the rule the official `clickhouse-cloud-api` crate
+//! follows too; README "Wire types" says why we keep our own):
+//! - every response field is optional or defaulted, `required` in the spec or not, because
+//!   several teams evolve the API and a field they drop must not take every command down;
+//! - every enum is open: an unknown string is kept verbatim in `Other(..)` and serializes
+//!   back unchanged (a catch-all named `Other`, because `ClickPipe.state` has a real
+//!   `Unknown` value);
+//! - counts decode from `3` and `3.0` alike (the spec types several of them `number`);
+//! - unknown fields are ignored;
+//! - in a listing, an entry that still fails to decode is skipped and counted
+//!   ([`crate::cloud::Listing`]), never failing the whole list.
+//!
+//! Request bodies are typed exactly (the client refuses an `Other(..)` mode before sending).
 //! The simulator serializes these same types, and a schema test checks its output
 //! against the spec, so client and simulator cannot drift apart silently.
 
@@ -39,29 +49,41 @@ fn lenient_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u16>,
 
 /// A JSON number that must be a whole, non-negative `u32` (`8` or `8.0`, not `8.5`).
 fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    let f = f64::deserialize(d)?;
+    whole(f64::deserialize(d)?)
+}
+
+/// [`whole_number`] for an optional field: absent and `null` are `None`.
+fn opt_whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Option::<f64>::deserialize(d)?.map(whole).transpose()
+}
+
+/// [`whole_number`] for a list (`weekdays`): absent and `null` are empty.
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    Option::<Vec<f64>>::deserialize(d)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(whole)
+        .collect()
+}
+
+fn whole<E: serde::de::Error>(f: f64) -> Result<u32, E> {
     if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) {
         Ok(f as u32)
     } else {
-        Err(serde::de::Error::custom(format!(
-            "expected a whole number, got {f}"
-        )))
+        Err(E::custom(format!("expected a whole number, got {f}")))
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `Organization` (`GET /v1/organizations` and `GET /v1/organizations/{id}`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
-    pub id: String,
     #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AutoscalingMode {
-    Vertical,
-    Horizontal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
 }
 
 /// `Service`: only `autoscalingMode` and `currentScaling` are required by the spec.
@@ -81,12 +103,26 @@ pub struct Service {
     /// Deprecated; absent for organizations on the current pricing plans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<String>,
+    /// Required by the spec; absent decodes as `Other("")` (shown as unknown, not re-sent).
+    #[serde(default, skip_serializing_if = "AutoscalingMode::is_unset")]
     pub autoscaling_mode: AutoscalingMode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub num_replicas: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub min_replicas: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_replicas: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replica_memory_gb: Option<f64>,
@@ -106,7 +142,25 @@ pub struct Service {
     pub is_primary: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_readonly: Option<bool>,
+    /// `tags` (`ResourceTagsV1`): what the list's `filter=tag:Key=Value` matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<ResourceTag>,
+    /// The service's schedule, when one is configured (Beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling_schedule: Option<ScalingSchedule>,
+    /// Required by the spec; absent decodes as "nothing known" rather than failing.
+    #[serde(default)]
     pub current_scaling: CurrentScaling,
+}
+
+/// `ResourceTagsV1`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceTag {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// What is applied now (may differ from the baseline while a schedule entry is active).
@@ -119,16 +173,160 @@ pub struct CurrentScaling {
     pub effective_min_replica_memory_gb: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_max_replica_memory_gb: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effective_min_replicas: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effective_max_replicas: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_idle_scaling: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effective_idle_timeout_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_entry_id: Option<String>,
+}
+
+/// `ScalingSchedule` (Beta): the entries, the configuration in force outside them, and the
+/// entry in force now.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingSchedule {
+    #[serde(default)]
+    pub entries: Vec<ScalingScheduleEntry>,
+    #[serde(default)]
+    pub base_config: ScalingScheduleBaseConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_entry_id: Option<String>,
+}
+
+/// `ScalingScheduleEntry`: one weekly window, hours in UTC (`end < start`: overnight).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingScheduleEntry {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    /// 0 = Sunday … 6 = Saturday.
+    #[serde(default, deserialize_with = "whole_numbers")]
+    pub weekdays: Vec<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_hour_utc: Option<u32>,
+    /// Exclusive; 24 is midnight.
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub end_hour_utc: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_replicas: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub idle_timeout_minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active_now: Option<bool>,
+}
+
+/// `ScalingScheduleBaseConfig`: what applies while no entry is active.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingScheduleBaseConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<f64>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_replicas: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub idle_timeout_minutes: Option<u32>,
+}
+
+/// `ScalingSchedulePostRequest`: the whole schedule (a full replace); no entries clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingSchedulePost {
+    pub entries: Vec<ScalingScheduleEntryRequest>,
+}
+
+/// `ScalingScheduleEntryRequest`: `name`, `weekdays` and the hours are required.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScalingScheduleEntryRequest {
+    pub name: String,
+    pub weekdays: Vec<u8>,
+    pub start_hour_utc: u8,
+    pub end_hour_utc: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling_mode: Option<AutoscalingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replica_memory_gb: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub num_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_scaling: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_timeout_minutes: Option<u32>,
 }
 
 /// `ServiceReplicaScalingPatchRequest`: absolute values, send only what changes.
@@ -160,10 +358,12 @@ impl ReplicaScalingPatch {
     }
 }
 
-/// `ClickPipesCdcScaling` (GET result, PATCH body and PATCH result share the shape).
+/// `ClickPipesCdcScaling` as the bot uses it: the PATCH body, and a GET or PATCH result once
+/// both values are known (see [`CdcScalingResponse`] for the tolerant wire form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CdcScaling {
+    #[serde(deserialize_with = "whole_number")]
     pub replica_cpu_millicores: u32,
     /// The spec types it `number`: accept `8` and `8.0` alike (always a whole number of GB).
     #[serde(deserialize_with = "whole_number")]
@@ -181,6 +381,38 @@ impl CdcScaling {
 
     pub fn cores(&self) -> u32 {
         self.replica_cpu_millicores / 1000
+    }
+}
+
+/// `ClickPipesCdcScaling` as it arrives: both fields optional, counts from `8` or `8.0`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CdcScalingResponse {
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_cpu_millicores: Option<u32>,
+    #[serde(
+        default,
+        deserialize_with = "opt_whole_number",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_memory_gb: Option<u32>,
+}
+
+impl CdcScalingResponse {
+    /// Both values, or the name of the first one missing.
+    pub fn complete(self) -> Result<CdcScaling, &'static str> {
+        match (self.replica_cpu_millicores, self.replica_memory_gb) {
+            (Some(cpu), Some(mem)) => Ok(CdcScaling {
+                replica_cpu_millicores: cpu,
+                replica_memory_gb: mem,
+            }),
+            (None, _) => Err("replicaCpuMillicores"),
+            (Some(_), None) => Err("replicaMemoryGb"),
+        }
     }
 }
 
@@ -239,6 +471,34 @@ macro_rules! open_enum {
             }
         }
     };
+}
+
+open_enum!(
+    /// `autoscalingMode` (service, `currentScaling`, schedule entries; also request bodies,
+    /// where the client refuses `Other(..)` before sending).
+    AutoscalingMode {
+        Vertical => "vertical",
+        Horizontal => "horizontal",
+    }
+);
+
+impl Default for AutoscalingMode {
+    /// What an absent (spec: required) `autoscalingMode` decodes to: unknown, not guessed.
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl AutoscalingMode {
+    /// Absent from the answer (see [`Default`]); not serialized back.
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Self::Other(s) if s.is_empty())
+    }
+
+    /// One of the values the spec lists (and so one the client may send).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Other(_))
+    }
 }
 
 open_enum!(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CDC_CORES_DEFAULT_MAX, CDC_CORES_SPEC_MAX, MEMORY_MIN_GB, MEMORY_SPEC_MAX_GB, MEMORY_STEP_GB,
-    PRIMARY_REPLICAS_MIN, REPLICAS_SPEC_MAX,
+    PRIMARY_REPLICAS_MIN, REPLICAS_DEFAULT_MAX, REPLICAS_SPEC_MAX,
 };
 
 /// Limits checked before anything is sent.
@@ -39,11 +39,11 @@ pub enum LimitsError {
 }
 
 impl Default for Limits {
-    /// 24 CDC cores (what the docs promise), 20 replicas, no known memory cap.
+    /// 24 CDC cores and 20 replicas (what the docs promise), no known memory cap.
     fn default() -> Self {
         Self {
             cdc_max_cores: CDC_CORES_DEFAULT_MAX,
-            replicas_max: REPLICAS_SPEC_MAX,
+            replicas_max: REPLICAS_DEFAULT_MAX,
             memory_cap_gb: None,
         }
     }
@@ -67,7 +67,8 @@ impl Limits {
         })
     }
 
-    /// Lowers the replica ceiling (2..=20; 2 so a warehouse's primary service can still scale).
+    /// Sets the replica ceiling: 2..=50 (2 so a warehouse's primary service can still scale;
+    /// 50 is the spec's maximum, for organizations whose limit support has raised above 20).
     pub fn with_replicas_max(self, replicas_max: u32) -> Result<Self, LimitsError> {
         if !(PRIMARY_REPLICAS_MIN..=REPLICAS_SPEC_MAX).contains(&replicas_max) {
             return Err(LimitsError::ReplicasMax(replicas_max));
@@ -118,7 +119,7 @@ fn default_cdc_max_cores() -> u32 {
 }
 
 fn default_replicas_max() -> u32 {
-    REPLICAS_SPEC_MAX
+    REPLICAS_DEFAULT_MAX
 }
 
 impl TryFrom<RawLimits> for Limits {
@@ -170,12 +171,16 @@ mod tests {
     }
 
     #[test]
-    fn replicas_max_must_be_2_to_20() {
+    fn replicas_max_is_20_by_default_and_2_to_50_when_configured() {
         let l = Limits::default();
         assert_eq!(l.replicas_max(), 20);
         assert_eq!(l.with_replicas_max(1), Err(LimitsError::ReplicasMax(1)));
-        assert_eq!(l.with_replicas_max(21), Err(LimitsError::ReplicasMax(21)));
+        assert_eq!(l.with_replicas_max(51), Err(LimitsError::ReplicasMax(51)));
         assert_eq!(l.with_replicas_max(2).unwrap().replicas_max(), 2);
+        assert_eq!(l.with_replicas_max(50).unwrap().replicas_max(), 50);
+        assert!(LimitsError::ReplicasMax(51)
+            .to_string()
+            .contains("from 2 (what the primary service of a warehouse needs) to 50"));
     }
 
     #[test]

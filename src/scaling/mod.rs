@@ -36,8 +36,12 @@ pub use settings::{Setting, Settings};
 pub const CDC_CORES_SPEC_MAX: u32 = 32;
 /// What the docs promise for CDC, and our default limit.
 pub const CDC_CORES_DEFAULT_MAX: u32 = 24;
-/// `numReplicas` 1..=20 without a support ticket.
-pub const REPLICAS_SPEC_MAX: u32 = 20;
+/// `numReplicas` / `minReplicas` / `maxReplicas` up to 50 in the full spec
+/// (clickhouse-cloud-api 0.5.0; the 2026-07-31 subset said 20), for organizations whose
+/// per-warehouse replica limit support has raised.
+pub const REPLICAS_SPEC_MAX: u32 = 50;
+/// What the docs ("Horizontal Scaling") allow without a support ticket: our default ceiling.
+pub const REPLICAS_DEFAULT_MAX: u32 = 20;
 /// The first (primary) service of a warehouse needs at least this many replicas.
 pub const PRIMARY_REPLICAS_MIN: u32 = 2;
 /// `min/maxReplicaMemoryGb`: 8..=356, multiple of 4.

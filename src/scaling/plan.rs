@@ -47,7 +47,7 @@ pub enum Field {
 /// A setting's value with its unit, typed until a surface renders it once in the reader's
 /// locale ([`Value::render`]): `4 cores / 16 GB`, `3 replicas`, `16–64 GB per replica`,
 /// `idling on, 15 min timeout`. `None` inside a value is a part the API did not report.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Value {
     /// CDC compute: cores (from millicores, so a fractional core the API reports stays exact)
@@ -93,7 +93,7 @@ impl Value {
 
     /// The value in `loc`, with its units.
     pub fn render(&self, loc: Locale) -> String {
-        match *self {
+        match self.clone() {
             Self::Cdc {
                 millicores,
                 memory_gb,
@@ -109,6 +109,10 @@ impl Value {
             Self::Mode {
                 mode: AutoscalingMode::Horizontal,
             } => t!(loc, "value-mode-horizontal"),
+            // A mode newer than the bot: shown as the API spelled it, escaped.
+            Self::Mode {
+                mode: AutoscalingMode::Other(name),
+            } => t!(loc, "value-mode-other", mode = format!("{name:?}")),
             Self::Replicas { count } => t!(loc, "value-replicas", count = count),
             Self::ReplicaRange { min, max } if min.is_some() && min == max => {
                 t!(loc, "value-replicas", count = min.unwrap_or_default())
@@ -381,13 +385,13 @@ impl Builder {
 
     fn service(&mut self, seen: &Seen, p: &ReplicaScalingPatch, policy: &RiskPolicy) {
         self.service_capacity(seen, p);
-        if let Some(mode) = p.autoscaling_mode {
-            let changed = seen.mode != Some(mode);
+        if let Some(mode) = &p.autoscaling_mode {
+            let changed = seen.mode.as_ref() != Some(mode);
             self.push(
                 Field::AutoscalingMode,
                 changed,
-                seen.mode.map(|mode| Value::Mode { mode }),
-                Value::Mode { mode },
+                seen.mode.clone().map(|mode| Value::Mode { mode }),
+                Value::Mode { mode: mode.clone() },
             );
         }
         if let Some(n) = p.num_replicas {
@@ -490,7 +494,7 @@ impl Seen {
             _ => None,
         };
         Self {
-            mode: Some(s.autoscaling_mode),
+            mode: Some(s.autoscaling_mode.clone()),
             replicas: s.num_replicas.or(effective_fixed),
             replica_range: (
                 s.min_replicas.or(cs.effective_min_replicas),
@@ -593,9 +597,9 @@ fn service_matches(p: &ReplicaScalingPatch, s: &Service) -> bool {
     };
     let f = |v: Option<u32>| v.map(f64::from);
     a.agrees(
-        p.autoscaling_mode,
-        Some(s.autoscaling_mode),
-        cs.effective_autoscaling_mode,
+        p.autoscaling_mode.clone(),
+        Some(s.autoscaling_mode.clone()),
+        cs.effective_autoscaling_mode.clone(),
     ) && a.agrees(p.num_replicas, s.num_replicas, cs.effective_min_replicas)
         && a.agrees(p.num_replicas, s.num_replicas, cs.effective_max_replicas)
         && a.agrees(p.min_replicas, s.min_replicas, cs.effective_min_replicas)

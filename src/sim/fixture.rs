@@ -25,6 +25,12 @@ pub mod ids {
     pub const PIPE_USERS: &str = "9c0d1e2f-3a4b-4c5d-8e6f-000000000003";
     pub const PIPE_CLICKS: &str = "9c0d1e2f-3a4b-4c5d-8e6f-000000000004";
     pub const PIPE_ETL: &str = "9c0d1e2f-3a4b-4c5d-8e6f-000000000005";
+    /// Warehouses (compute-compute separation): ingest-cdc writes the production data and is
+    /// the warehouse's primary; analytics-prod and reporting-highmem read the same data.
+    pub const WAREHOUSE_PROD: &str = "b7e1d2c3-5a6f-4b8c-9d0e-00000000000a";
+    pub const WAREHOUSE_STAGING: &str = "b7e1d2c3-5a6f-4b8c-9d0e-00000000000b";
+    pub const WAREHOUSE_DEV: &str = "b7e1d2c3-5a6f-4b8c-9d0e-00000000000c";
+    pub const WAREHOUSE_ETL: &str = "b7e1d2c3-5a6f-4b8c-9d0e-00000000000d";
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +48,20 @@ pub struct Fixture {
 pub struct OrgFixture {
     pub id: String,
     pub name: String,
+    /// The org has the horizontal autoscaling entitlement (without it, the API refuses
+    /// `autoscalingMode: horizontal` and a min/max replica band). Absent: false, as for most orgs.
+    #[serde(default)]
+    pub horizontal_autoscaling: bool,
+    /// The org has the scheduled scaling (`scalingSchedule`, Private Preview) feature.
+    #[serde(default)]
+    pub scheduled_scaling: bool,
+    /// Per-service replica ceiling: 20 (the docs) unless support raised it (the spec: 50).
+    #[serde(default = "default_replicas_max")]
+    pub replicas_max: u32,
+}
+
+fn default_replicas_max() -> u32 {
+    20
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,18 +93,53 @@ pub struct ServiceFixture {
     /// Paid organizations may go up to 356 GB per replica, others 120 GB.
     pub paid: bool,
     pub autoscaling_mode: AutoscalingMode,
+    /// Vertical: the fixed count. Horizontal: both bounds unless `min_replicas` / `max_replicas`.
     pub num_replicas: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<u32>,
     pub min_replica_memory_gb: u32,
     pub max_replica_memory_gb: u32,
     pub idle_scaling: bool,
     pub idle_timeout_minutes: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Services sharing a warehouse share its data; exactly one of them is its primary.
+    /// Absent: the service is alone in its own warehouse, and so its primary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_warehouse_id: Option<String>,
+    /// Only read when `data_warehouse_id` is set.
     #[serde(default)]
     pub is_primary: bool,
+    /// `tags`, matched by the service list's `filter=tag:Key=Value` / `filter=tag:Key`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagFixture>,
     /// CDC compute in cores; present once a DB ClickPipe exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cdc_cores: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagFixture {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl ServiceFixture {
+    /// The warehouse the service belongs to (its own one when none is named).
+    pub fn warehouse(&self) -> String {
+        self.data_warehouse_id
+            .clone()
+            .unwrap_or_else(|| format!("dw-{}", self.id))
+    }
+
+    /// The primary of its warehouse (alone in its own warehouse: yes).
+    pub fn primary(&self) -> bool {
+        self.data_warehouse_id.is_none() || self.is_primary
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,7 +177,42 @@ pub struct Stage {
 impl Fixture {
     pub fn from_toml(text: &str) -> anyhow::Result<Self> {
         let f: Fixture = toml::from_str(text)?;
+        // Path ids are UUIDs in the spec: the simulator answers 400 for any other, so a
+        // non-UUID id in the fixture would name a service nobody can reach.
+        let uuid = |what: &str, id: &str| {
+            anyhow::ensure!(
+                uuid::Uuid::parse_str(id).is_ok(),
+                "{what} id {id:?} is not a UUID"
+            );
+            Ok(())
+        };
+        uuid("organization", &f.organization.id)?;
+        anyhow::ensure!(
+            (1..=50).contains(&f.organization.replicas_max),
+            "organization replicas_max must be from 1 to 50 (the spec's maximum)"
+        );
+        for s in &f.services {
+            uuid("service", &s.id)?;
+            anyhow::ensure!(
+                s.autoscaling_mode.is_known(),
+                "service {:?}: autoscaling_mode must be vertical or horizontal, not {:?}",
+                s.name,
+                s.autoscaling_mode.as_str()
+            );
+            if let Some(w) = &s.data_warehouse_id {
+                let primaries = f
+                    .services
+                    .iter()
+                    .filter(|o| o.data_warehouse_id.as_ref() == Some(w) && o.is_primary)
+                    .count();
+                anyhow::ensure!(
+                    primaries == 1,
+                    "warehouse {w} has {primaries} primary services; it needs exactly one"
+                );
+            }
+        }
         for p in &f.pipes {
+            uuid("ClickPipe", &p.id)?;
             anyhow::ensure!(
                 f.services.iter().any(|s| s.id == p.service_id),
                 "pipe {:?} names unknown service {}",
@@ -161,13 +251,32 @@ fn service(id: &str, name: &str, replicas: u32, min: u32, max: u32) -> ServiceFi
         paid: true,
         autoscaling_mode: AutoscalingMode::Vertical,
         num_replicas: replicas,
+        min_replicas: None,
+        max_replicas: None,
         min_replica_memory_gb: min,
         max_replica_memory_gb: max,
         idle_scaling: false,
         idle_timeout_minutes: 15,
         profile: None,
+        data_warehouse_id: None,
         is_primary: false,
+        tags: Vec::new(),
         cdc_cores: None,
+    }
+}
+
+fn in_warehouse(s: ServiceFixture, warehouse: &str, primary: bool) -> ServiceFixture {
+    ServiceFixture {
+        data_warehouse_id: Some(warehouse.into()),
+        is_primary: primary,
+        ..s
+    }
+}
+
+fn tag(key: &str, value: Option<&str>) -> TagFixture {
+    TagFixture {
+        key: key.into(),
+        value: value.map(Into::into),
     }
 }
 
@@ -186,6 +295,10 @@ impl Default for Fixture {
             organization: OrgFixture {
                 id: DEMO_ORG_ID.into(),
                 name: "Demo organization".into(),
+                // On, so `console --sim` can show both; tests turn them off for the refusals.
+                horizontal_autoscaling: true,
+                scheduled_scaling: true,
+                replicas_max: default_replicas_max(),
             },
             keys: vec![
                 KeyFixture {
@@ -200,32 +313,67 @@ impl Default for Fixture {
                 },
             ],
             services: vec![
-                service(ids::ANALYTICS_PROD, "analytics-prod", 3, 16, 64),
-                ServiceFixture {
-                    idle_scaling: true,
-                    ..service(ids::ANALYTICS_STAGING, "analytics-staging", 2, 8, 32)
-                },
-                ServiceFixture {
-                    cdc_cores: Some(2),
-                    ..service(ids::INGEST_CDC, "ingest-cdc", 3, 16, 32)
-                },
-                ServiceFixture {
-                    tier: Some("development".into()),
-                    paid: false,
-                    idle_scaling: true,
-                    ..service(ids::BASIC_DEV, "basic-dev", 1, 8, 8)
-                },
-                ServiceFixture {
-                    profile: Some("v1-highmem-s".into()),
-                    ..service(ids::REPORTING_HIGHMEM, "reporting-highmem", 2, 64, 64)
-                },
-                ServiceFixture {
-                    state: ServiceState::Idle,
-                    idle_scaling: true,
-                    idle_timeout_minutes: 5,
-                    cdc_cores: Some(2),
-                    ..service(ids::ETL_IDLE, "etl-idle", 2, 8, 16)
-                },
+                in_warehouse(
+                    ServiceFixture {
+                        tags: vec![
+                            tag("Environment", Some("Production")),
+                            tag("Team", Some("analytics")),
+                        ],
+                        ..service(ids::ANALYTICS_PROD, "analytics-prod", 3, 16, 64)
+                    },
+                    ids::WAREHOUSE_PROD,
+                    false,
+                ),
+                in_warehouse(
+                    ServiceFixture {
+                        idle_scaling: true,
+                        tags: vec![
+                            tag("Environment", Some("Staging")),
+                            tag("Team", Some("analytics")),
+                        ],
+                        ..service(ids::ANALYTICS_STAGING, "analytics-staging", 2, 8, 32)
+                    },
+                    ids::WAREHOUSE_STAGING,
+                    true,
+                ),
+                in_warehouse(
+                    ServiceFixture {
+                        cdc_cores: Some(2),
+                        tags: vec![tag("Environment", Some("Production")), tag("cdc", None)],
+                        ..service(ids::INGEST_CDC, "ingest-cdc", 3, 16, 32)
+                    },
+                    ids::WAREHOUSE_PROD,
+                    true,
+                ),
+                in_warehouse(
+                    ServiceFixture {
+                        tier: Some("development".into()),
+                        paid: false,
+                        idle_scaling: true,
+                        ..service(ids::BASIC_DEV, "basic-dev", 1, 8, 8)
+                    },
+                    ids::WAREHOUSE_DEV,
+                    true,
+                ),
+                in_warehouse(
+                    ServiceFixture {
+                        profile: Some("v1-highmem-s".into()),
+                        ..service(ids::REPORTING_HIGHMEM, "reporting-highmem", 2, 64, 64)
+                    },
+                    ids::WAREHOUSE_PROD,
+                    false,
+                ),
+                in_warehouse(
+                    ServiceFixture {
+                        state: ServiceState::Idle,
+                        idle_scaling: true,
+                        idle_timeout_minutes: 5,
+                        cdc_cores: Some(2),
+                        ..service(ids::ETL_IDLE, "etl-idle", 2, 8, 16)
+                    },
+                    ids::WAREHOUSE_ETL,
+                    true,
+                ),
             ],
             pipes: vec![
                 PipeFixture {
@@ -283,6 +431,33 @@ mod tests {
         let text = f.to_toml();
         assert_eq!(Fixture::from_toml(&text).unwrap(), f);
         assert!(text.contains("analytics-prod"));
+    }
+
+    #[test]
+    fn warehouses_are_distinct_with_one_primary_each_and_ids_must_be_uuids() {
+        let f = Fixture::default();
+        let mut warehouses: Vec<String> = f.services.iter().map(|s| s.warehouse()).collect();
+        warehouses.sort();
+        warehouses.dedup();
+        assert_eq!(warehouses.len(), 4);
+        for w in &warehouses {
+            let primaries = f
+                .services
+                .iter()
+                .filter(|s| &s.warehouse() == w && s.primary())
+                .count();
+            assert_eq!(primaries, 1, "{w}");
+        }
+        let mut two = f.clone();
+        assert_eq!(two.services[0].name, "analytics-prod");
+        two.services[0].is_primary = true;
+        let err = Fixture::from_toml(&two.to_toml()).unwrap_err().to_string();
+        assert!(err.contains("has 2 primary services"), "{err}");
+        let mut bad = f.clone();
+        bad.services[0].id = "prod".into();
+        bad.pipes.retain(|p| p.service_id != ids::ANALYTICS_PROD);
+        let err = Fixture::from_toml(&bad.to_toml()).unwrap_err().to_string();
+        assert!(err.contains("service id \"prod\" is not a UUID"), "{err}");
     }
 
     #[test]

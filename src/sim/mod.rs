@@ -71,6 +71,8 @@ pub struct SimConfig {
     pub rate_limit: u32,
     pub rate_window: Duration,
     pub faults: Faults,
+    /// Simulated UTC time at start (schedule entries run on it); `None`: the real time now.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Default for SimConfig {
@@ -83,6 +85,7 @@ impl Default for SimConfig {
             rate_limit: 10,
             rate_window: Duration::from_secs(10),
             faults: Faults::default(),
+            clock_start: None,
         }
     }
 }

@@ -105,7 +105,7 @@ async fn handle(
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-    let (mut response, key_id) = answer(&state, &method, uri.path(), &headers, &body).await;
+    let (mut response, key_id) = answer(&state, &method, &uri, &headers, &body).await;
     if faults.drop_rate > 0.0 {
         // Force a new connection per request, so the listener's drops hit requests, not idle sockets.
         response
@@ -129,7 +129,7 @@ async fn handle(
 async fn answer(
     state: &SimState,
     method: &Method,
-    path: &str,
+    uri: &Uri,
     headers: &HeaderMap,
     body: &Bytes,
 ) -> (Response, Option<String>) {
@@ -197,7 +197,8 @@ async fn answer(
         );
         return (error(&e), Some(key));
     }
-    let response = match route(state, method, path, role, body).await {
+    let filters = query_values(uri.query(), "filter");
+    let response = match route(state, method, uri.path(), &filters, role, body).await {
         Ok(r) => r,
         Err(e) => error(&e),
     };
@@ -211,6 +212,41 @@ fn forbidden(permission: &str) -> SimError {
     )
 }
 
+/// Every value of a repeated query parameter (`filter=a&filter=b`), percent-decoded.
+fn query_values(query: Option<&str>, name: &str) -> Vec<String> {
+    let Some(q) = query else { return Vec::new() };
+    let Ok(url) = reqwest::Url::parse(&format!("http://sim/?{q}")) else {
+        return Vec::new();
+    };
+    url.query_pairs()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+/// Path ids are `format: uuid` in the spec: anything else is a bad parameter (400), not an
+/// unknown resource. The wording follows the API's `request body.<field>` style (UNCONFIRMED).
+fn uuid_param(name: &str, value: &str) -> Result<(), SimError> {
+    if uuid::Uuid::parse_str(value).is_ok() {
+        Ok(())
+    } else {
+        Err(SimError::new(
+            400,
+            format!("BAD_REQUEST: request params.{name}: must be a valid UUID <string:{value}>"),
+        ))
+    }
+}
+
+/// `{status, requestId}` without `result` (DELETE scalingSchedule).
+fn empty_envelope(status: u16) -> Response {
+    let body = json!({"status": status, "requestId": uuid::Uuid::new_v4().to_string()});
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        Json(body),
+    )
+        .into_response()
+}
+
 fn json_body(body: &Bytes) -> Result<Value, SimError> {
     serde_json::from_slice(body)
         .map_err(|e| SimError::new(400, format!("BAD_REQUEST: Invalid JSON body: {e}")))
@@ -220,6 +256,7 @@ async fn route(
     state: &SimState,
     method: &Method,
     path: &str,
+    filters: &[String],
     role: Role,
     body: &Bytes,
 ) -> Result<Response, SimError> {
@@ -228,31 +265,62 @@ async fn route(
     let mut world = state.world.lock().await;
     let org = world.fixture.organization.clone();
     let admin = role == Role::Admin;
+    let organization = || Organization {
+        id: org.id.clone(),
+        name: Some(org.name.clone()),
+        created_at: Some("2026-01-15T09:00:00Z".into()),
+    };
+    let manage_scaling = || {
+        if admin {
+            Ok(())
+        } else {
+            Err(forbidden("control-plane:service:manage-scaling-config"))
+        }
+    };
     match segments.as_slice() {
-        ["v1", "organizations"] if method == Method::GET => Ok(envelope(
-            200,
-            vec![Organization {
-                id: org.id,
-                name: Some(org.name),
-            }],
-        )),
+        ["v1", "organizations"] if method == Method::GET => Ok(envelope(200, vec![organization()])),
         ["v1", "organizations", org_id, rest @ ..] => {
+            uuid_param("organizationId", org_id)?;
             if *org_id != org.id {
                 return Err(SimError::new(
                     404,
                     format!("NOT_FOUND: Organization {org_id} not found"),
                 ));
             }
+            if let ["services", id, tail @ ..] = rest {
+                uuid_param("serviceId", id)?;
+                if let ["clickpipes", pipe, ..] = tail {
+                    uuid_param("clickPipeId", pipe)?;
+                }
+            }
             match (method.clone(), rest) {
-                (Method::GET, ["services"]) => Ok(envelope(200, world.list_services())),
+                (Method::GET, []) => Ok(envelope(200, organization())),
+                (Method::GET, ["services"]) => Ok(envelope(200, world.list_services(filters)?)),
                 (Method::GET, ["services", id]) => Ok(envelope(200, world.get_service(id)?)),
                 (Method::PATCH, ["services", id, "replicaScaling"]) => {
-                    if !admin {
-                        return Err(forbidden("control-plane:service:manage-scaling-config"));
-                    }
+                    manage_scaling()?;
                     let body = json_body(body)?;
                     Ok(envelope(200, world.patch_replica_scaling(id, &body)?))
                 }
+                (Method::PATCH, ["services", id, "scaling"]) => {
+                    manage_scaling()?;
+                    let body = json_body(body)?;
+                    Ok(envelope(200, world.patch_scaling(id, &body)?))
+                }
+                (m, ["services", id, "scalingSchedule"]) => match m {
+                    Method::GET => Ok(envelope(200, world.get_schedule(id)?)),
+                    Method::POST => {
+                        manage_scaling()?;
+                        let body = json_body(body)?;
+                        Ok(envelope(200, world.put_schedule(id, &body)?))
+                    }
+                    Method::DELETE => {
+                        manage_scaling()?;
+                        world.delete_schedule(id)?;
+                        Ok(empty_envelope(200))
+                    }
+                    _ => Err(not_found()),
+                },
                 (Method::PATCH, ["services", id, "state"]) => {
                     if !admin {
                         return Err(forbidden("control-plane:service:manage"));

@@ -8,16 +8,18 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
 use super::{
-    fixture::{Fixture, PipeFixture, PipeSource, ServiceFixture},
+    fixture::{Fixture, OrgFixture, PipeFixture, PipeSource, ServiceFixture},
     SimConfig,
 };
 use crate::cloud::model::{
     AutoscalingMode, CdcScaling, ClickPipe, ClickPipeSource, CurrentScaling, DbSource,
-    DbSourceSettings, PipeState, Service, ServiceState, StateCommand,
+    DbSourceSettings, PipeState, ResourceTag, ScalingSchedule, ScalingScheduleBaseConfig,
+    ScalingScheduleEntry, Service, ServiceState, StateCommand,
 };
 
 /// An API-shaped failure: status and the `error` string (`CODE: message`).
@@ -67,16 +69,99 @@ struct SimService {
     transition: Option<(Instant, ServiceState)>,
     cdc: Option<CdcScaling>,
     cdc_pending: Option<(Instant, CdcScaling)>,
+    /// `scalingSchedule` entries; `None` when none is configured (GET answers 404).
+    schedule: Option<Vec<Entry>>,
+}
+
+/// Autoscaling mode, the simulator's own (Copy) spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Fixed replica count (`min_replicas == max_replicas`), memory between min and max.
+    Vertical,
+    /// Replicas between min and max, fixed memory per replica (`min_memory == max_memory`).
+    Horizontal,
+}
+
+impl Mode {
+    fn wire(self) -> AutoscalingMode {
+        match self {
+            Mode::Vertical => AutoscalingMode::Vertical,
+            Mode::Horizontal => AutoscalingMode::Horizontal,
+        }
+    }
+
+    fn parse(field: &str, v: &Value) -> Result<Mode, SimError> {
+        match v.as_str() {
+            Some("vertical") => Ok(Mode::Vertical),
+            Some("horizontal") => Ok(Mode::Horizontal),
+            _ => Err(SimError::bad_request(
+                field,
+                "must be one of vertical, horizontal",
+                v,
+            )),
+        }
+    }
 }
 
 /// The scaling knobs of a service.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Config {
-    num_replicas: u32,
+    mode: Mode,
+    min_replicas: u32,
+    max_replicas: u32,
     min_memory: u32,
     max_memory: u32,
     idle_scaling: bool,
     idle_timeout: u32,
+}
+
+/// One accepted `scalingSchedule` entry.
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    id: String,
+    name: String,
+    weekdays: Vec<u32>,
+    start: u32,
+    end: u32,
+    mode: Mode,
+    memory: Option<(u32, u32)>,
+    replicas: Option<(u32, u32)>,
+    idle_scaling: Option<bool>,
+    idle_timeout: Option<u32>,
+}
+
+impl Entry {
+    /// In force at `now` (UTC)? `end < start` spans midnight: the part after midnight belongs
+    /// to the weekday the window started on.
+    fn active_at(&self, now: DateTime<Utc>) -> bool {
+        let day = now.weekday().num_days_from_sunday();
+        let yesterday = (day + 6) % 7;
+        let hour = now.hour();
+        if self.start < self.end {
+            self.weekdays.contains(&day) && (self.start..self.end).contains(&hour)
+        } else {
+            (self.weekdays.contains(&day) && hour >= self.start)
+                || (self.weekdays.contains(&yesterday) && hour < self.end)
+        }
+    }
+
+    /// The configuration while this entry is in force: what it leaves out comes from `base`;
+    /// replica maxima are enforced now, when the entry applies, not when it was accepted.
+    fn apply(&self, base: &Config, replicas_max: u32) -> Config {
+        let (min_memory, max_memory) = self.memory.unwrap_or((base.min_memory, base.max_memory));
+        let (lo, hi) = self
+            .replicas
+            .unwrap_or((base.min_replicas, base.max_replicas));
+        Config {
+            mode: self.mode,
+            min_replicas: lo.min(replicas_max),
+            max_replicas: hi.min(replicas_max),
+            min_memory,
+            max_memory,
+            idle_scaling: self.idle_scaling.unwrap_or(base.idle_scaling),
+            idle_timeout: self.idle_timeout.unwrap_or(base.idle_timeout),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -91,6 +176,8 @@ pub struct World {
     pub fixture: Fixture,
     config: SimConfig,
     started: Instant,
+    /// UTC time at `started`; the simulated clock runs from there at `time_scale`.
+    utc_origin: DateTime<Utc>,
     services: Vec<SimService>,
     pipes: Vec<SimPipe>,
 }
@@ -102,7 +189,12 @@ impl World {
             .iter()
             .map(|s| SimService {
                 applied: Config {
-                    num_replicas: s.num_replicas,
+                    mode: match s.autoscaling_mode {
+                        AutoscalingMode::Horizontal => Mode::Horizontal,
+                        _ => Mode::Vertical,
+                    },
+                    min_replicas: s.min_replicas.unwrap_or(s.num_replicas),
+                    max_replicas: s.max_replicas.unwrap_or(s.num_replicas),
                     min_memory: s.min_replica_memory_gb,
                     max_memory: s.max_replica_memory_gb,
                     idle_scaling: s.idle_scaling,
@@ -113,6 +205,7 @@ impl World {
                 transition: None,
                 cdc: s.cdc_cores.map(CdcScaling::from_cores),
                 cdc_pending: None,
+                schedule: None,
                 fixture: s.clone(),
             })
             .collect();
@@ -125,12 +218,23 @@ impl World {
             })
             .collect();
         Self {
+            utc_origin: config.clock_start.unwrap_or_else(Utc::now),
             fixture,
             config,
             started: Instant::now(),
             services,
             pipes,
         }
+    }
+
+    /// The simulated UTC time (schedules run on it).
+    pub fn now_utc(&self) -> DateTime<Utc> {
+        let elapsed = self.started.elapsed().mul_f64(self.config.time_scale);
+        self.utc_origin + chrono::Duration::from_std(elapsed).unwrap_or(chrono::TimeDelta::MAX)
+    }
+
+    fn render(&self, s: &SimService) -> Service {
+        render_service(s, &self.fixture.organization, self.now_utc())
     }
 
     pub fn config(&self) -> &SimConfig {
@@ -178,14 +282,42 @@ impl World {
             .ok_or_else(|| SimError::new(404, format!("NOT_FOUND: Service {id} not found")))
     }
 
-    pub fn list_services(&mut self) -> Vec<Service> {
+    /// `GET …/services?filter=…`: every filter must match (`tag:Key=Value` or `tag:Key`; the
+    /// only kind the spec documents, anything else is refused like a bad parameter).
+    pub fn list_services(&mut self, filters: &[String]) -> Result<Vec<Service>, SimError> {
         self.tick();
-        self.services.iter().map(render_service).collect()
+        let mut wanted = Vec::new();
+        for f in filters {
+            let tag = f.strip_prefix("tag:").filter(|t| !t.is_empty()).ok_or_else(|| {
+                SimError::new(
+                    400,
+                    format!("BAD_REQUEST: request query.filter: only tag filters are supported (tag:Key=Value or tag:Key) <string:{f}>"),
+                )
+            })?;
+            wanted.push(match tag.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (tag, None),
+            });
+        }
+        let matches = |s: &&SimService| {
+            wanted.iter().all(|(key, value)| {
+                s.fixture
+                    .tags
+                    .iter()
+                    .any(|t| t.key == *key && value.map_or(true, |v| t.value.as_deref() == Some(v)))
+            })
+        };
+        Ok(self
+            .services
+            .iter()
+            .filter(matches)
+            .map(|s| self.render(s))
+            .collect())
     }
 
     pub fn get_service(&mut self, id: &str) -> Result<Service, SimError> {
         self.tick();
-        Ok(render_service(&self.services[self.service_index(id)?]))
+        Ok(self.render(&self.services[self.service_index(id)?]))
     }
 
     pub fn patch_replica_scaling(&mut self, id: &str, body: &Value) -> Result<Service, SimError> {
@@ -196,14 +328,148 @@ impl World {
             .ok_or_else(|| SimError::new(400, "BAD_REQUEST: request body must be a JSON object"))?;
         let s = &self.services[i];
         let base = s.pending.map(|(_, c)| c).unwrap_or(s.applied);
-        let target = validate_replica_patch(&s.fixture, base, body)?;
+        let target = validate_replica_patch(&s.fixture, &self.fixture.organization, base, body)?;
+        Ok(self.set_pending(i, target))
+    }
+
+    /// `PATCH …/scaling` (deprecated): totals of three replicas, turned into per-replica
+    /// values and checked by the same rules as `replicaScaling`.
+    pub fn patch_scaling(&mut self, id: &str, body: &Value) -> Result<Service, SimError> {
+        self.tick();
+        let i = self.service_index(id)?;
+        let body = body
+            .as_object()
+            .ok_or_else(|| SimError::new(400, "BAD_REQUEST: request body must be a JSON object"))?;
+        let s = &self.services[i];
+        let base = s.pending.map(|(_, c)| c).unwrap_or(s.applied);
+        let cap: i64 = if s.fixture.paid { 1068 } else { 360 };
+        let mut replica_body = Map::new();
+        for (total, per_replica) in [
+            ("minTotalMemoryGb", "minReplicaMemoryGb"),
+            ("maxTotalMemoryGb", "maxReplicaMemoryGb"),
+        ] {
+            if let Some(v) = body.get(total) {
+                if base.mode == Mode::Horizontal {
+                    return Err(SimError::bad_request(
+                        total,
+                        "Total memory applies to vertical autoscaling only; use replicaScaling",
+                        v,
+                    ));
+                }
+                let gb = int(total, v)?;
+                if gb % 12 != 0 {
+                    return Err(SimError::bad_request(
+                        total,
+                        "The value must be a multiple of 12",
+                        v,
+                    ));
+                }
+                if !(24..=cap).contains(&gb) {
+                    return Err(SimError::bad_request(
+                        total,
+                        &format!("Memory must be between 24 and {cap} Gb"),
+                        v,
+                    ));
+                }
+                replica_body.insert(per_replica.into(), Value::from(gb / 3));
+            }
+        }
+        for key in ["numReplicas", "idleScaling", "idleTimeoutMinutes"] {
+            if let Some(v) = body.get(key) {
+                replica_body.insert(key.into(), v.clone());
+            }
+        }
+        let target =
+            validate_replica_patch(&s.fixture, &self.fixture.organization, base, &replica_body)?;
+        Ok(self.set_pending(i, target))
+    }
+
+    /// Accept `target`: it shows after `service_converge_after`; the answer shows it at once.
+    fn set_pending(&mut self, i: usize, target: Config) -> Service {
         let due = Instant::now() + self.real(self.config.service_converge_after);
+        self.services[i].pending = Some((due, target));
+        let s = &self.services[i];
+        let mut shown = self.render(s);
+        let effective = self
+            .active_entry(s)
+            .map(|e| e.apply(&target, self.replicas_max()));
+        apply_config(&mut shown, &target, effective.as_ref().unwrap_or(&target));
+        shown
+    }
+
+    fn replicas_max(&self) -> u32 {
+        self.fixture.organization.replicas_max
+    }
+
+    fn active_entry<'a>(&self, s: &'a SimService) -> Option<&'a Entry> {
+        let now = self.now_utc();
+        s.schedule.as_ref()?.iter().find(|e| e.active_at(now))
+    }
+
+    /// `scalingSchedule` needs the scheduled-scaling feature (spec prose); the wording of the
+    /// refusal is ours (UNCONFIRMED).
+    fn require_schedules(&self) -> Result<(), SimError> {
+        if self.fixture.organization.scheduled_scaling {
+            Ok(())
+        } else {
+            Err(SimError::new(
+                400,
+                "BAD_REQUEST: Scheduled autoscaling is not enabled for this organization; contact support",
+            ))
+        }
+    }
+
+    /// `GET …/scalingSchedule`: 404 when none is configured.
+    pub fn get_schedule(&mut self, id: &str) -> Result<ScalingSchedule, SimError> {
+        self.tick();
+        let i = self.service_index(id)?;
+        self.require_schedules()?;
+        self.render_schedule(&self.services[i])
+            .ok_or_else(|| no_schedule(id))
+    }
+
+    /// `POST …/scalingSchedule`: a full replace; `entries: []` clears it.
+    pub fn put_schedule(&mut self, id: &str, body: &Value) -> Result<ScalingSchedule, SimError> {
+        self.tick();
+        let i = self.service_index(id)?;
+        self.require_schedules()?;
+        let entries = body
+            .get("entries")
+            .ok_or_else(|| SimError::new(400, "BAD_REQUEST: request body.entries: is required"))?;
+        let list = entries
+            .as_array()
+            .ok_or_else(|| SimError::bad_request("entries", "Expected an array", entries))?;
+        let org = &self.fixture.organization;
+        let accepted = list
+            .iter()
+            .enumerate()
+            .map(|(n, e)| validate_entry(n, e, org))
+            .collect::<Result<Vec<_>, _>>()?;
         let s = &mut self.services[i];
-        s.pending = Some((due, target));
-        // The PATCH answer shows the configuration as requested.
-        let mut shown = render_service(s);
-        apply_config(&mut shown, &target);
-        Ok(shown)
+        if accepted.is_empty() {
+            s.schedule = None;
+            // The spec: the answer to a clear has no entries and an empty baseConfig.
+            return Ok(ScalingSchedule::default());
+        }
+        s.schedule = Some(accepted);
+        Ok(self
+            .render_schedule(&self.services[i])
+            .expect("just configured"))
+    }
+
+    /// `DELETE …/scalingSchedule`: back to the base configuration; 404 when none is configured.
+    pub fn delete_schedule(&mut self, id: &str) -> Result<(), SimError> {
+        self.tick();
+        let i = self.service_index(id)?;
+        self.require_schedules()?;
+        match self.services[i].schedule.take() {
+            Some(_) => Ok(()),
+            None => Err(no_schedule(id)),
+        }
+    }
+
+    fn render_schedule(&self, s: &SimService) -> Option<ScalingSchedule> {
+        render_schedule(s, self.now_utc())
     }
 
     pub fn patch_state(&mut self, id: &str, command: StateCommand) -> Result<Service, SimError> {
@@ -213,30 +479,48 @@ impl World {
         let s = &mut self.services[i];
         let now = Instant::now();
         use ServiceState::*;
+        // The wording of the refusals is ours; the API's own is UNCONFIRMED (only 400 is
+        // declared for client errors, so that is the status).
+        let refuse = |what: &str, state: &ServiceState, hint: &str| {
+            SimError::new(
+                400,
+                format!("BAD_REQUEST: Cannot {what} a service in state {state}; {hint}"),
+            )
+        };
         match (command, &s.state) {
-            (StateCommand::Awake, Idle) => {
+            // `start` on an idle service wakes it, as `awake` does.
+            (StateCommand::Awake | StateCommand::Start, Idle) => {
                 s.state = Awaking;
                 s.transition = Some((now + wake, Running));
             }
-            (StateCommand::Awake, Running | Awaking | Starting) => {}
-            (StateCommand::Awake, other) => {
-                return Err(SimError::new(
-                    400,
-                    format!("BAD_REQUEST: Cannot awake a service in state {other}; use start"),
-                ))
-            }
+            (StateCommand::Awake | StateCommand::Start, Running | Awaking | Starting) => {}
+            (StateCommand::Awake, other) => return Err(refuse("awake", other, "use start")),
             (StateCommand::Start, Stopped) => {
                 s.state = Starting;
                 s.transition = Some((now + wake, Running));
             }
-            (StateCommand::Start, _) => {}
+            (StateCommand::Start, Stopping) => {
+                return Err(refuse(
+                    "start",
+                    &Stopping,
+                    "wait until it is stopped, then start it",
+                ))
+            }
+            (StateCommand::Start, other) => {
+                return Err(refuse(
+                    "start",
+                    other,
+                    "only a stopped or idle service starts",
+                ))
+            }
             (StateCommand::Stop, Stopped | Stopping) => {}
             (StateCommand::Stop, _) => {
                 s.state = Stopping;
                 s.transition = Some((now + wake, Stopped));
             }
         }
-        Ok(render_service(s))
+        let s = &self.services[i];
+        Ok(self.render(s))
     }
 
     /// ClickPipes calls need a running service (424 otherwise, like the real API).
@@ -272,7 +556,13 @@ impl World {
 
     pub fn patch_cdc(&mut self, id: &str, body: &Value) -> Result<CdcScaling, SimError> {
         let i = self.cdc_index(id)?;
-        let target = validate_cdc_patch(body)?;
+        let s = &self.services[i];
+        let current = s
+            .cdc_pending
+            .map(|(_, c)| c)
+            .or(s.cdc)
+            .expect("checked by cdc_index");
+        let target = validate_cdc_patch(body, current)?;
         let due = Instant::now() + self.real(self.config.cdc_converge_after);
         self.services[i].cdc_pending = Some((due, target));
         Ok(target)
@@ -366,7 +656,58 @@ fn render_pipe(p: &SimPipe, elapsed: Duration) -> ClickPipe {
     }
 }
 
-fn render_service(s: &SimService) -> Service {
+fn render_schedule(s: &SimService, now: DateTime<Utc>) -> Option<ScalingSchedule> {
+    let entries = s.schedule.as_ref()?;
+    let active = entries
+        .iter()
+        .find(|e| e.active_at(now))
+        .map(|e| e.id.clone());
+    let base = &s.applied;
+    let horizontal = base.mode == Mode::Horizontal;
+    Some(ScalingSchedule {
+        entries: entries
+            .iter()
+            .map(|e| ScalingScheduleEntry {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                weekdays: e.weekdays.clone(),
+                start_hour_utc: Some(e.start),
+                end_hour_utc: Some(e.end),
+                autoscaling_mode: Some(e.mode.wire()),
+                min_replica_memory_gb: e.memory.map(|m| m.0.into()),
+                max_replica_memory_gb: e.memory.map(|m| m.1.into()),
+                min_replicas: e.replicas.map(|r| r.0),
+                max_replicas: e.replicas.map(|r| r.1),
+                idle_scaling: e.idle_scaling,
+                idle_timeout_minutes: e.idle_timeout,
+                is_active_now: Some(e.active_at(now)),
+            })
+            .collect(),
+        base_config: ScalingScheduleBaseConfig {
+            autoscaling_mode: Some(base.mode.wire()),
+            min_replica_memory_gb: Some(base.min_memory.into()),
+            max_replica_memory_gb: Some(base.max_memory.into()),
+            min_replicas: Some(base.min_replicas),
+            max_replicas: Some(if horizontal {
+                base.max_replicas
+            } else {
+                base.min_replicas
+            }),
+            idle_scaling: Some(base.idle_scaling),
+            idle_timeout_minutes: Some(base.idle_timeout),
+        },
+        active_entry_id: active,
+    })
+}
+
+fn no_schedule(id: &str) -> SimError {
+    SimError::new(
+        404,
+        format!("NOT_FOUND: No scaling schedule is configured for service {id}"),
+    )
+}
+
+fn render_service(s: &SimService, org: &OrgFixture, now: DateTime<Utc>) -> Service {
     let f = &s.fixture;
     let mut out = Service {
         id: f.id.clone(),
@@ -375,7 +716,7 @@ fn render_service(s: &SimService) -> Service {
         region: Some("us-east-1".into()),
         state: Some(s.state.clone()),
         tier: f.tier.clone(),
-        autoscaling_mode: f.autoscaling_mode,
+        autoscaling_mode: f.autoscaling_mode.clone(),
         num_replicas: None,
         min_replicas: None,
         max_replicas: None,
@@ -385,36 +726,63 @@ fn render_service(s: &SimService) -> Service {
         idle_scaling: None,
         idle_timeout_minutes: None,
         profile: f.profile.clone(),
-        data_warehouse_id: Some(format!("dw-{}", &f.id[..8])),
-        is_primary: Some(f.is_primary),
+        data_warehouse_id: Some(f.warehouse()),
+        is_primary: Some(f.primary()),
         is_readonly: Some(false),
+        tags: f
+            .tags
+            .iter()
+            .map(|t| ResourceTag {
+                key: t.key.clone(),
+                value: t.value.clone(),
+            })
+            .collect(),
+        scaling_schedule: render_schedule(s, now),
         current_scaling: CurrentScaling::default(),
     };
-    apply_config(&mut out, &s.applied);
+    let active = s
+        .schedule
+        .as_ref()
+        .and_then(|entries| entries.iter().find(|e| e.active_at(now)));
+    let effective = active.map(|e| e.apply(&s.applied, org.replicas_max));
+    apply_config(
+        &mut out,
+        &s.applied,
+        effective.as_ref().unwrap_or(&s.applied),
+    );
+    out.current_scaling.active_entry_id = active.map(|e| e.id.clone());
     out
 }
 
-fn apply_config(out: &mut Service, c: &Config) {
-    let horizontal = out.autoscaling_mode == AutoscalingMode::Horizontal;
-    if horizontal {
-        out.min_replicas = Some(c.num_replicas);
-        out.max_replicas = Some(c.num_replicas);
-        out.replica_memory_gb = Some(c.max_memory.into());
-    } else {
-        out.num_replicas = Some(c.num_replicas);
+/// The baseline `c` in the service's own fields, what is in force (`effective`: the baseline,
+/// or a schedule entry's configuration) in `currentScaling`.
+fn apply_config(out: &mut Service, c: &Config, effective: &Config) {
+    out.autoscaling_mode = c.mode.wire();
+    out.num_replicas = None;
+    out.min_replicas = None;
+    out.max_replicas = None;
+    out.replica_memory_gb = None;
+    match c.mode {
+        Mode::Horizontal => {
+            out.min_replicas = Some(c.min_replicas);
+            out.max_replicas = Some(c.max_replicas);
+            out.replica_memory_gb = Some(c.max_memory.into());
+        }
+        Mode::Vertical => out.num_replicas = Some(c.min_replicas),
     }
     out.min_replica_memory_gb = Some(c.min_memory.into());
     out.max_replica_memory_gb = Some(c.max_memory.into());
     out.idle_scaling = Some(c.idle_scaling);
     out.idle_timeout_minutes = Some(c.idle_timeout.into());
+    let e = effective;
     out.current_scaling = CurrentScaling {
-        effective_autoscaling_mode: Some(out.autoscaling_mode),
-        effective_min_replica_memory_gb: Some(c.min_memory.into()),
-        effective_max_replica_memory_gb: Some(c.max_memory.into()),
-        effective_min_replicas: Some(c.num_replicas),
-        effective_max_replicas: Some(c.num_replicas),
-        effective_idle_scaling: Some(c.idle_scaling),
-        effective_idle_timeout_minutes: Some(c.idle_timeout),
+        effective_autoscaling_mode: Some(e.mode.wire()),
+        effective_min_replica_memory_gb: Some(e.min_memory.into()),
+        effective_max_replica_memory_gb: Some(e.max_memory.into()),
+        effective_min_replicas: Some(e.min_replicas),
+        effective_max_replicas: Some(e.max_replicas),
+        effective_idle_scaling: Some(e.idle_scaling),
+        effective_idle_timeout_minutes: Some(e.idle_timeout),
         active_entry_id: None,
     };
 }
@@ -432,16 +800,59 @@ fn int(field: &str, v: &Value) -> Result<i64, SimError> {
     }
 }
 
+/// "Not enabled for the organization": the refusal the spec describes for the horizontal
+/// entitlement (the wording is ours, UNCONFIRMED).
+fn horizontal_not_enabled() -> SimError {
+    SimError::new(
+        400,
+        "BAD_REQUEST: Horizontal autoscaling is not enabled for this organization; contact support",
+    )
+}
+
+/// A replica count in `min..=org max`, or the API's 400 naming the field.
+fn replicas(field: &str, v: &Value, min: i64, max: u32) -> Result<u32, SimError> {
+    let n = int(field, v)?;
+    if !(min..=i64::from(max)).contains(&n) {
+        return Err(SimError::bad_request(
+            field,
+            &format!("Number of replicas must be between {min} and {max}"),
+            v,
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// A per-replica memory size: a multiple of 4 in `8..=cap`.
+fn memory(field: &str, v: &Value, cap: i64) -> Result<u32, SimError> {
+    let gb = int(field, v)?;
+    if !(8..=cap).contains(&gb) {
+        return Err(SimError::bad_request(
+            field,
+            &format!("Memory must be between 8 and {cap} Gb"),
+            v,
+        ));
+    }
+    if gb % 4 != 0 {
+        return Err(SimError::bad_request(
+            field,
+            "The value must be a multiple of 4",
+            v,
+        ));
+    }
+    Ok(gb as u32)
+}
+
 fn validate_replica_patch(
     f: &ServiceFixture,
+    org: &OrgFixture,
     base: Config,
     body: &Map<String, Value>,
 ) -> Result<Config, SimError> {
     let mut t = base;
     let basic = f.tier.as_deref() == Some("development");
     let custom_profile = f.profile.as_deref().is_some_and(|p| p != "v1-default");
-    let horizontal = f.autoscaling_mode == AutoscalingMode::Horizontal;
     let scaling_fields = [
+        "autoscalingMode",
         "numReplicas",
         "minReplicas",
         "maxReplicas",
@@ -454,6 +865,16 @@ fn validate_replica_patch(
             "BAD_REQUEST: Scaling is not available for services in the Basic tier",
         ));
     }
+    // Omitted: the service keeps its mode.
+    let mode = match body.get("autoscalingMode") {
+        Some(v) => Mode::parse("autoscalingMode", v)?,
+        None => base.mode,
+    };
+    if mode == Mode::Horizontal && !org.horizontal_autoscaling {
+        return Err(horizontal_not_enabled());
+    }
+    let floor = if f.primary() { 2 } else { 1 };
+    let max = org.replicas_max;
     if let Some(v) = body.get("numReplicas") {
         if body.contains_key("minReplicas") || body.contains_key("maxReplicas") {
             return Err(SimError::bad_request(
@@ -462,40 +883,49 @@ fn validate_replica_patch(
                 v,
             ));
         }
-        if horizontal {
+        if mode == Mode::Horizontal {
             return Err(SimError::bad_request(
                 "numReplicas",
-                "numReplicas applies to vertical autoscaling only",
+                "numReplicas applies to vertical autoscaling only; use minReplicas and maxReplicas",
                 v,
             ));
         }
-        let n = int("numReplicas", v)?;
-        let min = if f.is_primary { 2 } else { 1 };
-        if !(min..=20).contains(&n) {
-            return Err(SimError::bad_request(
-                "numReplicas",
-                &format!("Number of replicas must be between {min} and 20"),
-                v,
-            ));
-        }
-        t.num_replicas = n as u32;
+        let n = replicas("numReplicas", v, floor, max)?;
+        (t.min_replicas, t.max_replicas) = (n, n);
     }
     match (body.get("minReplicas"), body.get("maxReplicas")) {
-        (None, None) => {}
-        (Some(a), Some(b)) => {
-            let (lo, hi) = (int("minReplicas", a)?, int("maxReplicas", b)?);
-            for (name, n, v) in [("minReplicas", lo, a), ("maxReplicas", hi, b)] {
-                if !(1..=20).contains(&n) {
-                    return Err(SimError::bad_request(name, "Must be between 1 and 20", v));
-                }
+        (None, None) => {
+            // A mode switch without counts: horizontal starts from the fixed count; vertical
+            // keeps the band's top, so switching never drops capacity (the spec is silent).
+            if mode == Mode::Vertical
+                && base.mode == Mode::Horizontal
+                && !body.contains_key("numReplicas")
+            {
+                t.min_replicas = base.max_replicas;
             }
-            if lo != hi {
-                return Err(SimError::new(
-                    400,
-                    "BAD_REQUEST: Horizontal autoscaling is not enabled for this organization; contact support",
+        }
+        (Some(a), Some(b)) => {
+            let lo = replicas("minReplicas", a, floor, max)?;
+            let hi = replicas("maxReplicas", b, 1, max)?;
+            if lo > hi {
+                return Err(SimError::bad_request(
+                    "minReplicas",
+                    &format!("minReplicas must be less than or equal to maxReplicas ({hi})"),
+                    a,
                 ));
             }
-            t.num_replicas = lo as u32;
+            // An equal band in vertical mode is a fixed count and needs no entitlement.
+            if mode == Mode::Vertical && lo != hi {
+                if !org.horizontal_autoscaling {
+                    return Err(horizontal_not_enabled());
+                }
+                return Err(SimError::bad_request(
+                    "minReplicas",
+                    "A minReplicas/maxReplicas band needs autoscalingMode horizontal",
+                    a,
+                ));
+            }
+            (t.min_replicas, t.max_replicas) = (lo, hi);
         }
         (Some(v), None) | (None, Some(v)) => {
             return Err(SimError::bad_request(
@@ -505,29 +935,15 @@ fn validate_replica_patch(
             ))
         }
     }
+    if mode == Mode::Vertical {
+        t.max_replicas = t.min_replicas;
+    }
     let cap: i64 = if f.paid { 356 } else { 120 };
-    for (name, slot) in [
-        ("minReplicaMemoryGb", &mut t.min_memory),
-        ("maxReplicaMemoryGb", &mut t.max_memory),
-    ] {
-        if let Some(v) = body.get(name) {
-            let gb = int(name, v)?;
-            if !(8..=cap).contains(&gb) {
-                return Err(SimError::bad_request(
-                    name,
-                    &format!("Memory must be between 8 and {cap} Gb"),
-                    v,
-                ));
-            }
-            if gb % 4 != 0 {
-                return Err(SimError::bad_request(
-                    name,
-                    "The value must be a multiple of 4",
-                    v,
-                ));
-            }
-            *slot = gb as u32;
-        }
+    if let Some(v) = body.get("minReplicaMemoryGb") {
+        t.min_memory = memory("minReplicaMemoryGb", v, cap)?;
+    }
+    if let Some(v) = body.get("maxReplicaMemoryGb") {
+        t.max_memory = memory("maxReplicaMemoryGb", v, cap)?;
     }
     if t.min_memory > t.max_memory {
         return Err(SimError::new(
@@ -538,7 +954,13 @@ fn validate_replica_patch(
             ),
         ));
     }
-    if (custom_profile || horizontal) && t.min_memory != t.max_memory {
+    if mode == Mode::Horizontal && t.min_memory != t.max_memory {
+        return Err(SimError::new(
+            400,
+            "BAD_REQUEST: Horizontal autoscaling needs a fixed memory per replica: minReplicaMemoryGb must equal maxReplicaMemoryGb",
+        ));
+    }
+    if custom_profile && t.min_memory != t.max_memory {
         return Err(SimError::new(
             400,
             "BAD_REQUEST: Vertical autoscaling is not available for this service: minReplicaMemoryGb must equal maxReplicaMemoryGb",
@@ -560,50 +982,259 @@ fn validate_replica_patch(
         }
         t.idle_timeout = m.min(u32::MAX as i64) as u32;
     }
+    t.mode = mode;
     Ok(t)
 }
 
-fn validate_cdc_patch(body: &Value) -> Result<CdcScaling, SimError> {
-    let get = |k: &str| {
-        body.get(k).ok_or_else(|| {
-            SimError::new(400, format!("BAD_REQUEST: request body.{k}: is required"))
+/// One `ScalingScheduleEntryRequest` (entry `n` of the body), checked as the spec describes.
+/// Replica maxima are not checked here: the spec enforces them when the entry applies.
+fn validate_entry(n: usize, v: &Value, org: &OrgFixture) -> Result<Entry, SimError> {
+    let field = |name: &str| format!("entries[{n}].{name}");
+    let e = v
+        .as_object()
+        .ok_or_else(|| SimError::bad_request(&format!("entries[{n}]"), "Expected an object", v))?;
+    let required = |name: &str| {
+        e.get(name).ok_or_else(|| {
+            SimError::new(
+                400,
+                format!("BAD_REQUEST: request body.{}: is required", field(name)),
+            )
         })
     };
-    let (cpu_v, mem_v) = (get("replicaCpuMillicores")?, get("replicaMemoryGb")?);
-    let cpu = int("replicaCpuMillicores", cpu_v)?;
-    if !(1000..=32000).contains(&cpu) {
+    let name_v = required("name")?;
+    let name = name_v
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| {
+            SimError::bad_request(&field("name"), "Expected a non-empty string", name_v)
+        })?
+        .to_owned();
+    let days_v = required("weekdays")?;
+    let days = days_v.as_array().filter(|d| !d.is_empty()).ok_or_else(|| {
+        SimError::bad_request(
+            &field("weekdays"),
+            "Expected at least one weekday (0 = Sunday … 6 = Saturday)",
+            days_v,
+        )
+    })?;
+    let mut weekdays = Vec::new();
+    for d in days {
+        let day = int(&field("weekdays"), d)?;
+        if !(0..=6).contains(&day) {
+            return Err(SimError::bad_request(
+                &field("weekdays"),
+                "Weekdays are 0 (Sunday) to 6 (Saturday)",
+                d,
+            ));
+        }
+        weekdays.push(day as u32);
+    }
+    let start_v = required("startHourUtc")?;
+    let start = int(&field("startHourUtc"), start_v)?;
+    if !(0..=23).contains(&start) {
         return Err(SimError::bad_request(
-            "replicaCpuMillicores",
-            "Must be between 1000 and 32000",
-            cpu_v,
+            &field("startHourUtc"),
+            "Must be between 0 and 23",
+            start_v,
         ));
     }
-    if cpu % 1000 != 0 {
+    let end_v = required("endHourUtc")?;
+    let end = int(&field("endHourUtc"), end_v)?;
+    if !(1..=24).contains(&end) {
         return Err(SimError::bad_request(
-            "replicaCpuMillicores",
-            "The value must be a multiple of 1000",
-            cpu_v,
+            &field("endHourUtc"),
+            "Must be between 1 and 24",
+            end_v,
         ));
     }
-    let mem = int("replicaMemoryGb", mem_v)?;
-    if !(4..=128).contains(&mem) || mem % 4 != 0 {
+    if end == start {
         return Err(SimError::bad_request(
-            "replicaMemoryGb",
-            "Must be a multiple of 4 between 4 and 128",
-            mem_v,
+            &field("endHourUtc"),
+            "Must differ from startHourUtc",
+            end_v,
         ));
     }
-    if mem * 1000 != cpu * 4 {
-        return Err(SimError::bad_request(
-            "replicaMemoryGb",
-            &format!(
-                "Memory must be 4 Gb per CPU core ({} Gb for {} millicores)",
-                cpu / 250,
-                cpu
-            ),
-            mem_v,
-        ));
+    let mode = match e.get("autoscalingMode") {
+        Some(v) => Mode::parse(&field("autoscalingMode"), v)?,
+        None => Mode::Vertical,
+    };
+    if mode == Mode::Horizontal && !org.horizontal_autoscaling {
+        return Err(horizontal_not_enabled());
     }
+    let memory_pair = match (e.get("minReplicaMemoryGb"), e.get("maxReplicaMemoryGb")) {
+        (None, None) if mode == Mode::Horizontal => {
+            return Err(SimError::new(
+                400,
+                format!("BAD_REQUEST: request body.{}: a horizontal entry needs minReplicaMemoryGb and maxReplicaMemoryGb", field("minReplicaMemoryGb")),
+            ))
+        }
+        (None, None) => None,
+        (Some(a), Some(b)) => {
+            // The tier's cap is enforced when the entry applies; the schema's 356 now.
+            let lo = memory(&field("minReplicaMemoryGb"), a, 356)?;
+            let hi = memory(&field("maxReplicaMemoryGb"), b, 356)?;
+            if lo > hi || (mode == Mode::Horizontal && lo != hi) {
+                return Err(SimError::bad_request(
+                    &field("minReplicaMemoryGb"),
+                    if mode == Mode::Horizontal { "Must equal maxReplicaMemoryGb in a horizontal entry" } else { "Must be less than or equal to maxReplicaMemoryGb" },
+                    a,
+                ));
+            }
+            Some((lo, hi))
+        }
+        (Some(v), None) | (None, Some(v)) => {
+            return Err(SimError::bad_request(&field("minReplicaMemoryGb"), "Give both memory bounds or neither", v))
+        }
+    };
+    let count = |name: &str, v: &Value| -> Result<u32, SimError> {
+        let n = int(&field(name), v)?;
+        if n < 1 {
+            return Err(SimError::bad_request(&field(name), "Must be at least 1", v));
+        }
+        Ok(n.min(i64::from(u32::MAX)) as u32)
+    };
+    let replica_pair = match (
+        e.get("numReplicas"),
+        e.get("minReplicas"),
+        e.get("maxReplicas"),
+    ) {
+        (Some(v), None, None) if mode == Mode::Horizontal => {
+            return Err(SimError::bad_request(
+                &field("numReplicas"),
+                "numReplicas applies to vertical entries only",
+                v,
+            ))
+        }
+        (Some(v), None, None) => {
+            let n = count("numReplicas", v)?;
+            Some((n, n))
+        }
+        (Some(v), _, _) => {
+            return Err(SimError::bad_request(
+                &field("numReplicas"),
+                "numReplicas cannot be combined with minReplicas/maxReplicas",
+                v,
+            ))
+        }
+        (None, Some(a), Some(b)) => {
+            let (lo, hi) = (count("minReplicas", a)?, count("maxReplicas", b)?);
+            if lo > hi || (mode == Mode::Vertical && lo != hi) {
+                return Err(SimError::bad_request(
+                    &field("minReplicas"),
+                    if mode == Mode::Vertical {
+                        "A vertical entry takes an equal minReplicas/maxReplicas pair"
+                    } else {
+                        "Must be less than or equal to maxReplicas"
+                    },
+                    a,
+                ));
+            }
+            Some((lo, hi))
+        }
+        (None, None, None) => None,
+        (None, Some(v), None) | (None, None, Some(v)) => {
+            return Err(SimError::bad_request(
+                &field("minReplicas"),
+                "minReplicas and maxReplicas must be provided together",
+                v,
+            ))
+        }
+    };
+    let idle_scaling = match e.get("idleScaling") {
+        Some(v) => Some(v.as_bool().ok_or_else(|| {
+            SimError::bad_request(&field("idleScaling"), "Expected a boolean", v)
+        })?),
+        None => None,
+    };
+    let idle_timeout = match e.get("idleTimeoutMinutes") {
+        Some(v) => {
+            let m = int(&field("idleTimeoutMinutes"), v)?;
+            if m < 5 {
+                return Err(SimError::bad_request(
+                    &field("idleTimeoutMinutes"),
+                    "Must be >= 5 minutes",
+                    v,
+                ));
+            }
+            Some(m.min(i64::from(u32::MAX)) as u32)
+        }
+        None => None,
+    };
+    Ok(Entry {
+        id: uuid::Uuid::new_v4().to_string(),
+        name,
+        weekdays,
+        start: start as u32,
+        end: end as u32,
+        mode,
+        memory: memory_pair,
+        replicas: replica_pair,
+        idle_scaling,
+        idle_timeout,
+    })
+}
+
+/// The spec requires neither field. Memory is always 4 GB per core, so one field alone
+/// determines the other (the simulator's reading; what the API does with one field alone is
+/// UNCONFIRMED); an empty body changes nothing.
+fn validate_cdc_patch(body: &Value, current: CdcScaling) -> Result<CdcScaling, SimError> {
+    let obj = body
+        .as_object()
+        .ok_or_else(|| SimError::new(400, "BAD_REQUEST: request body must be a JSON object"))?;
+    let cpu = match obj.get("replicaCpuMillicores") {
+        Some(v) => {
+            let cpu = int("replicaCpuMillicores", v)?;
+            if !(1000..=32000).contains(&cpu) {
+                return Err(SimError::bad_request(
+                    "replicaCpuMillicores",
+                    "Must be between 1000 and 32000",
+                    v,
+                ));
+            }
+            if cpu % 1000 != 0 {
+                return Err(SimError::bad_request(
+                    "replicaCpuMillicores",
+                    "The value must be a multiple of 1000",
+                    v,
+                ));
+            }
+            Some((cpu, v))
+        }
+        None => None,
+    };
+    let mem = match obj.get("replicaMemoryGb") {
+        Some(v) => {
+            let mem = int("replicaMemoryGb", v)?;
+            if !(4..=128).contains(&mem) || mem % 4 != 0 {
+                return Err(SimError::bad_request(
+                    "replicaMemoryGb",
+                    "Must be a multiple of 4 between 4 and 128",
+                    v,
+                ));
+            }
+            Some((mem, v))
+        }
+        None => None,
+    };
+    let (cpu, mem) = match (cpu, mem) {
+        (Some((cpu, _)), Some((mem, mem_v))) => {
+            if mem * 1000 != cpu * 4 {
+                return Err(SimError::bad_request(
+                    "replicaMemoryGb",
+                    &format!(
+                        "Memory must be 4 Gb per CPU core ({} Gb for {} millicores)",
+                        cpu / 250,
+                        cpu
+                    ),
+                    mem_v,
+                ));
+            }
+            (cpu, mem)
+        }
+        (Some((cpu, _)), None) => (cpu, cpu / 250),
+        (None, Some((mem, _))) => (mem * 250, mem),
+        (None, None) => return Ok(current),
+    };
     Ok(CdcScaling {
         replica_cpu_millicores: cpu as u32,
         replica_memory_gb: mem as u32,
@@ -621,19 +1252,34 @@ mod tests {
 
     #[test]
     fn cdc_rules_match_the_spec() {
-        assert!(
-            validate_cdc_patch(&json!({"replicaCpuMillicores": 8000, "replicaMemoryGb": 32}))
-                .is_ok()
+        let two = CdcScaling::from_cores(2);
+        assert_eq!(
+            validate_cdc_patch(
+                &json!({"replicaCpuMillicores": 8000, "replicaMemoryGb": 32}),
+                two
+            ),
+            Ok(CdcScaling::from_cores(8))
         );
+        // Either field alone (the spec requires neither): the other follows at 4 GB per core.
+        assert_eq!(
+            validate_cdc_patch(&json!({"replicaMemoryGb": 32}), two),
+            Ok(CdcScaling::from_cores(8))
+        );
+        assert_eq!(
+            validate_cdc_patch(&json!({"replicaCpuMillicores": 4000}), two),
+            Ok(CdcScaling::from_cores(4))
+        );
+        assert_eq!(validate_cdc_patch(&json!({}), two), Ok(two));
         for bad in [
             json!({"replicaCpuMillicores": 0, "replicaMemoryGb": 0}),
             json!({"replicaCpuMillicores": 33000, "replicaMemoryGb": 132}),
             json!({"replicaCpuMillicores": 1500, "replicaMemoryGb": 6}),
             json!({"replicaCpuMillicores": 8000, "replicaMemoryGb": 16}),
             json!({"replicaCpuMillicores": "8000", "replicaMemoryGb": 32}),
-            json!({"replicaMemoryGb": 32}),
+            json!({"replicaMemoryGb": 30}),
+            json!({"replicaCpuMillicores": 500}),
         ] {
-            let e = validate_cdc_patch(&bad).unwrap_err();
+            let e = validate_cdc_patch(&bad, two).unwrap_err();
             assert_eq!(e.status, 400);
             assert!(
                 e.error.starts_with("BAD_REQUEST: request body."),
@@ -660,6 +1306,65 @@ mod tests {
         let s = w.get_service(id).unwrap();
         assert_eq!(s.num_replicas, Some(6));
         assert_eq!(s.current_scaling.effective_min_replicas, Some(6));
+    }
+
+    #[test]
+    fn schedule_windows_follow_utc_weekdays_including_overnight() {
+        let at = |t: &str| t.parse::<DateTime<Utc>>().unwrap();
+        let entry = |weekdays: Vec<u32>, start, end| Entry {
+            id: "e".into(),
+            name: "e".into(),
+            weekdays,
+            start,
+            end,
+            mode: Mode::Vertical,
+            memory: None,
+            replicas: Some((5, 5)),
+            idle_scaling: None,
+            idle_timeout: None,
+        };
+        // 2026-11-29 is a Sunday.
+        let day = entry(vec![1, 2, 3, 4, 5], 9, 17);
+        assert!(
+            day.active_at(at("2026-11-30T09:00:00Z")),
+            "start is inclusive"
+        );
+        assert!(
+            !day.active_at(at("2026-11-30T17:00:00Z")),
+            "end is exclusive"
+        );
+        assert!(!day.active_at(at("2026-11-29T10:00:00Z")), "not on Sunday");
+        let night = entry(vec![0], 22, 2);
+        assert!(night.active_at(at("2026-11-29T23:30:00Z")));
+        assert!(
+            night.active_at(at("2026-11-30T01:59:00Z")),
+            "after midnight it still belongs to Sunday"
+        );
+        assert!(!night.active_at(at("2026-11-30T02:00:00Z")));
+        assert!(
+            !night.active_at(at("2026-11-29T01:00:00Z")),
+            "Saturday night is not listed"
+        );
+        let to_midnight = entry(vec![6], 20, 24);
+        assert!(to_midnight.active_at(at("2026-12-05T23:59:00Z")));
+        assert!(!to_midnight.active_at(at("2026-12-06T00:00:00Z")));
+        // Replica maxima apply when the entry does.
+        let base = Config {
+            mode: Mode::Vertical,
+            min_replicas: 3,
+            max_replicas: 3,
+            min_memory: 16,
+            max_memory: 64,
+            idle_scaling: false,
+            idle_timeout: 15,
+        };
+        let big = Entry {
+            replicas: Some((40, 40)),
+            ..entry(vec![1], 9, 17)
+        };
+        let applied = big.apply(&base, 20);
+        assert_eq!((applied.min_replicas, applied.max_replicas), (20, 20));
+        assert_eq!((applied.min_memory, applied.max_memory), (16, 64));
     }
 
     #[test]

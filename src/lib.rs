@@ -16,8 +16,10 @@
 //!   target -> [`scaling::Plan`] with a risk class.
 //! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
 //!   watch -> settle, every step recorded in the store and resumed after a restart; then the
-//!   follow-up (scale-down reminder after the snapshots, timed revert). It talks to chat
-//!   through the [`ops::ChatSurface`] trait.
+//!   follow-up (scale-down reminder after the snapshots, timed revert). It runs any command
+//!   through the [`ops::ScaleCommand`] trait and talks to chat through [`ops::ChatSurface`].
+//!   Supersession (by the settings a change sets), joining and in-flight lists come from the
+//!   store, so every instance sees the same.
 //! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
 //!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
@@ -26,7 +28,8 @@
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
 //! - [`telemetry`]: Prometheus metrics (operations, time to confirm, Cloud API calls).
 //! - [`http`]: `--http ADDR`: `/healthz`, `/readyz` and `/metrics` for `run` and `console`.
-//! - [`commands`] (top-level `commands/`): one file per slash command, thin: parse -> engine -> reply.
+//! - [`commands`] (top-level `commands/`): one module per slash command: its Discord options
+//!   and, for scaling commands, its input's [`ops::ScaleCommand`] (precheck without I/O, target).
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 

@@ -171,6 +171,31 @@ pub fn option_names(command: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
+/// Every command the console speaks, with its options as (name, Discord option type,
+/// required): held to the Discord registration by a test, so the two surfaces accept the same
+/// commands and options.
+pub fn option_table() -> Vec<(&'static str, Vec<(&'static str, u8, bool)>)> {
+    COMMANDS
+        .iter()
+        .map(|c| {
+            let options = c
+                .options
+                .iter()
+                .map(|o| {
+                    // Discord's application command option types.
+                    let kind = match o.kind {
+                        Kind::Text => 3,
+                        Kind::Integer => 4,
+                        Kind::Boolean => 5,
+                    };
+                    (o.name, kind, o.required)
+                })
+                .collect();
+            (c.name, options)
+        })
+        .collect()
+}
+
 /// Values Tab offers for an option (services come from the caller).
 pub fn option_values(option: &str) -> Vec<String> {
     let words: &[&str] = match option {

@@ -25,6 +25,7 @@ use std::{
 };
 
 use chrono::Utc;
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit},
     config::Config,
@@ -117,7 +118,7 @@ async fn store_operation(store: &Store, i: usize) {
         store.audit(&e).await.expect("audit entry");
     }
     store
-        .settle_operation(id, "confirmed", None, None)
+        .settle_operation(id, OutcomeKind::Confirmed, None, None)
         .await
         .expect("settle operation");
 }

@@ -244,7 +244,10 @@ impl Bench {
         }
         let outcomes = engine.outcome_counts();
         assert_eq!(
-            outcomes.get("confirmed").copied().unwrap_or(0) as usize,
+            outcomes
+                .get(&clickscale::ops::OutcomeKind::Confirmed)
+                .copied()
+                .unwrap_or(0) as usize,
             figures.confirmed,
             "every confirmed outcome has its ✅ line: {outcomes:?}"
         );

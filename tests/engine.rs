@@ -5,6 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 mod support;
 
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     config::{Config, ServiceAlias},
     ops::{Actor, Engine, Origin, Phase, Rejection, RevertInput, ScaleRequest, Submission},
@@ -112,7 +113,10 @@ async fn cdc_scale_up_is_confirmed_once_the_api_shows_it() {
     assert!(!p.plan.needs_confirmation(), "{:?}", p.plan);
     let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
-    assert_eq!(h.engine.outcome_counts().get("confirmed"), Some(&1));
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::Confirmed),
+        Some(&1)
+    );
     let text = h.surface.text();
     assert!(
         text.contains("The API accepted the change (request id `"),
@@ -224,7 +228,10 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
     );
     assert!(text.contains("refused carl: Only the requester"), "{text}");
     assert!(text.contains("Confirmed by lea."), "{text}");
-    assert_eq!(h.engine.outcome_counts().get("confirmed"), Some(&1));
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::Confirmed),
+        Some(&1)
+    );
 
     // Cancelled: nothing is sent.
     h.surface
@@ -247,7 +254,10 @@ async fn capacity_down_needs_a_confirmation_and_checks_who_clicks() {
     let mut op = h.engine.launch(p, h.surface.clone()).await.unwrap();
     op.reached(Phase::Settled).await;
     assert_eq!(patches(&h.sim), before);
-    assert_eq!(h.engine.outcome_counts().get("cancelled"), Some(&1));
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::Cancelled),
+        Some(&1)
+    );
 }
 
 #[tokio::test]
@@ -282,8 +292,8 @@ async fn a_newer_request_supersedes_and_both_threads_are_told() {
         "{text}"
     );
     let counts = h.engine.outcome_counts();
-    assert_eq!(counts.get("superseded"), Some(&1));
-    assert_eq!(counts.get("confirmed"), Some(&1));
+    assert_eq!(counts.get(&OutcomeKind::Superseded), Some(&1));
+    assert_eq!(counts.get(&OutcomeKind::Confirmed), Some(&1));
 }
 
 #[tokio::test]
@@ -304,7 +314,10 @@ async fn the_deadline_reports_what_was_last_seen() {
     assert!(text.contains("Still waiting after"), "{text}");
     assert!(text.contains("⚠️ Not confirmed after"), "{text}");
     assert!(text.contains("Last seen: 2 cores / 8 GB"), "{text}");
-    assert_eq!(h.engine.outcome_counts().get("timed_out"), Some(&1));
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::TimedOut),
+        Some(&1)
+    );
 }
 
 #[tokio::test]
@@ -331,7 +344,10 @@ async fn api_errors_at_apply_time_settle_as_failed_with_the_reason() {
     op.reached(Phase::Settled).await;
     let text = h.surface.text();
     assert!(text.contains("❌"), "{text}");
-    assert_eq!(h.engine.outcome_counts().get("failed"), Some(&1));
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::Failed),
+        Some(&1)
+    );
 }
 
 #[tokio::test]
@@ -367,6 +383,6 @@ async fn many_watchers_of_one_service_share_one_poll_stream() {
         op.reached(Phase::Settled).await;
     }
     let counts = h.engine.outcome_counts();
-    assert_eq!(counts.get("superseded"), Some(&4));
-    assert_eq!(counts.get("confirmed"), Some(&1));
+    assert_eq!(counts.get(&OutcomeKind::Superseded), Some(&4));
+    assert_eq!(counts.get(&OutcomeKind::Confirmed), Some(&1));
 }

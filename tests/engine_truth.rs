@@ -11,8 +11,8 @@ use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::{Config, ServiceAlias},
     ops::{
-        Engine, OperationHandle, Origin, Phase, Prepared, Rejection, RevertInput, ScaleRequest,
-        Submission,
+        Engine, OperationHandle, Origin, OutcomeKind, Phase, Prepared, Rejection, RevertInput,
+        ScaleRequest, Submission,
     },
     scaling::{IdleInput, ReplicaInput},
     sim::{
@@ -151,7 +151,7 @@ fn patches(sim: &SimHandle) -> usize {
         .count()
 }
 
-async fn outcome(store: &Store, op: &OperationHandle) -> Option<String> {
+async fn outcome(store: &Store, op: &OperationHandle) -> Option<OutcomeKind> {
     store.operation(op.id).await.unwrap().unwrap().outcome
 }
 
@@ -184,7 +184,7 @@ async fn a_lost_patch_answer_is_not_a_failure_the_engine_confirms_what_get_shows
         text.contains("✅ Confirmed: the API now reports 3 cores / 12 GB"),
         "{text}"
     );
-    assert_eq!(outcome(&store, &op).await.as_deref(), Some("confirmed"));
+    assert_eq!(outcome(&store, &op).await, Some(OutcomeKind::Confirmed));
 }
 
 /// Defect 1, the other way: the PATCH never reached the API and no answer came. By the
@@ -217,7 +217,7 @@ async fn a_patch_that_never_arrived_settles_as_outcome_unknown_with_what_the_api
         "{text}"
     );
     assert!(!text.contains('❌'), "{text}");
-    assert_eq!(outcome(&store, &op).await.as_deref(), Some("unknown"));
+    assert_eq!(outcome(&store, &op).await, Some(OutcomeKind::Unknown));
 }
 
 /// Defect 3: changes to different settings of one service are both watched and confirmed
@@ -247,10 +247,10 @@ async fn changes_to_different_settings_of_one_service_are_both_confirmed() {
     assert!(!text.contains("Superseded"), "{text}");
     assert!(!text.contains("supersedes"), "{text}");
     assert_eq!(i.surface.count("✅ Confirmed:"), 2, "{text}");
-    assert_eq!(outcome(&store, &idle).await.as_deref(), Some("confirmed"));
+    assert_eq!(outcome(&store, &idle).await, Some(OutcomeKind::Confirmed));
     assert_eq!(
-        outcome(&store, &replicas).await.as_deref(),
-        Some("confirmed")
+        outcome(&store, &replicas).await,
+        Some(OutcomeKind::Confirmed)
     );
 }
 
@@ -371,8 +371,8 @@ async fn a_replica_change_on_an_idle_service_is_confirmed() {
     settled(&mut op).await;
     let text = i.surface.text();
     assert_eq!(
-        outcome(&store, &op).await.as_deref(),
-        Some("confirmed"),
+        outcome(&store, &op).await,
+        Some(OutcomeKind::Confirmed),
         "{text}"
     );
 }
@@ -449,8 +449,8 @@ async fn overlapping_change_on_another_instance_supersedes(db: TestDb) {
     assert!(tb.contains(&format!("supersedes {}", first.id)), "{tb}");
     assert!(tb.contains("✅ Confirmed"), "{tb}");
     let store = db.open().await;
-    assert_eq!(outcome(&store, &first).await.as_deref(), Some("superseded"));
-    assert_eq!(outcome(&store, &second).await.as_deref(), Some("confirmed"));
+    assert_eq!(outcome(&store, &first).await, Some(OutcomeKind::Superseded));
+    assert_eq!(outcome(&store, &second).await, Some(OutcomeKind::Confirmed));
     db.finish().await;
 }
 

@@ -11,6 +11,7 @@ use std::{
     time::Duration,
 };
 
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::Config,
@@ -271,7 +272,10 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
         .await
         .unwrap();
     op.reached(Phase::Settled).await;
-    assert_eq!(engine.outcome_counts().get("confirmed"), Some(&1));
+    assert_eq!(
+        engine.outcome_counts().get(&OutcomeKind::Confirmed),
+        Some(&1)
+    );
 
     let (status, content_type, body) = get(server.addr(), "/metrics").await;
     assert_eq!(status, 200);

@@ -7,6 +7,7 @@ mod support;
 use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::model::CdcScaling,
     config::Config,
@@ -135,7 +136,7 @@ async fn a_dead_instances_watch_is_taken_over_and_confirmed_once(db: &TestDb) {
         a_chat.text()
     );
     let op = b.store().operation(handle.id).await.unwrap().unwrap();
-    assert_eq!(op.outcome.as_deref(), Some("confirmed"));
+    assert_eq!(op.outcome, Some(OutcomeKind::Confirmed));
     assert_eq!(
         sim.world().lock().await.get_cdc(ids::INGEST_CDC).unwrap(),
         CdcScaling::from_cores(4)

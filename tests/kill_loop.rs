@@ -13,7 +13,7 @@ use std::{
 mod support;
 
 use clickscale::{
-    ops::CommandKind,
+    ops::{CommandKind, OutcomeKind},
     scaling::Target,
     sim::{self, Fixture, SimConfig},
     store::{OperationRecord, Store},
@@ -196,7 +196,7 @@ async fn twenty_kills_leave_every_operation_settled_once_in_its_own_thread() {
         }
     }
     // Every operation settled once in the store, and said so once in its thread.
-    let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut outcomes: BTreeMap<OutcomeKind, usize> = BTreeMap::new();
     for (id, op) in &ops {
         let outcome = op
             .outcome
@@ -211,7 +211,7 @@ async fn twenty_kills_leave_every_operation_settled_once_in_its_own_thread() {
             op.kind,
             said.len()
         );
-        if outcome == "confirmed" {
+        if outcome == OutcomeKind::Confirmed {
             assert!(said[0].contains("✅ Confirmed:"), "#{id}: {said:?}");
         }
     }

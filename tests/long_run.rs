@@ -9,6 +9,7 @@ mod support;
 use std::{collections::BTreeMap, time::Duration};
 
 use chrono::Utc;
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::model::PipeState,
     config::Config,
@@ -293,7 +294,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
     let world = sim.world();
     for i in 0..SERVICES {
         let up = store.operation(ups[&i]).await.unwrap().unwrap();
-        assert_eq!(up.outcome.as_deref(), Some("confirmed"), "{}", name(i));
+        assert_eq!(up.outcome, Some(OutcomeKind::Confirmed), "{}", name(i));
         let reminders = store.reminders_of(up.id).await.unwrap();
         assert_eq!(reminders.len(), 1, "{}: one reminder per scale-up", name(i));
         let r = &reminders[0];
@@ -307,7 +308,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
             OnCall::ScaleDown | OnCall::SnoozeThenScaleDown => {
                 assert_eq!(r.state, ReminderState::Done, "{}", name(i));
                 assert_eq!(downs.len(), 1, "{}: exactly one scale-down", name(i));
-                assert_eq!(downs[0].outcome.as_deref(), Some("confirmed"));
+                assert_eq!(downs[0].outcome, Some(OutcomeKind::Confirmed));
                 assert_eq!(cores, 2, "{} is back at 2 cores", name(i));
             }
             OnCall::Keep => {
@@ -327,7 +328,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
     }
     for op in &timed {
         let up = store.operation(*op).await.unwrap().unwrap();
-        assert_eq!(up.outcome.as_deref(), Some("confirmed"));
+        assert_eq!(up.outcome, Some(OutcomeKind::Confirmed));
         let r = store.reminders_of(*op).await.unwrap().remove(0);
         assert_eq!(
             r.state,
@@ -347,7 +348,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
     let confirmations = chat.count("✅ Confirmed: the API now reports");
     let confirmed = ops
         .iter()
-        .filter(|o| o.outcome.as_deref() == Some("confirmed"))
+        .filter(|o| o.outcome == Some(OutcomeKind::Confirmed))
         .count();
     assert_eq!(
         confirmations, confirmed,

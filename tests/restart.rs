@@ -12,6 +12,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::model::CdcScaling,
     sim::{
@@ -194,7 +195,7 @@ async fn sigkill_mid_watch_then_restart_confirms_exactly_once() {
     let store = Store::connect(&db).await.unwrap();
     let ops = store.recent_operations(None, 10).await.unwrap();
     assert_eq!(ops.len(), 1);
-    assert_eq!(ops[0].outcome.as_deref(), Some("confirmed"));
+    assert_eq!(ops[0].outcome, Some(OutcomeKind::Confirmed));
     assert!(ops[0].notice.is_none(), "the notice was posted and taken");
 }
 

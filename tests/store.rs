@@ -7,6 +7,7 @@ mod support;
 use std::{collections::BTreeSet, str::FromStr, time::Duration};
 
 use chrono::{DateTime, TimeZone, Utc};
+use clickscale::ops::OutcomeKind;
 use clickscale::{
     ops::{Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef},
     scaling::Setting,
@@ -184,12 +185,12 @@ async fn unsettled_operations_survive_a_restart(db: &TestDb) {
         .await
         .unwrap();
     assert!(store
-        .settle_operation(b, "confirmed", None, None)
+        .settle_operation(b, OutcomeKind::Confirmed, None, None)
         .await
         .unwrap());
     assert!(
         !store
-            .settle_operation(b, "timed_out", Some("late"), None)
+            .settle_operation(b, OutcomeKind::TimedOut, Some("late"), None)
             .await
             .unwrap(),
         "an operation settles once"
@@ -244,7 +245,7 @@ async fn unsettled_operations_survive_a_restart(db: &TestDb) {
 
     let rb = store.operation(b).await.unwrap().unwrap();
     assert_eq!(rb.phase, Phase::Settled);
-    assert_eq!(rb.outcome.as_deref(), Some("confirmed"));
+    assert_eq!(rb.outcome, Some(OutcomeKind::Confirmed));
     assert_eq!(rb.outcome_detail, None);
     assert!(rb.settled_at.is_some());
     assert!(rb.service.customer_facing);
@@ -333,7 +334,7 @@ async fn operation_leases_exclude_a_second_owner_until_they_lapse(db: &TestDb) {
 
     // Settled operations cannot be claimed, and settling drops the lease.
     assert!(store
-        .settle_operation(op, "confirmed", None, None)
+        .settle_operation(op, OutcomeKind::Confirmed, None, None)
         .await
         .unwrap());
     assert!(store.operation(op).await.unwrap().unwrap().lease.is_none());
@@ -768,7 +769,7 @@ async fn supersession_is_by_overlapping_settings_whichever_order_launches_interl
         .collect();
     assert_eq!(open, vec![one, two, three, four]);
     // A settled operation is never marked superseded afterwards.
-    a.settle_operation(two, "confirmed", None, None)
+    a.settle_operation(two, OutcomeKind::Confirmed, None, None)
         .await
         .unwrap();
     let five = a.next_operation_id().await.unwrap();

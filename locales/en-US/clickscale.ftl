@@ -314,6 +314,7 @@ console-summary-cancelled = { $n } cancelled
 console-summary-expired = { $n } expired
 console-summary-superseded = { $n } superseded
 console-summary-timed-out = { $n } timed out
+console-summary-unknown = { $n } with unknown outcome
 console-summary-failed = { $n } failed
 console-summary-refused = { $n } refused
 console-summary-invalid = { $n } invalid { $n ->

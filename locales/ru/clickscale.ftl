@@ -317,6 +317,7 @@ console-summary-cancelled = отменено: { $n }
 console-summary-expired = истекло: { $n }
 console-summary-superseded = заменено: { $n }
 console-summary-timed-out = не подтверждено вовремя: { $n }
+console-summary-unknown = исход неизвестен: { $n }
 console-summary-failed = не удалось: { $n }
 console-summary-refused = отказано: { $n }
 console-summary-invalid = некорректный ввод: { $n }

@@ -276,6 +276,7 @@ console-summary-cancelled = 已取消 { $n }
 console-summary-expired = 已过期 { $n }
 console-summary-superseded = 已被取代 { $n }
 console-summary-timed-out = 超时 { $n }
+console-summary-unknown = 结果未知 { $n }
 console-summary-failed = 失败 { $n }
 console-summary-refused = 已拒绝 { $n }
 console-summary-invalid = 无效输入 { $n }

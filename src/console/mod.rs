@@ -29,7 +29,10 @@ use crate::{
     cloud::CloudClient,
     config::Config,
     i18n::{self, Locale},
-    ops::{text, Actor, Answer, Engine, MessageRef, OperationHandle, Origin, Phase, Submission},
+    ops::{
+        text, Actor, Answer, Engine, MessageRef, OperationHandle, Origin, OutcomeKind, Phase,
+        Submission,
+    },
     t,
 };
 
@@ -814,33 +817,26 @@ fn choice_text(loc: Locale, choice: Choice) -> String {
 /// One line over all outcomes, and whether everything went as asked.
 fn summary(
     loc: Locale,
-    outcomes: &BTreeMap<&'static str, u64>,
+    outcomes: &BTreeMap<OutcomeKind, u64>,
     rejected: u64,
     invalid: u64,
 ) -> (String, bool) {
-    // Successes first, then in the order a user would look for trouble.
-    const ORDER: [(&str, &str); 7] = [
-        ("confirmed", "console-summary-confirmed"),
-        ("noop", "console-summary-noop"),
-        ("cancelled", "console-summary-cancelled"),
-        ("expired", "console-summary-expired"),
-        ("superseded", "console-summary-superseded"),
-        ("timed_out", "console-summary-timed-out"),
-        ("failed", "console-summary-failed"),
-    ];
     let mut parts: Vec<String> = Vec::new();
     let mut ok = rejected == 0 && invalid == 0;
-    for (label, id) in ORDER {
-        if let Some(&n) = outcomes.get(label).filter(|n| **n > 0) {
-            parts.push(t!(loc, id, n = n));
-            ok &= matches!(label, "confirmed" | "noop");
-        }
-    }
-    for (label, &n) in outcomes {
-        if n > 0 && !ORDER.iter().any(|(l, _)| l == label) {
-            parts.push(format!("{n} {label}"));
-            ok = false;
-        }
+    // `OutcomeKind`'s order: successes first, then in the order a user would look for trouble.
+    for (&kind, &n) in outcomes.iter().filter(|(_, n)| **n > 0) {
+        let id = match kind {
+            OutcomeKind::Confirmed => "console-summary-confirmed",
+            OutcomeKind::NoOp => "console-summary-noop",
+            OutcomeKind::Cancelled => "console-summary-cancelled",
+            OutcomeKind::Expired => "console-summary-expired",
+            OutcomeKind::Superseded => "console-summary-superseded",
+            OutcomeKind::TimedOut => "console-summary-timed-out",
+            OutcomeKind::Unknown => "console-summary-unknown",
+            OutcomeKind::Failed => "console-summary-failed",
+        };
+        parts.push(t!(loc, id, n = n));
+        ok &= kind.is_success();
     }
     if rejected > 0 {
         parts.push(t!(loc, "console-summary-refused", n = rejected));
@@ -867,8 +863,8 @@ mod tests {
             summary(Locale::EnUs, &o, 0, 0),
             ("Summary: nothing was run.".into(), true)
         );
-        o.insert("confirmed", 2);
-        o.insert("noop", 1);
+        o.insert(OutcomeKind::Confirmed, 2);
+        o.insert(OutcomeKind::NoOp, 1);
         assert_eq!(
             summary(Locale::EnUs, &o, 0, 0),
             ("Summary: 2 confirmed, 1 no-op.".into(), true)
@@ -880,8 +876,8 @@ mod tests {
                 false
             )
         );
-        o.insert("cancelled", 1);
-        o.insert("timed_out", 0);
+        o.insert(OutcomeKind::Cancelled, 1);
+        o.insert(OutcomeKind::TimedOut, 0);
         assert_eq!(
             summary(Locale::EnUs, &o, 0, 0),
             ("Summary: 2 confirmed, 1 no-op, 1 cancelled.".into(), false)

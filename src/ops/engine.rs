@@ -58,24 +58,69 @@ pub enum Outcome {
     Cancelled { by: Option<Actor> },
 }
 
+/// How an operation ended, without the details: what the store, the metrics and the
+/// console's summary and exit status keep. The names are the stored (and metric) labels.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum OutcomeKind {
+    Confirmed,
+    #[strum(serialize = "noop")]
+    NoOp,
+    Cancelled,
+    Expired,
+    Superseded,
+    TimedOut,
+    Unknown,
+    Failed,
+}
+
+impl OutcomeKind {
+    /// The label kept in the store and used in metrics.
+    pub fn label(self) -> &'static str {
+        self.into()
+    }
+
+    /// Settled the way the user wanted (or with nothing to do).
+    pub fn is_success(self) -> bool {
+        matches!(self, Self::Confirmed | Self::NoOp)
+    }
+}
+
 impl Outcome {
-    /// Label for metrics, logs and the console's exit status.
-    pub fn label(&self) -> &'static str {
+    pub fn kind(&self) -> OutcomeKind {
         match self {
-            Self::Confirmed { .. } => "confirmed",
-            Self::NoOp => "noop",
-            Self::TimedOut { .. } => "timed_out",
-            Self::Failed { .. } => "failed",
-            Self::Unknown { .. } => "unknown",
-            Self::Superseded { .. } => "superseded",
-            Self::Cancelled { by: Some(_) } => "cancelled",
-            Self::Cancelled { by: None } => "expired",
+            Self::Confirmed { .. } => OutcomeKind::Confirmed,
+            Self::NoOp => OutcomeKind::NoOp,
+            Self::TimedOut { .. } => OutcomeKind::TimedOut,
+            Self::Failed { .. } => OutcomeKind::Failed,
+            Self::Unknown { .. } => OutcomeKind::Unknown,
+            Self::Superseded { .. } => OutcomeKind::Superseded,
+            Self::Cancelled { by: Some(_) } => OutcomeKind::Cancelled,
+            Self::Cancelled { by: None } => OutcomeKind::Expired,
         }
+    }
+
+    /// Label for metrics and logs.
+    pub fn label(&self) -> &'static str {
+        self.kind().label()
     }
 
     /// Settled the way the user wanted (or with nothing to do).
     pub fn is_success(&self) -> bool {
-        matches!(self, Self::Confirmed { .. } | Self::NoOp)
+        self.kind().is_success()
     }
 }
 
@@ -183,7 +228,7 @@ pub(super) struct Inner {
     pub(super) in_flight: DashMap<OperationId, InFlight>,
     /// The tasks running this instance's operations: stopped if another instance takes one over.
     tasks: DashMap<OperationId, AbortHandle>,
-    outcomes: Mutex<BTreeMap<&'static str, u64>>,
+    outcomes: Mutex<BTreeMap<OutcomeKind, u64>>,
     settled: Notify,
     /// Service names from the organization's list, refreshed at most once a minute.
     org_services: tokio::sync::Mutex<Option<(Instant, Vec<ServiceRef>)>>,
@@ -297,8 +342,8 @@ impl Engine {
         v
     }
 
-    /// Settled operations by outcome label.
-    pub fn outcome_counts(&self) -> BTreeMap<&'static str, u64> {
+    /// Operations settled by this process, by outcome.
+    pub fn outcome_counts(&self) -> BTreeMap<OutcomeKind, u64> {
         self.inner.outcomes.lock().expect("outcome lock").clone()
     }
 
@@ -622,7 +667,7 @@ impl Engine {
             .outcomes
             .lock()
             .expect("outcome lock")
-            .entry(Outcome::NoOp.label())
+            .entry(OutcomeKind::NoOp)
             .or_default() += 1;
     }
 
@@ -634,7 +679,7 @@ impl Engine {
             .outcomes
             .lock()
             .expect("outcome lock")
-            .entry(outcome.label())
+            .entry(outcome.kind())
             .or_default() += 1;
         let kind = self.inner.in_flight.get(&id).map(|op| op.kind);
         if let Some(kind) = kind {
@@ -905,7 +950,7 @@ impl Engine {
                     let _ = self
                         .inner
                         .store
-                        .settle_operation(id, "failed", Some(&format!("{e:#}")), None)
+                        .settle_operation(id, OutcomeKind::Failed, Some(&format!("{e:#}")), None)
                         .await;
                 }
             }

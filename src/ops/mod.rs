@@ -15,7 +15,7 @@ pub mod text;
 pub mod watch;
 
 pub use command::ScaleCommand;
-pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, Phase};
+pub use engine::{Engine, EngineSettings, InFlight, OperationHandle, Outcome, OutcomeKind, Phase};
 pub use followup::{FollowUp, FollowUpError, RevertInput};
 pub use reminders::Answer;
 pub use request::{

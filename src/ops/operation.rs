@@ -584,7 +584,7 @@ impl Operation {
         let store = self.engine.store();
         let stored = serde_json::to_value(&notice).ok();
         match store
-            .settle_operation(self.id, outcome.label(), None, stored.as_ref())
+            .settle_operation(self.id, outcome.kind(), None, stored.as_ref())
             .await
         {
             Ok(true) => {

@@ -8,7 +8,10 @@ use sqlx::types::Json;
 
 use super::{expect_one, lease::Lease, now, Store};
 use crate::{
-    ops::{Actor, CommandKind, MessageRef, OperationId, Origin, Phase, ServiceRef, ThreadRef},
+    ops::{
+        Actor, CommandKind, MessageRef, OperationId, Origin, OutcomeKind, Phase, ServiceRef,
+        ThreadRef,
+    },
     scaling::Settings,
 };
 
@@ -51,8 +54,8 @@ pub struct OperationRecord {
     /// When the API accepted the change: a resumed watch keeps its deadline.
     pub applied_at: Option<DateTime<Utc>>,
     pub phase: Phase,
-    /// [`crate::ops::Outcome::label`], once settled.
-    pub outcome: Option<String>,
+    /// How it ended, once settled.
+    pub outcome: Option<OutcomeKind>,
     pub outcome_detail: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -132,7 +135,13 @@ impl TryFrom<OperationRow> for OperationRecord {
             request_id: r.request_id,
             applied_at: r.applied_at,
             phase,
-            outcome: r.outcome,
+            outcome: r
+                .outcome
+                .map(|o| {
+                    o.parse()
+                        .with_context(|| format!("operation {id}: unknown outcome `{o}`"))
+                })
+                .transpose()?,
             outcome_detail: r.outcome_detail,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -296,7 +305,7 @@ impl Store {
     pub async fn settle_operation(
         &self,
         id: OperationId,
-        outcome: &str,
+        outcome: OutcomeKind,
         detail: Option<&str>,
         notice: Option<&Value>,
     ) -> anyhow::Result<bool> {
@@ -307,7 +316,7 @@ impl Store {
         let rows = on_db!(self, p => sqlx::query(sql)
             .bind(k)
             .bind(phase_name(Phase::Settled))
-            .bind(outcome)
+            .bind(outcome.label())
             .bind(detail)
             .bind(now())
             .bind(notice.map(Json))

@@ -171,10 +171,13 @@ pub fn option_names(command: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
+/// An option as (name, Discord application command option type, required).
+pub type OptionRow = (&'static str, u8, bool);
+
 /// Every command the console speaks, with its options as (name, Discord option type,
 /// required): held to the Discord registration by a test, so the two surfaces accept the same
 /// commands and options.
-pub fn option_table() -> Vec<(&'static str, Vec<(&'static str, u8, bool)>)> {
+pub fn option_table() -> Vec<(&'static str, Vec<OptionRow>)> {
     COMMANDS
         .iter()
         .map(|c| {

@@ -6,10 +6,13 @@ use std::collections::BTreeSet;
 
 use clickscale::{commands, config::Config, console};
 
+/// A command's name and its options as (name, Discord option type, required).
+type Table = BTreeSet<(String, BTreeSet<(String, u64, bool)>)>;
+
 #[test]
 fn the_console_speaks_exactly_the_registered_commands_and_options() {
     let payload = commands::registration(&commands::all(), &Config::default()).unwrap();
-    let registered: BTreeSet<(String, BTreeSet<(String, u64, bool)>)> = payload
+    let registered: Table = payload
         .as_array()
         .unwrap()
         .iter()
@@ -31,7 +34,7 @@ fn the_console_speaks_exactly_the_registered_commands_and_options() {
             (c["name"].as_str().unwrap().to_owned(), options)
         })
         .collect();
-    let console: BTreeSet<(String, BTreeSet<(String, u64, bool)>)> = console::parse::option_table()
+    let console: Table = console::parse::option_table()
         .into_iter()
         .map(|(name, options)| {
             (

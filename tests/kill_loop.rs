@@ -198,11 +198,8 @@ async fn twenty_kills_leave_every_operation_settled_once_in_its_own_thread() {
     // Every operation settled once in the store, and said so once in its thread.
     let mut outcomes: BTreeMap<OutcomeKind, usize> = BTreeMap::new();
     for (id, op) in &ops {
-        let outcome = op
-            .outcome
-            .clone()
-            .unwrap_or_else(|| panic!("#{id} unsettled"));
-        *outcomes.entry(outcome.clone()).or_default() += 1;
+        let outcome = op.outcome.unwrap_or_else(|| panic!("#{id} unsettled"));
+        *outcomes.entry(outcome).or_default() += 1;
         let said = finals.get(id).cloned().unwrap_or_default();
         assert_eq!(
             said.len(),

@@ -1388,19 +1388,35 @@ async fn warehouses_are_distinct_with_one_primary_each() {
     );
 }
 
+/// Poll until the service reports `state`, for at most 10 s (a loaded machine is slow, a
+/// fixed sleep is a race).
+async fn state_becomes(c: &CloudClient, id: &str, state: ServiceState) {
+    let wait = async {
+        while c.get_service(id).await.unwrap().state != Some(state.clone()) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("{id} never became {state:?}"));
+}
+
 #[tokio::test]
 async fn start_wakes_an_idle_service_and_is_refused_while_stopping() {
-    let (sim, c) = admin(fast()).await;
+    // Polled, not slept: a budget the polls cannot exhaust, and transitions slow enough that
+    // "while stopping" is still true when the next request lands on a loaded machine.
+    let (sim, c) = admin(SimConfig {
+        rate_limit: 10_000,
+        wake_after: Duration::from_secs(1),
+        ..fast()
+    })
+    .await;
     let woken = c
         .patch_service_state(ids::ETL_IDLE, StateCommand::Start)
         .await
         .unwrap();
     assert_eq!(woken.result.state, Some(ServiceState::Awaking));
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        c.get_service(ids::ETL_IDLE).await.unwrap().state,
-        Some(ServiceState::Running)
-    );
+    state_becomes(&c, ids::ETL_IDLE, ServiceState::Running).await;
 
     let stopping = c
         .patch_service_state(ids::ANALYTICS_STAGING, StateCommand::Stop)
@@ -1421,7 +1437,7 @@ async fn start_wakes_an_idle_service_and_is_refused_while_stopping() {
         body["error"].as_str().unwrap().contains("state stopping"),
         "{body}"
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    state_becomes(&c, ids::ANALYTICS_STAGING, ServiceState::Stopped).await;
     let started = c
         .patch_service_state(ids::ANALYTICS_STAGING, StateCommand::Start)
         .await

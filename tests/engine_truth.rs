@@ -486,3 +486,46 @@ fn a_clean_exit_logs_no_store_errors_and_no_lost_lease() {
     }
     assert!(run.stderr.contains("operation settled"), "{}", run.stderr);
 }
+
+/// Defect 6: two processes on one host and one database, neither with a configured instance
+/// id (`run` and a `console` side by side, say). The second must not take over the first's
+/// live operation (it used to, at once, because both were named after the host); the first
+/// confirms its own change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_process_on_the_same_host_does_not_take_over_live_work() {
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            cdc_converge_after: Duration::from_secs(3),
+            ..SimConfig::default()
+        },
+        Fixture::default(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = support::console::database_in(dir.path());
+    let base = sim.base_url();
+    let unnamed = [("CLICKSCALE_STORE__INSTANCE_ID", "")];
+    let (first, second) = tokio::task::spawn_blocking(move || {
+        let mut first = support::console::Live::start_with(&base, &db, &[], &unnamed);
+        first.send("/cdc-scale service:ingest-cdc cores:3");
+        first.wait_for("The API accepted the change");
+        let second = support::console::Live::start_with(&base, &db, &[], &unnamed);
+        // Long enough for the second to adopt anything it would, shorter than the lease.
+        std::thread::sleep(Duration::from_millis(1500));
+        first.wait_for("✅ Confirmed: the API now reports 3 cores / 12 GB");
+        (first.finish().1, second.finish().1)
+    })
+    .await
+    .unwrap();
+    assert!(!second.contains("picking this up again"), "{second}");
+    assert!(!second.contains("cdc-scale ingest-cdc #1"), "{second}");
+    assert_eq!(
+        first
+            .matches("✅ Confirmed: the API now reports 3 cores / 12 GB")
+            .count(),
+        1,
+        "{first}"
+    );
+}

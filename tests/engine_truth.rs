@@ -137,6 +137,18 @@ impl Instance {
     }
 }
 
+/// A simulator whose service changes show after `converge`, and one instance on an in-memory
+/// store talking to it directly, with polls every 50 ms and a watch `deadline`.
+async fn one_instance(converge: Duration, deadline: Duration) -> (SimHandle, Store, Instance) {
+    let sim = sim::spawn(sim_config(converge), Fixture::default())
+        .await
+        .unwrap();
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    let config = config("one", Duration::from_millis(50), deadline);
+    let i = Instance::new(client(sim.base_url()), config, store.clone());
+    (sim, store, i)
+}
+
 fn count(n: u32) -> ScaleRequest {
     ScaleRequest::Replicas(ReplicaInput {
         count: Some(n.into()),
@@ -224,12 +236,7 @@ async fn a_patch_that_never_arrived_settles_as_outcome_unknown_with_what_the_api
 /// (`/idle` then `/replicas` used to tell the first requester it was superseded).
 #[tokio::test]
 async fn changes_to_different_settings_of_one_service_are_both_confirmed() {
-    let sim = sim::spawn(sim_config(Duration::from_millis(300)), Fixture::default())
-        .await
-        .unwrap();
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
-    let i = Instance::new(client(sim.base_url()), config, store.clone());
+    let (_sim, store, i) = one_instance(Duration::from_millis(300), Duration::from_secs(10)).await;
     let mut idle = i
         .start(
             "staging",
@@ -258,12 +265,7 @@ async fn changes_to_different_settings_of_one_service_are_both_confirmed() {
 /// where, and nothing is sent again.
 #[tokio::test]
 async fn the_same_change_asked_again_while_in_flight_joins_it_and_sends_nothing() {
-    let sim = sim::spawn(sim_config(Duration::from_millis(150)), Fixture::default())
-        .await
-        .unwrap();
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
-    let i = Instance::new(client(sim.base_url()), config, store);
+    let (sim, _store, i) = one_instance(Duration::from_millis(150), Duration::from_secs(10)).await;
     let mut first = i.start("cdc", ScaleRequest::cdc(4)).await;
     for _ in 0..3 {
         match i.prepare("cdc", ScaleRequest::cdc(4)).await {
@@ -286,12 +288,7 @@ async fn the_same_change_asked_again_while_in_flight_joins_it_and_sends_nothing(
 /// the simulator).
 #[tokio::test]
 async fn every_rejected_input_costs_zero_api_calls() {
-    let sim = sim::spawn(sim_config(Duration::from_millis(150)), Fixture::default())
-        .await
-        .unwrap();
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
-    let i = Instance::new(client(sim.base_url()), config, store);
+    let (sim, _store, i) = one_instance(Duration::from_millis(150), Duration::from_secs(10)).await;
     let replicas = |count: Option<i64>, min: Option<i64>, max: Option<i64>| {
         ScaleRequest::Replicas(ReplicaInput {
             count,
@@ -338,12 +335,7 @@ async fn every_rejected_input_costs_zero_api_calls() {
 /// Defect 11: a change that waits for a confirmation never says it is being sent.
 #[tokio::test]
 async fn a_change_awaiting_confirmation_does_not_say_it_is_being_sent() {
-    let sim = sim::spawn(sim_config(Duration::from_millis(150)), Fixture::default())
-        .await
-        .unwrap();
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let config = config("one", Duration::from_millis(50), Duration::from_secs(10));
-    let i = Instance::new(client(sim.base_url()), config, store);
+    let (sim, _store, i) = one_instance(Duration::from_millis(150), Duration::from_secs(10)).await;
     *i.surface.auto_confirm.lock().unwrap() = None;
     *i.surface.clicks.lock().unwrap() = vec![(actor("ann", &[]), false)];
     // 3 -> 1 replicas: capacity down, so it asks first.
@@ -361,12 +353,7 @@ async fn a_change_awaiting_confirmation_does_not_say_it_is_being_sent() {
 /// state is idle, the configuration is what counts).
 #[tokio::test]
 async fn a_replica_change_on_an_idle_service_is_confirmed() {
-    let sim = sim::spawn(sim_config(Duration::from_millis(150)), Fixture::default())
-        .await
-        .unwrap();
-    let store = Store::connect("sqlite::memory:").await.unwrap();
-    let config = config("one", Duration::from_millis(50), Duration::from_secs(5));
-    let i = Instance::new(client(sim.base_url()), config, store.clone());
+    let (_sim, store, i) = one_instance(Duration::from_millis(150), Duration::from_secs(5)).await;
     let mut op = i.start("etl", count(3)).await;
     settled(&mut op).await;
     let text = i.surface.text();

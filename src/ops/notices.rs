@@ -205,6 +205,11 @@ pub fn timed_warning(
 }
 
 pub fn still_loading(loc: Locale, pipes: &[(String, String)]) -> String {
+    t!(loc, "still-loading", pipes = pipes_in_states(loc, pipes))
+}
+
+/// "`pg_orders` is in Snapshot, `pg_events` is in Resync", for a list of (name, state).
+fn pipes_in_states(loc: Locale, pipes: &[(String, String)]) -> String {
     let items: Vec<String> = pipes
         .iter()
         .map(|(name, state)| {
@@ -216,7 +221,7 @@ pub fn still_loading(loc: Locale, pipes: &[(String, String)]) -> String {
             )
         })
         .collect();
-    t!(loc, "still-loading", pipes = crate::i18n::join(loc, &items))
+    crate::i18n::join(loc, &items)
 }
 
 pub fn already_back(loc: Locale, restore: &str) -> String {
@@ -268,24 +273,13 @@ pub fn check_failed(loc: Locale, message: &str) -> String {
 
 /// Escalation instead of an automatic scale-down: some pipes need a person's look first.
 pub fn attention_no_auto(loc: Locale, role: Option<&str>, pipes: &[(String, String)]) -> String {
-    let items: Vec<String> = pipes
-        .iter()
-        .map(|(name, state)| {
-            t!(
-                loc,
-                "pipe-loading",
-                name = name.as_str(),
-                state = state.as_str()
-            )
-        })
-        .collect();
     format!(
         "{}{}",
         mention(role),
         t!(
             loc,
             "attention-no-auto",
-            pipes = crate::i18n::join(loc, &items)
+            pipes = pipes_in_states(loc, pipes)
         )
     )
 }

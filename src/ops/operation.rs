@@ -379,27 +379,7 @@ impl Operation {
             }
         };
         let applied_at = Instant::now();
-        let mut entry = self.engine.audit_entry(
-            self.id,
-            &self.p,
-            self.thread.as_ref(),
-            &system,
-            AuditAction::ApiCall,
-        );
-        entry.after = serde_json::to_value(&self.p.target).ok();
-        entry.request_id = request_id.clone();
-        self.engine.record(entry).await;
-        if let Err(e) = self
-            .engine
-            .store()
-            .set_applied(self.id, request_id.as_deref(), Utc::now())
-            .await
-        {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "could not record the accepted change"
-            );
-        }
+        self.record_accepted(request_id.as_deref()).await;
         tracing::info!(request_id = ?request_id, "change accepted");
         let window = self.window_text();
         self.stage(&text::stage_watching(self.lang(), &window))
@@ -409,6 +389,32 @@ impl Operation {
         // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
         self.phase.send_replace(Phase::Watching);
         Ok((applied_at, Delivery::Answered))
+    }
+
+    /// The API accepted the change: audit the call with its `requestId` and record it (phase
+    /// Watching, no longer unanswered).
+    async fn record_accepted(&self, request_id: Option<&str>) {
+        let mut entry = self.engine.audit_entry(
+            self.id,
+            &self.p,
+            self.thread.as_ref(),
+            &notices::system_actor(),
+            AuditAction::ApiCall,
+        );
+        entry.after = serde_json::to_value(&self.p.target).ok();
+        entry.request_id = request_id.map(str::to_owned);
+        self.engine.record(entry).await;
+        if let Err(e) = self
+            .engine
+            .store()
+            .set_applied(self.id, request_id, Utc::now())
+            .await
+        {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "could not record the accepted change"
+            );
+        }
     }
 
     /// The PATCH itself, returning the API's `requestId`. Absolute values: safe to repeat.
@@ -431,27 +437,7 @@ impl Operation {
     async fn resend(&self) -> Delivery {
         match self.send_patch().await {
             Ok(request_id) => {
-                let mut entry = self.engine.audit_entry(
-                    self.id,
-                    &self.p,
-                    self.thread.as_ref(),
-                    &notices::system_actor(),
-                    AuditAction::ApiCall,
-                );
-                entry.after = serde_json::to_value(&self.p.target).ok();
-                entry.request_id = request_id.clone();
-                self.engine.record(entry).await;
-                if let Err(e) = self
-                    .engine
-                    .store()
-                    .set_applied(self.id, request_id.as_deref(), Utc::now())
-                    .await
-                {
-                    tracing::warn!(
-                        error = format!("{e:#}"),
-                        "could not record the accepted change"
-                    );
-                }
+                self.record_accepted(request_id.as_deref()).await;
                 self.say(&text::unanswered_resent(self.lang())).await;
                 Delivery::Answered
             }

@@ -334,7 +334,7 @@ fn svc(s: &Service) -> Current {
 /// The target equals the current configuration: every field it sets has that value now.
 fn target_equals_current(p: &ReplicaScalingPatch, s: &Service) -> bool {
     let cs = &s.current_scaling;
-    let eq = |want: Option<f64>, have: Option<f64>| want.map_or(true, |w| have == Some(w));
+    let eq = |want: Option<f64>, have: Option<f64>| want.is_none_or(|w| have == Some(w));
     eq(
         p.num_replicas.map(f64::from),
         s.num_replicas.or(cs.effective_min_replicas).map(f64::from),
@@ -419,8 +419,8 @@ proptest! {
                     prop_assert!(a <= b);
                     prop_assert!(!one_memory_size(&s) || a == b);
                     // What was typed is what is sent.
-                    prop_assert!(min.map_or(true, |m| m == i64::from(a)));
-                    prop_assert!(max.map_or(true, |m| m == i64::from(b)));
+                    prop_assert!(min.is_none_or(|m| m == i64::from(a)));
+                    prop_assert!(max.is_none_or(|m| m == i64::from(b)));
                 }
                 prop_assert_eq!(
                     (p.autoscaling_mode, p.min_replicas, p.max_replicas, p.idle_scaling, p.idle_timeout_minutes),
@@ -443,7 +443,7 @@ proptest! {
             Ok(p) => {
                 prop_assert_eq!(p.idle_scaling, Some(enabled));
                 prop_assert_eq!(p.idle_timeout_minutes.map(i64::from), timeout);
-                prop_assert!(p.idle_timeout_minutes.map_or(true, |t| t >= 5));
+                prop_assert!(p.idle_timeout_minutes.is_none_or(|t| t >= 5));
                 prop_assert_eq!(
                     ReplicaScalingPatch { idle_scaling: None, idle_timeout_minutes: None, ..p },
                     ReplicaScalingPatch::default()
@@ -573,7 +573,7 @@ proptest! {
             if enabling { vec![Risk::Idling { customer_facing: pol.customer_facing }] } else { vec![] }
         );
         prop_assert_eq!(p.needs_confirmation(), enabling && pol.customer_facing);
-        prop_assert_eq!(p.is_noop(), !enabling && timeout.map_or(true, |t| t == 15));
+        prop_assert_eq!(p.is_noop(), !enabling && timeout.is_none_or(|t| t == 15));
     }
 
     #[test]
@@ -607,7 +607,7 @@ proptest! {
         let small_c = c % 40;
         let small_cap = cap.map(|v| v % 400);
         let ok = (1..=32).contains(&small_c)
-            && small_cap.map_or(true, |v| (8..=356).contains(&v) && v % 4 == 0);
+            && small_cap.is_none_or(|v| (8..=356).contains(&v) && v % 4 == 0);
         prop_assert_eq!(Limits::new(small_c, small_cap).is_ok(), ok);
         prop_assert!(Limits::new(c.max(33), None).is_err());
     }

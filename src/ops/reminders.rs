@@ -713,7 +713,7 @@ impl Engine {
         let mut check = PipeCheck::default();
         for p in pipes.into_iter().filter(|p| p.is_db_pipe()) {
             let loading = p.state.as_ref().is_some_and(|s| s.is_loading());
-            let attention = p.state.as_ref().map_or(true, |s| s.needs_attention());
+            let attention = p.state.as_ref().is_none_or(|s| s.needs_attention());
             let state = p
                 .state
                 .map(|s| s.to_string())

@@ -555,7 +555,7 @@ fn opt_u32(v: Option<u32>) -> FluentValue<'static> {
 /// Cores as a Fluent number, so the plural form follows it (`1 core`, `4 ядра`); a fractional
 /// core count the API might report stays exact.
 fn cores_value(millicores: u32) -> FluentValue<'static> {
-    if millicores % 1000 == 0 {
+    if millicores.is_multiple_of(1000) {
         FluentValue::from(millicores / 1000)
     } else {
         FluentValue::from(f64::from(millicores) / 1000.0)
@@ -644,6 +644,6 @@ impl Agreement {
             Some(c) => *c == want,
             None => effective.as_ref() == Some(&want),
         };
-        configured_ok && effective.map_or(true, |e| e == want)
+        configured_ok && effective.is_none_or(|e| e == want)
     }
 }

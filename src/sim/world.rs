@@ -304,7 +304,7 @@ impl World {
                 s.fixture
                     .tags
                     .iter()
-                    .any(|t| t.key == *key && value.map_or(true, |v| t.value.as_deref() == Some(v)))
+                    .any(|t| t.key == *key && value.is_none_or(|v| t.value.as_deref() == Some(v)))
             })
         };
         Ok(self

@@ -8,18 +8,14 @@ use std::{future::Future, sync::Arc, time::Duration};
 mod support;
 
 use clickscale::{
-    cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
+    cloud::CloudClient,
     config::{Config, ServiceAlias},
     ops::{
         Engine, OperationHandle, Origin, OutcomeKind, Phase, Prepared, Rejection, RevertInput,
         ScaleRequest, Submission,
     },
     scaling::{IdleInput, ReplicaInput},
-    sim::{
-        self,
-        fixture::{ids, DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET},
-        Fixture, SimConfig, SimHandle,
-    },
+    sim::{self, fixture::ids, Fixture, SimConfig, SimHandle},
     store::Store,
 };
 use support::{
@@ -57,17 +53,8 @@ fn sim_config(service_converge: Duration) -> SimConfig {
 /// A client for `base_url` (the simulator, or a proxy in front of it) with quick retries and
 /// a short request timeout, so that lost answers are noticed fast.
 fn client(base_url: String) -> CloudClient {
-    let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = base_url;
+    let mut s = support::cloud::settings_at(base_url);
     s.request_timeout = Duration::from_secs(2);
-    s.rate_limit = RateLimit {
-        requests: 100_000,
-        per: Duration::from_secs(1),
-    };
-    s.retry = RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        ..RetryPolicy::default()
-    };
     CloudClient::new(s).expect("a client")
 }
 

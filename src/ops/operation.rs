@@ -112,9 +112,10 @@ impl Operation {
             _ => {
                 if from <= Phase::AwaitingConfirmation {
                     let shown_at = resume.as_ref().map(|r| r.created_at);
+                    let mut checks = self.store_checks();
                     let asked = tokio::select! {
                         biased;
-                        by = self.superseded_while_waiting(&mut superseded) => Err(self.superseded(by).await),
+                        by = self.superseded_while_waiting(&mut superseded, &mut checks) => Err(self.superseded(by).await),
                         asked = self.confirmation(shown_at) => asked,
                     };
                     if let Err(outcome) = asked {
@@ -150,27 +151,37 @@ impl Operation {
         Some((by, actor))
     }
 
-    /// Resolves once a newer operation took over: told at once by this instance, or found in
-    /// the store (another instance) at the next check.
-    async fn superseded_while_waiting(
-        &self,
-        local: &mut watch::Receiver<Option<Supersession>>,
-    ) -> Supersession {
+    /// How often a waiting operation asks the store whether another instance superseded it.
+    /// One timer for the whole wait: recreating it per event would ask on every poll answer.
+    fn store_checks(&self) -> tokio::time::Interval {
         let every = self
             .engine
             .settings()
             .poll_interval
             .max(Duration::from_millis(100));
+        let mut checks = tokio::time::interval_at(Instant::now() + every, every);
+        checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        checks
+    }
+
+    /// Resolves once a newer operation took over: told at once by this instance, or found in
+    /// the store (another instance) at the next of `checks`.
+    async fn superseded_while_waiting(
+        &self,
+        local: &mut watch::Receiver<Option<Supersession>>,
+        checks: &mut tokio::time::Interval,
+    ) -> Supersession {
         loop {
             if let Some(by) = local.borrow_and_update().clone() {
                 return by;
             }
-            if let Some(by) = self.superseded_in_store().await {
-                return by;
-            }
             tokio::select! {
                 _ = local.changed() => {}
-                _ = tokio::time::sleep(every) => {}
+                _ = checks.tick() => {
+                    if let Some(by) = self.superseded_in_store().await {
+                        return by;
+                    }
+                }
             }
         }
     }
@@ -465,6 +476,7 @@ impl Operation {
         window: &str,
     ) -> Outcome {
         let mut resent = false;
+        let mut checks = self.store_checks();
         let s = &self.engine.inner().settings;
         let mut rx = self
             .engine
@@ -518,7 +530,7 @@ impl Operation {
                         }
                     }
                 }
-                by = self.superseded_while_waiting(superseded) => {
+                by = self.superseded_while_waiting(superseded, &mut checks) => {
                     return self.superseded(by).await;
                 }
                 _ = tokio::time::sleep_until(expected_end), if !progress_said => {

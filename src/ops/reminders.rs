@@ -376,19 +376,9 @@ impl Engine {
                         }
                         Ok(check) if check.loading.is_empty() && !check.attention.is_empty() => {
                             p.attention_said = true;
-                            let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
-                            let text = notices::attention_no_auto(
-                                loc,
-                                esc_role.as_deref(),
-                                &check.attention,
-                            );
-                            self.post_with_roles(
-                                &mut r,
-                                &mut p,
-                                &ctx,
-                                text,
-                                esc_role.into_iter().collect(),
-                            )
+                            self.post_escalation(&mut r, &mut p, &ctx, |role| {
+                                notices::attention_no_auto(loc, role, &check.attention)
+                            })
                             .await?;
                             self.audit_reminder(
                                 &ctx,
@@ -459,15 +449,9 @@ impl Engine {
                     let waited = p
                         .posted_at
                         .map_or(Duration::ZERO, |at| to_std(Utc::now() - at));
-                    let esc_role = oncall.escalation_role.clone().or(oncall.role.clone());
-                    let text = notices::escalation(loc, esc_role.as_deref(), waited, &reminder);
-                    self.post_with_roles(
-                        &mut r,
-                        &mut p,
-                        &ctx,
-                        text,
-                        esc_role.into_iter().collect(),
-                    )
+                    self.post_escalation(&mut r, &mut p, &ctx, |role| {
+                        notices::escalation(loc, role, waited, &reminder)
+                    })
                     .await?;
                     if level == 2 {
                         if let (Some(channel), Some(thread)) =
@@ -581,6 +565,21 @@ impl Engine {
         text: impl FnOnce(Option<&str>) -> String,
     ) -> anyhow::Result<()> {
         let role = self.config().oncall.role.clone();
+        let text = text(role.as_deref());
+        self.post_with_roles(r, p, ctx, text, role.into_iter().collect())
+            .await
+    }
+
+    /// Post `text` (given the role it pings) to the escalation role, or on-call without one.
+    async fn post_escalation(
+        &self,
+        r: &mut Reminder,
+        p: &mut Payload,
+        ctx: &Context,
+        text: impl FnOnce(Option<&str>) -> String,
+    ) -> anyhow::Result<()> {
+        let oncall = &self.config().oncall;
+        let role = oncall.escalation_role.clone().or(oncall.role.clone());
         let text = text(role.as_deref());
         self.post_with_roles(r, p, ctx, text, role.into_iter().collect())
             .await

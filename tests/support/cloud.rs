@@ -13,8 +13,13 @@ use clickscale::{
 /// The demo admin key on `sim`, with a client budget far above what tests use (the simulator
 /// sets its own) and quick retries.
 pub fn sim_client(sim: &SimHandle) -> CloudClient {
+    CloudClient::new(settings_at(sim.base_url())).expect("a client for the simulator")
+}
+
+/// [`sim_client`]'s settings for any address (a proxy in front of the simulator, say).
+pub fn settings_at(base_url: String) -> CloudSettings {
     let mut s = CloudSettings::new(DEMO_ORG_ID, DEMO_ADMIN_KEY, DEMO_SECRET.to_owned().into());
-    s.base_url = sim.base_url();
+    s.base_url = base_url;
     s.rate_limit = RateLimit {
         requests: 100_000,
         per: Duration::from_secs(1),
@@ -23,5 +28,5 @@ pub fn sim_client(sim: &SimHandle) -> CloudClient {
         base_delay: Duration::from_millis(10),
         ..RetryPolicy::default()
     };
-    CloudClient::new(s).expect("a client for the simulator")
+    s
 }

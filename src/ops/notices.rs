@@ -263,10 +263,6 @@ pub fn extended(loc: Locale, who: &str, until: DateTime<Utc>) -> String {
     t!(loc, "extended", who = who, until = when(until))
 }
 
-pub fn answered(loc: Locale) -> String {
-    t!(loc, "reminder-answered")
-}
-
 pub fn check_failed(loc: Locale, message: &str) -> String {
     t!(loc, "check-failed", message = message)
 }

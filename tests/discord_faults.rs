@@ -1,0 +1,77 @@
+//! Discord as it really fails (issue 14): a slow or locked store, missing permissions, REST
+//! faults. The real bot against the fake Discord (which enforces Discord's rules: 3 s to the
+//! first callback, one callback per interaction) and the simulator, over 127.0.0.1.
+
+mod support;
+
+use std::{str::FromStr as _, time::Duration};
+
+use clickscale::ops::OperationId;
+use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+use support::{
+    bot::{fast_sim, World, WAIT},
+    db::TestDb,
+    discord::FakeDiscord,
+};
+
+/// Discord drops an interaction whose first callback comes later than this.
+const DISCORD_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Issue 14, defect 2: with the SQLite file locked by another connection for 5 s, the deferral
+/// used to wait for the store (5.04 s) and Discord had dropped the interaction. Now the
+/// deferral leaves at once, the request is recorded once the lock goes, and the user is told.
+#[tokio::test]
+async fn a_locked_store_does_not_delay_the_deferral() {
+    let db = TestDb::sqlite();
+    let fake = FakeDiscord::start().await;
+    let w = World::start_on(fake, &db.url, fast_sim(), |_| {}).await;
+
+    // Another process holds the write lock for 5 s.
+    let mut locker = SqliteConnectOptions::from_str(&db.url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let unlock = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+        locker.close().await.unwrap();
+    });
+
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await;
+    let callback = w.fake.wait_for_callback(&ix, DISCORD_DEADLINE).await;
+    assert_eq!(callback.kind, 5, "a private deferral");
+    let latency = w.fake.callback_latency(&ix).expect("the deferral arrived");
+    assert!(
+        latency < DISCORD_DEADLINE,
+        "the deferral took {latency:?}, Discord had dropped the interaction"
+    );
+
+    // Told plainly once the store answers: started (and recorded), or nothing was sent.
+    let private = w.private_answer(&ix).await;
+    tokio::time::timeout(WAIT, unlock).await.unwrap().unwrap();
+    if private.starts_with("Started #1") {
+        let status = w.status_message("/replicas").await;
+        w.thread_line(&status.id, "✅").await;
+        assert_eq!(w.patches(), 1);
+        let store = db.open().await;
+        let recorded = store.operation(OperationId(1)).await.unwrap();
+        assert!(recorded.is_some(), "the change that was sent is recorded");
+        store.close().await;
+    } else {
+        assert!(private.contains("nothing was sent"), "{private}");
+        assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+    }
+    w.stop().await;
+    db.finish().await;
+}

@@ -9,9 +9,9 @@ use std::{str::FromStr as _, time::Duration};
 use clickscale::ops::OperationId;
 use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
 use support::{
-    bot::{fast_sim, World, WAIT},
+    bot::{fast_sim, is_status, World, WAIT},
     db::TestDb,
-    discord::FakeDiscord,
+    discord::{FakeDiscord, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
 };
 
 /// Discord drops an interaction whose first callback comes later than this.
@@ -74,4 +74,51 @@ async fn a_locked_store_does_not_delay_the_deferral() {
     }
     w.stop().await;
     db.finish().await;
+}
+
+/// Issue 14, defect 1: where the bot may not post, the PATCH used to go out anyway and the
+/// private answer pointed at a thread that never existed. Now the bot reads its permissions
+/// from the interaction, names exactly what it lacks, and sends nothing.
+#[tokio::test]
+async fn missing_channel_permissions_are_named_and_nothing_is_sent() {
+    let w = World::start(|_| {}).await;
+    let quiet = w.fake.add_text_channel("announcements");
+    // May read and post, but neither open threads nor post in them.
+    w.fake
+        .set_bot_permissions(&quiet, PERM_VIEW_CHANNEL | PERM_SEND_MESSAGES);
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .channel(&quiet)
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(
+        private.contains("Create Public Threads, Send Messages in Threads"),
+        "{private}"
+    );
+    assert!(!private.contains("View Channel"), "{private}");
+    assert!(private.contains("nothing was sent"), "{private}");
+    // Posting in a channel it cannot even send to: that is named too.
+    let mute = w.fake.add_text_channel("read-only");
+    w.fake.set_bot_permissions(&mute, PERM_VIEW_CHANNEL);
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "prod")
+        .option_bool("enabled", false)
+        .channel(&mute)
+        .locale("ru")
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("«Отправлять сообщения»"), "{private}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.patches(), 0, "no change that nobody could be told about");
+    assert!(w.fake.messages_in(&quiet).iter().all(|m| !is_status(m)));
+    assert!(w.fake.messages_in(&mute).iter().all(|m| !is_status(m)));
+    assert!(w.fake.threads().is_empty());
+    w.stop().await;
 }

@@ -480,3 +480,11 @@ store-lost-before-send = The bot could not record who owns this change (its data
 attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degraded pipe needs a person to decide; please look at the pipes, then answer here.
 reminder-replaced = ↪ superseded by a newer post below
 reminder-automatic = ⚙ settled automatically (nobody answered)
+
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = I cannot report on this change in this channel, so nothing was sent: I lack { $missing } here. Ask a server admin to grant the bot these permissions in this channel (or use a channel where it has them).
+permission-view-channel = View Channel
+permission-send-messages = Send Messages
+permission-create-public-threads = Create Public Threads
+permission-send-messages-in-threads = Send Messages in Threads

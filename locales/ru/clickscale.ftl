@@ -483,3 +483,11 @@ store-lost-before-send = Бот не смог записать, чьё это и
 attention-no-auto = Автоматически не уменьшаю: { $pipes }. Если пайп упал или работает с ошибками, решать должен человек: посмотрите на пайпы и ответьте здесь.
 reminder-replaced = ↪ заменено более новым сообщением ниже
 reminder-automatic = ⚙ закрыто автоматически (никто не ответил)
+
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = Я не смогу сообщать о ходе этого изменения в этом канале, поэтому ничего не отправлено: здесь мне не хватает прав { $missing }. Попросите администратора сервера выдать боту эти права в этом канале (или воспользуйтесь каналом, где они у него есть).
+permission-view-channel = «Просматривать канал»
+permission-send-messages = «Отправлять сообщения»
+permission-create-public-threads = «Создавать публичные ветки»
+permission-send-messages-in-threads = «Отправлять сообщения в ветках»

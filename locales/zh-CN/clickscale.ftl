@@ -430,3 +430,11 @@ store-lost-before-send = 机器人无法记录此变更的归属（数据库不�
 attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时需要人工决定；请先检查管道，然后在这里回复。
 reminder-replaced = ↪ 已被下方更新的消息取代
 reminder-automatic = ⚙ 已自动处理（无人回应）
+
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = 我无法在此频道报告这次变更的进展，因此什么都没有发送：我在这里缺少以下权限：{ $missing }。请服务器管理员在此频道为机器人授予这些权限（或换一个它拥有这些权限的频道）。
+permission-view-channel = “查看频道”
+permission-send-messages = “发送消息”
+permission-create-public-threads = “创建公开子区”
+permission-send-messages-in-threads = “在子区中发送消息”

@@ -5,6 +5,8 @@
 //! - [`errors`]: the central `on_error`; every failed interaction gets a private answer with a
 //!   reference id that also appears in the log.
 //! - [`buttons`]: Confirm / Cancel, routed by message id from one gateway handler.
+//! - [`claim`]: the first callback (the private deferral) decides which instance answers.
+//! - [`permissions`]: what the bot must be allowed in a channel before it sends a change.
 //! - [`surface`]: [`DiscordSurface`], bot-token REST only (the interaction token expires after
 //!   15 minutes; follow-ups may come later).
 //!
@@ -15,6 +17,7 @@
 pub mod buttons;
 pub mod claim;
 pub mod errors;
+pub mod permissions;
 pub mod reminders;
 pub mod surface;
 pub mod types;

@@ -101,6 +101,11 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
         ("replicas", "count", limits.replicas_max()),
         ("replicas", "min-memory-gb", limits.memory_max_gb()),
         ("replicas", "max-memory-gb", limits.memory_max_gb()),
+        (
+            "idle",
+            "timeout-minutes",
+            crate::scaling::IDLE_TIMEOUT_MAX_MINUTES,
+        ),
     ];
     for (command, option, max) in bounds {
         let slot = payload

@@ -122,3 +122,62 @@ async fn missing_channel_permissions_are_named_and_nothing_is_sent() {
     assert!(w.fake.threads().is_empty());
     w.stop().await;
 }
+
+/// Issue 14, defect 4: `/idle timeout-minutes` was registered with a maximum of
+/// 9007199254740991 while the bot refuses anything above 10080. Every registered integer
+/// bound is the one the bot validates; a value just past it is refused with what is allowed.
+#[tokio::test]
+async fn registered_bounds_are_the_validated_ones() {
+    let w = World::start(|_| {}).await;
+    let bounds = |command: &str, option: &str| {
+        let cmd = w.fake.registered_command(command).unwrap();
+        let opt = cmd["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == option)
+            .unwrap()
+            .clone();
+        (opt["min_value"].as_f64(), opt["max_value"].as_f64())
+    };
+    let expected = [
+        ("cdc-scale", "cores", 1.0, 24.0),
+        ("replicas", "count", 1.0, 20.0),
+        (
+            "idle",
+            "timeout-minutes",
+            f64::from(clickscale::scaling::IDLE_TIMEOUT_MIN_MINUTES),
+            f64::from(clickscale::scaling::IDLE_TIMEOUT_MAX_MINUTES),
+        ),
+    ];
+    for (command, option, min, max) in expected {
+        assert_eq!(
+            bounds(command, option),
+            (Some(min), Some(max)),
+            "/{command} {option}"
+        );
+    }
+    // Every integer option anywhere has a bound a person could type.
+    for cmd in w.fake.registered_commands() {
+        for opt in cmd["options"].as_array().into_iter().flatten() {
+            if opt["type"] == 4 {
+                let max = opt["max_value"].as_f64().unwrap_or(f64::MAX);
+                assert!(max <= 1e6, "/{} {}: max {max}", cmd["name"], opt["name"]);
+            }
+        }
+    }
+    // Just past the registered maximum: refused by the bot, with the range.
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "prod")
+        .option_bool("enabled", true)
+        .option_int("timeout-minutes", 10_081)
+        .unchecked()
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("10080"), "{private}");
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}

@@ -9,6 +9,8 @@
 ## Shared pieces
 
 list-separator = {", "}
+list-and = { $rest } and { $last }
+list-or = { $rest } or { $last }
 
 ## Discord slash commands (names: lowercase, letters, digits, - or _, at most 32 characters)
 
@@ -480,3 +482,22 @@ store-lost-before-send = The bot could not record who owns this change (its data
 attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degraded pipe needs a person to decide; please look at the pipes, then answer here.
 reminder-replaced = ↪ superseded by a newer post below
 reminder-automatic = ⚙ settled automatically (nobody answered)
+
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem } Options of /{ $command }: { $options }.
+console-option-required = { $name } (required, { $kind })
+console-option-optional = { $name } ({ $kind })
+console-kind-text = text
+console-kind-integer = integer
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` is not an option: write options as name:value (e.g. service:analytics-prod).
+console-option-no-name = An option has no name before its colon.
+console-option-no-closing-quote = The value of `{ $option }` has no closing quote.
+console-option-space-after-quote = Put a space after the closing quote of `{ $option }`.
+console-option-needs-value = `{ $option }` needs a value.
+console-option-not-whole-number = `{ $option }` must be a whole number, not `{ $value }`.
+console-option-not-boolean = `{ $option }` must be true or false (also yes/no, on/off), not `{ $value }`.
+console-option-unknown = /{ $command } has no option `{ $name }`.
+console-option-given-twice = `{ $option }` is given twice.
+console-option-missing = /{ $command } needs { $options }.
+console-option-nothing-to-change = Give at least one of { $options }: there is nothing to change otherwise.

@@ -6,6 +6,8 @@
 ## Общее
 
 list-separator = {", "}
+list-and = { $rest } и { $last }
+list-or = { $rest } или { $last }
 
 ## Слэш-команды Discord (имена: строчные буквы, цифры, - или _, не длиннее 32 символов)
 
@@ -483,3 +485,22 @@ store-lost-before-send = Бот не смог записать, чьё это и
 attention-no-auto = Автоматически не уменьшаю: { $pipes }. Если пайп упал или работает с ошибками, решать должен человек: посмотрите на пайпы и ответьте здесь.
 reminder-replaced = ↪ заменено более новым сообщением ниже
 reminder-automatic = ⚙ закрыто автоматически (никто не ответил)
+
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem } Параметры /{ $command }: { $options }.
+console-option-required = { $name } (обязательный, { $kind })
+console-option-optional = { $name } ({ $kind })
+console-kind-text = текст
+console-kind-integer = целое число
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` — не параметр: параметры пишутся как имя:значение (например, service:analytics-prod).
+console-option-no-name = У параметра нет имени перед двоеточием.
+console-option-no-closing-quote = У значения `{ $option }` нет закрывающей кавычки.
+console-option-space-after-quote = Поставьте пробел после закрывающей кавычки `{ $option }`.
+console-option-needs-value = Параметру `{ $option }` нужно значение.
+console-option-not-whole-number = `{ $option }` должен быть целым числом, а не `{ $value }`.
+console-option-not-boolean = `{ $option }` должен быть true или false (также yes/no, on/off), а не `{ $value }`.
+console-option-unknown = У /{ $command } нет параметра `{ $name }`.
+console-option-given-twice = `{ $option }` указан дважды.
+console-option-missing = /{ $command } требует { $options }.
+console-option-nothing-to-change = Укажите хотя бы один из параметров: { $options }: иначе менять нечего.

@@ -5,6 +5,8 @@
 ## 通用
 
 list-separator = 、
+list-and = { $rest }和{ $last }
+list-or = { $rest }或{ $last }
 
 ## Discord 斜杠命令（名称：小写字母、数字、- 或 _，最多 32 个字符）
 
@@ -430,3 +432,22 @@ store-lost-before-send = 机器人无法记录此变更的归属（数据库不�
 attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时需要人工决定；请先检查管道，然后在这里回复。
 reminder-replaced = ↪ 已被下方更新的消息取代
 reminder-automatic = ⚙ 已自动处理（无人回应）
+
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem }/{ $command } 的选项：{ $options }。
+console-option-required = { $name }（必填，{ $kind }）
+console-option-optional = { $name }（{ $kind }）
+console-kind-text = 文本
+console-kind-integer = 整数
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` 不是选项：选项写作 名称:值（例如 service:analytics-prod）。
+console-option-no-name = 有一个选项的冒号前没有名称。
+console-option-no-closing-quote = `{ $option }` 的值缺少右引号。
+console-option-space-after-quote = 请在 `{ $option }` 的右引号后加一个空格。
+console-option-needs-value = `{ $option }` 需要一个值。
+console-option-not-whole-number = `{ $option }` 必须是整数，而不是 `{ $value }`。
+console-option-not-boolean = `{ $option }` 必须是 true 或 false（也可用 yes/no、on/off），而不是 `{ $value }`。
+console-option-unknown = /{ $command } 没有选项 `{ $name }`。
+console-option-given-twice = `{ $option }` 重复给出。
+console-option-missing = /{ $command } 需要 { $options }。
+console-option-nothing-to-change = 请至少给出 { $options } 之一：否则没有可更改的内容。

@@ -434,6 +434,7 @@ console-no-reminder = No reminder is waiting for that answer, so it does nothing
 console-private = (only you see this) { $text }
 console-timed-note = Note: the revert at the end runs only while clickscale runs on this database; if none runs then, it happens on the next start.
 console-timed-note-sim = Note: the revert at the end runs only while this console runs (the --sim store ends with it; give --database-url to keep it).
+console-clock-scaled = Demo clock: follow-ups run on the simulator’s clock, { $factor }× faster than yours (a `for:1h` or Snooze 1h lasts { $hour } here), and the times and durations they show are the simulator’s.
 console-not-understood = Not understood: `{ $line }`. Commands start with a slash: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
 console-unknown-command = Unknown command `/{ $name }`. Commands: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
 console-reminder-hint = (type a label)

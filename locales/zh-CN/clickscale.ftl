@@ -390,6 +390,7 @@ console-no-reminder = 没有等待此回应的提醒，因此不做任何操作�
 console-private = （仅你可见）{ $text }
 console-timed-note = 注意：到期回退只在 clickscale 使用此数据库运行时执行；如果届时没有运行，将在下次启动时执行。
 console-timed-note-sim = 注意：到期回退只在此控制台运行时执行（--sim 的存储随它结束；要保留请指定 --database-url）。
+console-clock-scaled = 演示时钟：后续提醒和回退按模拟器的时钟运行，比你的时钟快 { $factor } 倍（`for:1h` 或“推迟 1 小时”在这里只需 { $hour }），其中显示的时间和时长也都是模拟器的。
 console-not-understood = 无法理解：`{ $line }`。命令以斜杠开头：{ $commands }；也可输入 { $words }、按钮文字（{ $buttons }）或按钮编号。
 console-unknown-command = 未知命令 `/{ $name }`。命令：{ $commands }；也可输入 { $words }、按钮文字（{ $buttons }）或按钮编号。
 console-reminder-hint = （输入按钮文字）

@@ -215,10 +215,28 @@ impl Live {
         Self::start_with(api_url, db, extra, &[])
     }
 
+    /// `clickscale console --sim` as a newcomer runs it (its own simulator, store and demo
+    /// timings) with `extra` arguments, fed line by line.
+    pub fn sim(extra: &[&str]) -> Live {
+        let child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+            .args(["console", "--sim", "--user", "ann"])
+            .args(extra)
+            .env_remove("CLICKSCALE_CONFIG")
+            .env_remove("CLICKSCALE_LOCALE")
+            .env_remove("CLICKSCALE_DATABASE_URL")
+            .env("CLICKSCALE_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start clickscale");
+        Self::collect(child)
+    }
+
     /// [`Live::start`] with more environment (configuration overrides) on top.
     pub fn start_with(api_url: &str, db: &str, extra: &[&str], env: &[(&str, &str)]) -> Live {
         use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+        let child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
             .args(["console", "--user", "ann"])
             .args(extra)
             .env_remove("CLICKSCALE_CONFIG")
@@ -247,6 +265,10 @@ impl Live {
             .stderr(Stdio::null())
             .spawn()
             .expect("start clickscale");
+        Self::collect(child)
+    }
+
+    fn collect(mut child: std::process::Child) -> Live {
         let mut stdout = child.stdout.take().unwrap();
         let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = out.clone();

@@ -480,3 +480,10 @@ store-lost-before-send = The bot could not record who owns this change (its data
 attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degraded pipe needs a person to decide; please look at the pipes, then answer here.
 reminder-replaced = ↪ superseded by a newer post below
 reminder-automatic = ⚙ settled automatically (nobody answered)
+
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = { $watched ->
+    [one] 1 service is
+   *[other] { $watched } services are
+} being watched on this API key, and its budget ({ $requests } requests per { $window }, shared with every tool that uses the key) lets each be read only about once every { $round }. The confirmation may come up to { $round } after ClickHouse Cloud shows the change: the budget, not the API, is what makes it slower.

@@ -430,3 +430,7 @@ store-lost-before-send = 机器人无法记录此变更的归属（数据库不�
 attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时需要人工决定；请先检查管道，然后在这里回复。
 reminder-replaced = ↪ 已被下方更新的消息取代
 reminder-automatic = ⚙ 已自动处理（无人回应）
+
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = 此 API 密钥上正在监视 { $watched } 个服务，其额度（每 { $window } { $requests } 个请求，由使用该密钥的所有工具共享）只允许大约每 { $round } 检查每个服务一次。因此确认可能比 ClickHouse Cloud 显示变更晚最多 { $round }：变慢的原因是额度，而不是 API。

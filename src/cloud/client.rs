@@ -169,6 +169,8 @@ pub struct ClientStats {
     pub retries: u64,
     /// Attempts that had to wait for the rate limiter.
     pub limiter_waits: u64,
+    /// The key's budget and how much of it the last window used.
+    pub budget: BudgetUse,
 }
 
 #[derive(Default)]
@@ -329,6 +331,7 @@ impl CloudClient {
             connect_errors: c.connect_errors.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             limiter_waits: c.limiter_waits.load(Ordering::Relaxed),
+            budget: self.inner.scheduler.budget_use(),
         }
     }
 

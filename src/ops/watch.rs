@@ -11,7 +11,7 @@
 //!   has no list, so each CDC stream reads `GET …/services/{id}/clickpipesCdcScaling`.
 //! - **Where changes land**: each watcher polls sparsely before its resource's usual window
 //!   (an early change is still seen within half the window's start), every poll interval inside
-//!   it, and backs off after it (up to six intervals apart). The windows are learned from this
+//!   it (from one interval after its start), and backs off after it (up to six intervals apart). The windows are learned from this
 //!   deployment's confirmed operations in the store (per resource), falling back to the
 //!   documented ones (CDC 3-5 min) until there are enough of them.
 //! - Every read is a background read at the key's scheduler ([`crate::cloud::scheduler`]):
@@ -102,16 +102,23 @@ const MAX_BACKOFF_INTERVALS: u32 = 6;
 impl PollSettings {
     /// When watcher `since` (its PATCH accepted) wants its next read, its last one at `last`.
     ///
-    /// Before the window, half the window's start apart (at least one interval), and never
-    /// past the window's start; inside, one interval; after it (one interval of grace), half
-    /// the time since the window ended, between one and six intervals.
+    /// Before the window, half the window's start apart (at least one interval); inside, one
+    /// interval, from one interval after its start; after it (one interval of grace), half the
+    /// time since the window ended, between one and six intervals.
     pub fn next_read(&self, window: Window, since: Instant, last: Option<Instant>) -> Instant {
         let t = last.unwrap_or(since).max(since);
         let elapsed = t - since;
         let interval = self.interval;
         if elapsed < window.from {
             let sparse = (window.from / 2).max(interval);
-            return (t + sparse).min(since + window.from);
+            // The dense reads start one interval into the window: a change that shows at its
+            // start is still seen within one interval, and no read is spent on the instant
+            // before any change usually shows.
+            return if t + sparse < since + window.from {
+                t + sparse
+            } else {
+                since + window.from + interval
+            };
         }
         if elapsed < window.to + interval {
             return t + interval;
@@ -549,17 +556,17 @@ mod tests {
         let (before, rest): (Vec<u64>, Vec<u64>) = reads.iter().partition(|t| **t < 180);
         // One read at 90 s catches a change that came early, within 90 s.
         assert_eq!(before, vec![90]);
-        // Every 10 s from the window's start to one interval past its end.
+        // Every 10 s from one interval into the window to one interval past its end.
         let inside: Vec<u64> = rest.iter().copied().filter(|t| *t <= 310).collect();
-        assert_eq!(inside, (18..=31).map(|i| i * 10).collect::<Vec<_>>());
+        assert_eq!(inside, (19..=31).map(|i| i * 10).collect::<Vec<_>>());
         // Then further apart, never more than six intervals.
         let after: Vec<u64> = rest.iter().copied().filter(|t| *t > 310).collect();
         let gaps: Vec<u64> = after.windows(2).map(|p| p[1] - p[0]).collect();
         assert!(gaps.iter().all(|g| (10..=60).contains(g)), "{after:?}");
         assert!(gaps.windows(2).all(|g| g[0] <= g[1]), "{after:?}");
         assert_eq!(gaps.last(), Some(&60), "{after:?}");
-        // 14 reads in the first 5 minutes, where polling every 10 s from the PATCH made 30.
-        assert_eq!(reads.iter().filter(|t| **t <= 300).count(), 14);
+        // 13 reads in the first 5 minutes, where polling every 10 s from the PATCH made 30.
+        assert_eq!(reads.iter().filter(|t| **t <= 300).count(), 13);
     }
 
     #[tokio::test(start_paused = true)]

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -133,6 +133,10 @@ pub(super) struct Scheduler {
     urgent: AtomicUsize,
     /// The background's guaranteed share: one permit per this, commands or not.
     reserve_every: Duration,
+    /// Set while the head of the background queue is owed its reserved permit: commands
+    /// leave the next permit to it (they would otherwise win every race for it, waking at the
+    /// exact instant the limiter has one).
+    reserve_claimed: AtomicBool,
     tickets: AtomicU64,
     state: Mutex<State>,
     background_total: AtomicU64,
@@ -173,6 +177,23 @@ impl Drop for Urgent<'_> {
     }
 }
 
+/// The reserved permit claimed for the head of the background queue, until it is granted
+/// (or the read is cancelled).
+struct Claim<'a>(&'a AtomicBool);
+
+impl<'a> Claim<'a> {
+    fn new(flag: &'a AtomicBool) -> Self {
+        flag.store(true, Ordering::Release);
+        Claim(flag)
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// A background read's place in the queue; leaving it (granted or cancelled) wakes the next.
 struct Ticket<'a> {
     scheduler: &'a Scheduler,
@@ -205,6 +226,7 @@ impl Scheduler {
             clock,
             urgent: AtomicUsize::new(0),
             reserve_every,
+            reserve_claimed: AtomicBool::new(false),
             tickets: AtomicU64::new(0),
             state: Mutex::new(State::default()),
             background_total: AtomicU64::new(0),
@@ -240,6 +262,11 @@ impl Scheduler {
         let _urgent = Urgent::register(&self.urgent);
         let mut waited = false;
         loop {
+            if self.reserve_claimed.load(Ordering::Acquire) {
+                waited = true;
+                tokio::time::sleep(YIELD_RECHECK).await;
+                continue;
+            }
             match self.limiter.check() {
                 Ok(()) => {
                     self.granted(Priority::Command, false);
@@ -288,6 +315,8 @@ impl Scheduler {
                 tokio::time::sleep(YIELD_RECHECK).await;
                 continue;
             }
+            // Owed the reserved permit while commands wait: claim it so they leave it.
+            let _claim = (commands_waiting && reserved).then(|| Claim::new(&self.reserve_claimed));
             match self.limiter.check() {
                 Ok(()) => {
                     self.granted(Priority::Background, commands_waiting);
@@ -296,9 +325,9 @@ impl Scheduler {
                 Err(not_until) => {
                     waited = true;
                     let wait = not_until.wait_time_from(self.clock.now());
-                    // Look again at least every YIELD_RECHECK while commands wait, so the
-                    // reserved share is taken as soon as it is due.
-                    let wait = if commands_waiting {
+                    // Without a claim, look again at least every YIELD_RECHECK while commands
+                    // wait, so the reserved share is claimed as soon as it is due.
+                    let wait = if commands_waiting && _claim.is_none() {
                         wait.min(YIELD_RECHECK)
                     } else {
                         wait
@@ -462,7 +491,7 @@ mod tests {
         let s = Arc::new(Scheduler::new(budget()).unwrap());
         let start = Instant::now();
         let mut storm = Vec::new();
-        for _ in 0..4 {
+        for _ in 0..40 {
             let s = s.clone();
             storm.push(tokio::spawn(async move {
                 while start.elapsed() < Duration::from_secs(60) {
@@ -477,8 +506,14 @@ mod tests {
                 .expect("a background read within its reserved share");
             reads.push(Instant::now());
         }
-        // One read per 5 s (a fifth of 10 per 10 s), give or take one steady permit.
+        // One read per 5 s (a fifth of 10 per 10 s), at most one steady permit late: the
+        // commands leave the reserved permit to it instead of racing for it.
         assert!(reads.len() >= 11, "{} reads in 60 s", reads.len());
+        let longest = reads.windows(2).map(|p| p[1] - p[0]).max().unwrap();
+        assert!(
+            longest <= s.reserve_every() + Duration::from_millis(1250 + 50),
+            "{longest:?} between two background reads"
+        );
         for t in storm {
             t.await.unwrap();
         }

@@ -211,6 +211,25 @@ impl Bench {
         figures.gets = requests.iter().filter(|r| r.method == "GET").count();
         figures.patches = requests.iter().filter(|r| r.method == "PATCH").count();
         figures.too_many = requests.iter().filter(|r| r.status == 429).count();
+        if std::env::var_os("PATHS").is_some() {
+            // Which endpoints the calls went to (ids left out), for a reader checking the counts.
+            let mut by_path = BTreeMap::<String, usize>::new();
+            for r in &requests {
+                let shape: Vec<&str> = r
+                    .path
+                    .split('/')
+                    .map(|seg| if seg.len() >= 32 { "{id}" } else { seg })
+                    .collect();
+                *by_path
+                    .entry(format!("{} {}", r.method, shape.join("/")))
+                    .or_default() += 1;
+            }
+            eprintln!(
+                "{} {n} services, {}: {by_path:#?}",
+                change.label(),
+                poller.label()
+            );
+        }
         figures
     }
 

@@ -15,7 +15,9 @@
 //!   deployment's confirmed operations in the store (per resource), falling back to the
 //!   documented ones (CDC 3-5 min) until there are enough of them.
 //! - Every read is a background read at the key's scheduler ([`crate::cloud::scheduler`]):
-//!   commands first, reads by deadline. When the budget, not the API, stretches a watcher's
+//!   commands first, reads by deadline. Dense reads are planned no closer than one round of
+//!   everything watched at the rate the budget sustains (12.5 s for 10 CDC services), since
+//!   closer plans would only queue. When the budget, not the API, stretches a watcher's
 //!   reads past the poll interval, its observations say by how much ([`Observation::budget_round`]).
 
 use std::{
@@ -352,12 +354,26 @@ impl PollersInner {
         learned.windows = windows;
     }
 
-    /// When a stream wants its next read: the soonest any of its watchers wants one.
-    fn next_read(&self, s: &Stream, window: Window) -> Option<Instant> {
+    /// When a stream wants its next read: the soonest any of its watchers wants one, at a
+    /// cadence the budget can sustain for everything watched ([`Self::cadence`]).
+    fn next_read(&self, s: &Stream, window: Window, cadence: Duration) -> Option<Instant> {
+        let plan = PollSettings {
+            interval: cadence,
+            ..self.settings
+        };
         s.watchers
             .values()
-            .map(|since| self.settings.next_read(window, *since, s.last_read))
+            .map(|since| plan.next_read(window, *since, s.last_read))
             .min()
+    }
+
+    /// The poll interval, or one round of every read watched now when the budget cannot
+    /// give each its read per interval: asking more often would only queue the reads (and
+    /// spend a read on a change that is not there yet as often as the budget allows).
+    fn cadence(&self) -> Duration {
+        self.settings
+            .interval
+            .max(self.cloud.background_round(self.reads_per_round()))
     }
 
     /// Reads one round of everything watched needs now: one list for all service streams,
@@ -415,8 +431,9 @@ async fn cdc_loop(inner: Arc<PollersInner>, key: Key, wake: Arc<Notify>) {
     inner.relearn_if_stale().await;
     loop {
         let window = inner.window(Resource::Cdc).0;
+        let cadence = inner.cadence();
         let due = match inner.streams.get(&key) {
-            Some(s) => inner.next_read(&s, window),
+            Some(s) => inner.next_read(&s, window, cadence),
             None => return,
         };
         let Some(due) = due else { return };
@@ -447,11 +464,12 @@ async fn list_loop(inner: Arc<PollersInner>) {
     inner.relearn_if_stale().await;
     loop {
         let window = inner.window(Resource::Service).0;
+        let cadence = inner.cadence();
         let due = inner
             .streams
             .iter()
             .filter(|s| s.key().1 == Resource::Service)
-            .filter_map(|s| inner.next_read(&s, window))
+            .filter_map(|s| inner.next_read(&s, window, cadence))
             .min();
         let Some(due) = due else {
             inner.list_running.store(false, Ordering::Release);

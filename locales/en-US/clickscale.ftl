@@ -502,3 +502,9 @@ console-option-unknown = /{ $command } has no option `{ $name }`.
 console-option-given-twice = `{ $option }` is given twice.
 console-option-missing = /{ $command } needs { $options }.
 console-option-nothing-to-change = Give at least one of { $options }: there is nothing to change otherwise.
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = { $watched ->
+    [one] 1 service is
+   *[other] { $watched } services are
+} being watched on this API key, and its budget ({ $requests } requests per { $window }, shared with every tool that uses the key) lets each be read only about once every { $round }. The confirmation may come up to { $round } after ClickHouse Cloud shows the change: the budget, not the API, is what makes it slower.

@@ -505,3 +505,10 @@ console-option-unknown = У /{ $command } нет параметра `{ $name }`.
 console-option-given-twice = `{ $option }` указан дважды.
 console-option-missing = /{ $command } требует { $options }.
 console-option-nothing-to-change = Укажите хотя бы один из параметров: { $options }: иначе менять нечего.
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = Через этот API-ключ { $watched ->
+    [one] отслеживается { $watched } сервис
+    [few] отслеживаются { $watched } сервиса
+   *[other] отслеживаются { $watched } сервисов
+}, а его лимит ({ $requests } запросов за { $window }, общий для всех инструментов с этим ключом) позволяет проверять каждый лишь примерно раз в { $round }. Подтверждение может прийти на { $round } позже, чем ClickHouse Cloud покажет изменение: задержка из-за лимита, а не из-за API.

@@ -452,3 +452,6 @@ console-option-unknown = /{ $command } 没有选项 `{ $name }`。
 console-option-given-twice = `{ $option }` 重复给出。
 console-option-missing = /{ $command } 需要 { $options }。
 console-option-nothing-to-change = 请至少给出 { $options } 之一：否则没有可更改的内容。
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = 此 API 密钥上正在监视 { $watched } 个服务，其额度（每 { $window } { $requests } 个请求，由使用该密钥的所有工具共享）只允许大约每 { $round } 检查每个服务一次。因此确认可能比 ClickHouse Cloud 显示变更晚最多 { $round }：变慢的原因是额度，而不是 API。

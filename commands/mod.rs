@@ -182,6 +182,17 @@ pub async fn scale(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
+    // Everything said about a change goes to this channel and a thread on it: a change the
+    // bot could not report there is not sent at all.
+    if let poise::Context::Application(a) = ctx {
+        let missing = crate::discord::permissions::missing(a.interaction.app_permissions);
+        if !missing.is_empty() {
+            let loc = crate::discord::errors::locale(ctx);
+            tracing::info!(command = %ctx.command().name, ?missing, "request refused: the bot lacks permissions in the channel");
+            reply_ephemeral(ctx, &crate::discord::permissions::refusal(loc, &missing)).await?;
+            return Ok(());
+        }
+    }
     let submission = submission(ctx, service, request, revert);
     let kind = submission.request.kind();
     let loc = submission.origin.lang();

@@ -508,3 +508,10 @@ budget-slower = { $watched ->
     [one] 1 service is
    *[other] { $watched } services are
 } being watched on this API key, and its budget ({ $requests } requests per { $window }, shared with every tool that uses the key) lets each be read only about once every { $round }. The confirmation may come up to { $round } after ClickHouse Cloud shows the change: the budget, not the API, is what makes it slower.
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = I cannot report on this change in this channel, so nothing was sent: I lack { $missing } here. Ask a server admin to grant the bot these permissions in this channel (or use a channel where it has them).
+permission-view-channel = View Channel
+permission-send-messages = Send Messages
+permission-create-public-threads = Create Public Threads
+permission-send-messages-in-threads = Send Messages in Threads

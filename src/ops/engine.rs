@@ -829,22 +829,6 @@ impl Engine {
         }
     }
 
-    /// Whether this instance should handle Discord interaction `id`: every connected instance
-    /// receives it, exactly one may answer. Without a database answer, handle it (one instance
-    /// is the usual setup, and an unanswered interaction is worse than a duplicate).
-    pub async fn claim_interaction(&self, id: &str) -> bool {
-        match self.inner.store.claim_interaction(id).await {
-            Ok(first) => first,
-            Err(e) => {
-                tracing::warn!(
-                    error = format!("{e:#}"),
-                    "could not claim an interaction; handling it here"
-                );
-                true
-            }
-        }
-    }
-
     /// Stop the background loops (the operations' own tasks end with the runtime).
     pub fn stop_background(&self) {
         self.inner.stop.cancel();

@@ -111,6 +111,9 @@ pub struct OnCall {
     /// How often due reminders are looked for.
     #[serde(with = "humantime_serde")]
     pub tick: Duration,
+    /// Not a setting: `console --sim` runs follow-ups on the simulator's faster clock.
+    #[serde(skip)]
+    pub clock: crate::scaling::FollowUpClock,
 }
 
 impl Default for OnCall {
@@ -124,6 +127,7 @@ impl Default for OnCall {
             auto_scale_down_after: None,
             timed_revert_warning: Duration::from_secs(15 * 60),
             tick: Duration::from_secs(15),
+            clock: crate::scaling::FollowUpClock::wall(),
         }
     }
 }

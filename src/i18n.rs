@@ -183,6 +183,31 @@ pub fn join(locale: Locale, items: &[String]) -> String {
     items.join(&tr(locale, "list-separator"))
 }
 
+/// The word before a list's last item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conjunction {
+    And,
+    Or,
+}
+
+/// `a, b and c` (or `a, b or c`) the way the language says it.
+pub fn join_with(locale: Locale, items: &[String], last: Conjunction) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., final_item] => {
+            let id = match last {
+                Conjunction::And => "list-and",
+                Conjunction::Or => "list-or",
+            };
+            let mut args = Args::new();
+            args.set("rest", FluentValue::from(join(locale, rest)));
+            args.set("last", FluentValue::from(final_item.as_str()));
+            tr_args(locale, id, &args)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

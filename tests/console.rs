@@ -659,6 +659,39 @@ fn a_timed_change_says_where_its_revert_runs() {
     assert!(stdout.contains("You are ann (no roles)."), "{stdout}");
 }
 
+/// Issue 13: under `--sim` a `for:` change ran on the wall clock (`for:10m` waited ten real
+/// minutes, so its warning and revert never showed while you watched), and a timed change
+/// could not be reverted before its warning ("No reminder is waiting"). Now the follow-up runs
+/// on the simulator's clock, the transcript says so, and `Revert now` works at any time.
+#[test]
+fn sim_runs_timed_changes_on_its_clock_and_reverts_them_early_on_request() {
+    use support::console::Live;
+    // 20x by default; x10 more here: `for:10m` lasts 3 s, its 2-minute warning 0.6 s.
+    let mut c = Live::sim(&["--sim-time-scale", "10"]);
+    c.send("/replicas service:analytics-staging count:3 for:10m");
+    c.wait_for("Demo clock: follow-ups run on the simulator’s clock, 200× faster than yours");
+    c.wait_for("The timed change on `analytics-staging` ends in");
+    c.wait_for("Time is up: restoring");
+    let reverted = c.text();
+    assert!(
+        reverted.contains("3 replicas") && reverted.contains("2 replicas"),
+        "{reverted}"
+    );
+
+    c.send("/replicas service:analytics-staging count:4 for:4h");
+    c.wait_for("Timed change: I will restore");
+    c.send("Revert now");
+    c.wait_for("asked to scale back to");
+    let (code, text) = c.finish();
+    assert!(!text.contains("No reminder is waiting"), "{text}");
+    assert_eq!(
+        text.matches("Demo clock").count(),
+        1,
+        "the clock is explained once:\n{text}"
+    );
+    assert!(code == 0 || code == 1, "exit {code}:\n{text}");
+}
+
 /// Issue 13: the console's own words follow `--locale`, and reminder buttons are typed as
 /// their labels in that language (`Оставить: миграция`).
 #[tokio::test(flavor = "multi_thread")]

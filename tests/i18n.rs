@@ -608,6 +608,53 @@ fn numbers_too_large_for_i64_get_the_range_in_every_language() {
     }
 }
 
+/// Issue 13: option-level errors (unknown option, not a number, missing option, unclosed quote)
+/// were English in every locale. Through the real binary, in Russian and Chinese, they and the
+/// option list that follows them are in the reader's language, and nothing is sent.
+#[test]
+fn option_errors_are_in_the_console_language() {
+    let script = "/replicas service:analytics-prod cnt:3\n\
+                  /cdc-scale service:ingest-cdc cores:eight\n\
+                  /cdc-scale service:ingest-cdc\n\
+                  /idle service:x enabled:maybe\n\
+                  /replicas service:'analytics-prod count:2\n";
+    for (locale, wants) in [
+        (
+            "ru",
+            [
+                "У /replicas нет параметра `cnt`. Параметры /replicas: service (обязательный, текст)",
+                "`cores` должен быть целым числом, а не `eight`.",
+                "/cdc-scale требует `cores`.",
+                "`enabled` должен быть true или false",
+                "У значения `service` нет закрывающей кавычки.",
+            ],
+        ),
+        (
+            "zh-CN",
+            [
+                "/replicas 没有选项 `cnt`。/replicas 的选项：service（必填，文本）",
+                "`cores` 必须是整数，而不是 `eight`。",
+                "/cdc-scale 需要 `cores`。",
+                "`enabled` 必须是 true 或 false",
+                "`service` 的值缺少右引号。",
+            ],
+        ),
+    ] {
+        let run = console(script, &["--locale", locale]);
+        for want in wants {
+            assert!(run.transcript.contains(want), "{locale}: {want}\n{}", run.transcript);
+        }
+        for english in ["has no option", "must be", "needs `", "Options of", "required,"] {
+            assert!(
+                !run.transcript.contains(english),
+                "{locale}: English `{english}` in\n{}",
+                run.transcript
+            );
+        }
+        assert!(!run.transcript.contains("[msg"), "nothing launched: {}", run.transcript);
+    }
+}
+
 /// Command names come from one derive (strum): the slash-command names, both ways.
 #[test]
 fn command_names_are_the_slash_command_names_both_ways() {

@@ -9,6 +9,8 @@
 ## Shared pieces
 
 list-separator = {", "}
+list-and = { $rest } and { $last }
+list-or = { $rest } or { $last }
 
 ## Discord slash commands (names: lowercase, letters, digits, - or _, at most 32 characters)
 
@@ -432,6 +434,7 @@ console-no-reminder = No reminder is waiting for that answer, so it does nothing
 console-private = (only you see this) { $text }
 console-timed-note = Note: the revert at the end runs only while clickscale runs on this database; if none runs then, it happens on the next start.
 console-timed-note-sim = Note: the revert at the end runs only while this console runs (the --sim store ends with it; give --database-url to keep it).
+console-clock-scaled = Demo clock: follow-ups run on the simulator’s clock, { $factor }× faster than yours (a `for:1h` or Snooze 1h lasts { $hour } here), and the times and durations they show are the simulator’s.
 console-not-understood = Not understood: `{ $line }`. Commands start with a slash: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
 console-unknown-command = Unknown command `/{ $name }`. Commands: { $commands }; also { $words }, or a button label ({ $buttons }) or number.
 console-reminder-hint = (type a label)
@@ -481,6 +484,30 @@ attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degr
 reminder-replaced = ↪ superseded by a newer post below
 reminder-automatic = ⚙ settled automatically (nobody answered)
 
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem } Options of /{ $command }: { $options }.
+console-option-required = { $name } (required, { $kind })
+console-option-optional = { $name } ({ $kind })
+console-kind-text = text
+console-kind-integer = integer
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` is not an option: write options as name:value (e.g. service:analytics-prod).
+console-option-no-name = An option has no name before its colon.
+console-option-no-closing-quote = The value of `{ $option }` has no closing quote.
+console-option-space-after-quote = Put a space after the closing quote of `{ $option }`.
+console-option-needs-value = `{ $option }` needs a value.
+console-option-not-whole-number = `{ $option }` must be a whole number, not `{ $value }`.
+console-option-not-boolean = `{ $option }` must be true or false (also yes/no, on/off), not `{ $value }`.
+console-option-unknown = /{ $command } has no option `{ $name }`.
+console-option-given-twice = `{ $option }` is given twice.
+console-option-missing = /{ $command } needs { $options }.
+console-option-nothing-to-change = Give at least one of { $options }: there is nothing to change otherwise.
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = { $watched ->
+    [one] 1 service is
+   *[other] { $watched } services are
+} being watched on this API key, and its budget ({ $requests } requests per { $window }, shared with every tool that uses the key) lets each be read only about once every { $round }. The confirmation may come up to { $round } after ClickHouse Cloud shows the change: the budget, not the API, is what makes it slower.
 ## Discord as it fails (issue 14): the bot's permissions in the channel
 
 chat-permissions-missing = I cannot report on this change in this channel, so nothing was sent: I lack { $missing } here. Ask a server admin to grant the bot these permissions in this channel (or use a channel where it has them).

@@ -6,6 +6,8 @@
 ## Общее
 
 list-separator = {", "}
+list-and = { $rest } и { $last }
+list-or = { $rest } или { $last }
 
 ## Слэш-команды Discord (имена: строчные буквы, цифры, - или _, не длиннее 32 символов)
 
@@ -433,6 +435,7 @@ console-no-reminder = Нет напоминания, ожидающего так
 console-private = (видно только вам) { $text }
 console-timed-note = Внимание: откат в конце выполняется, только пока clickscale работает с этой базой данных; если в тот момент он не запущен, откат произойдёт при следующем запуске.
 console-timed-note-sim = Внимание: откат в конце выполняется, только пока работает эта консоль (хранилище --sim закончится вместе с ней; чтобы сохранить, укажите --database-url).
+console-clock-scaled = Демо-часы: напоминания и возвраты идут по часам симулятора, в { $factor } раз быстрее ваших (`for:1h` или «Отложить на 1 ч» длится здесь { $hour }), и время и длительности в них — по часам симулятора.
 console-not-understood = Не понято: `{ $line }`. Команды начинаются с косой черты: { $commands }; также { $words }, надпись кнопки ({ $buttons }) или её номер.
 console-unknown-command = Неизвестная команда `/{ $name }`. Команды: { $commands }; также { $words }, надпись кнопки ({ $buttons }) или её номер.
 console-reminder-hint = (введите надпись кнопки)
@@ -484,6 +487,31 @@ attention-no-auto = Автоматически не уменьшаю: { $pipes }
 reminder-replaced = ↪ заменено более новым сообщением ниже
 reminder-automatic = ⚙ закрыто автоматически (никто не ответил)
 
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem } Параметры /{ $command }: { $options }.
+console-option-required = { $name } (обязательный, { $kind })
+console-option-optional = { $name } ({ $kind })
+console-kind-text = текст
+console-kind-integer = целое число
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` — не параметр: параметры пишутся как имя:значение (например, service:analytics-prod).
+console-option-no-name = У параметра нет имени перед двоеточием.
+console-option-no-closing-quote = У значения `{ $option }` нет закрывающей кавычки.
+console-option-space-after-quote = Поставьте пробел после закрывающей кавычки `{ $option }`.
+console-option-needs-value = Параметру `{ $option }` нужно значение.
+console-option-not-whole-number = `{ $option }` должен быть целым числом, а не `{ $value }`.
+console-option-not-boolean = `{ $option }` должен быть true или false (также yes/no, on/off), а не `{ $value }`.
+console-option-unknown = У /{ $command } нет параметра `{ $name }`.
+console-option-given-twice = `{ $option }` указан дважды.
+console-option-missing = /{ $command } требует { $options }.
+console-option-nothing-to-change = Укажите хотя бы один из параметров: { $options }: иначе менять нечего.
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = Через этот API-ключ { $watched ->
+    [one] отслеживается { $watched } сервис
+    [few] отслеживаются { $watched } сервиса
+   *[other] отслеживаются { $watched } сервисов
+}, а его лимит ({ $requests } запросов за { $window }, общий для всех инструментов с этим ключом) позволяет проверять каждый лишь примерно раз в { $round }. Подтверждение может прийти на { $round } позже, чем ClickHouse Cloud покажет изменение: задержка из-за лимита, а не из-за API.
 ## Discord as it fails (issue 14): the bot's permissions in the channel
 
 chat-permissions-missing = Я не смогу сообщать о ходе этого изменения в этом канале, поэтому ничего не отправлено: здесь мне не хватает прав { $missing }. Попросите администратора сервера выдать боту эти права в этом канале (или воспользуйтесь каналом, где они у него есть).

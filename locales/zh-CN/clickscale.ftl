@@ -5,6 +5,8 @@
 ## 通用
 
 list-separator = 、
+list-and = { $rest }和{ $last }
+list-or = { $rest }或{ $last }
 
 ## Discord 斜杠命令（名称：小写字母、数字、- 或 _，最多 32 个字符）
 
@@ -388,6 +390,7 @@ console-no-reminder = 没有等待此回应的提醒，因此不做任何操作�
 console-private = （仅你可见）{ $text }
 console-timed-note = 注意：到期回退只在 clickscale 使用此数据库运行时执行；如果届时没有运行，将在下次启动时执行。
 console-timed-note-sim = 注意：到期回退只在此控制台运行时执行（--sim 的存储随它结束；要保留请指定 --database-url）。
+console-clock-scaled = 演示时钟：后续提醒和回退按模拟器的时钟运行，比你的时钟快 { $factor } 倍（`for:1h` 或“推迟 1 小时”在这里只需 { $hour }），其中显示的时间和时长也都是模拟器的。
 console-not-understood = 无法理解：`{ $line }`。命令以斜杠开头：{ $commands }；也可输入 { $words }、按钮文字（{ $buttons }）或按钮编号。
 console-unknown-command = 未知命令 `/{ $name }`。命令：{ $commands }；也可输入 { $words }、按钮文字（{ $buttons }）或按钮编号。
 console-reminder-hint = （输入按钮文字）
@@ -431,6 +434,27 @@ attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时�
 reminder-replaced = ↪ 已被下方更新的消息取代
 reminder-automatic = ⚙ 已自动处理（无人回应）
 
+## Console: what is wrong with a command's options (the option list follows each)
+console-option-problem = { $problem }/{ $command } 的选项：{ $options }。
+console-option-required = { $name }（必填，{ $kind }）
+console-option-optional = { $name }（{ $kind }）
+console-kind-text = 文本
+console-kind-integer = 整数
+console-kind-boolean = true/false
+console-option-not-an-option = `{ $name }` 不是选项：选项写作 名称:值（例如 service:analytics-prod）。
+console-option-no-name = 有一个选项的冒号前没有名称。
+console-option-no-closing-quote = `{ $option }` 的值缺少右引号。
+console-option-space-after-quote = 请在 `{ $option }` 的右引号后加一个空格。
+console-option-needs-value = `{ $option }` 需要一个值。
+console-option-not-whole-number = `{ $option }` 必须是整数，而不是 `{ $value }`。
+console-option-not-boolean = `{ $option }` 必须是 true 或 false（也可用 yes/no、on/off），而不是 `{ $value }`。
+console-option-unknown = /{ $command } 没有选项 `{ $name }`。
+console-option-given-twice = `{ $option }` 重复给出。
+console-option-missing = /{ $command } 需要 { $options }。
+console-option-nothing-to-change = 请至少给出 { $options } 之一：否则没有可更改的内容。
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = 此 API 密钥上正在监视 { $watched } 个服务，其额度（每 { $window } { $requests } 个请求，由使用该密钥的所有工具共享）只允许大约每 { $round } 检查每个服务一次。因此确认可能比 ClickHouse Cloud 显示变更晚最多 { $round }：变慢的原因是额度，而不是 API。
 ## Discord as it fails (issue 14): the bot's permissions in the channel
 
 chat-permissions-missing = 我无法在此频道报告这次变更的进展，因此什么都没有发送：我在这里缺少以下权限：{ $missing }。请服务器管理员在此频道为机器人授予这些权限（或换一个它拥有这些权限的频道）。

@@ -213,6 +213,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         interrupts: interrupts(),
         ephemeral: store_choice == StoreChoice::Ephemeral,
         limits,
+        clock_said: false,
     };
     let lines = if session.interactive {
         let lines = line::Lines::editor(&session.printer, words, line::history_path());
@@ -276,6 +277,8 @@ mod sim {
             rate_limit: DEMO_RATE_LIMIT,
             ..SimConfig::default()
         };
+        let clock =
+            crate::scaling::FollowUpClock::scaled(sim_config.time_scale, chrono::Utc::now());
         let services = fixture.services.iter().map(|s| s.name.clone()).collect();
         let org_id = fixture.organization.id.clone();
         let admin = fixture
@@ -304,7 +307,10 @@ mod sim {
         o.tick = scaled(Duration::from_millis(500), scale);
         o.snapshot_check_interval = scaled(Duration::from_secs(2), scale);
         o.answer_within = scaled(Duration::from_secs(30), scale);
-        o.timed_revert_warning = scaled(Duration::from_secs(5), scale);
+        // Follow-ups people time (`for:4h`, Snooze 1h) run on the simulator's clock; the
+        // warning before a timed revert is 2 minutes on it.
+        o.clock = clock;
+        o.timed_revert_warning = o.clock.wall_span(Duration::from_secs(120));
         config.store.lease_ttl = scaled(Duration::from_secs(6), scale).max(Duration::from_secs(1));
         Ok((
             config,
@@ -412,6 +418,32 @@ struct Session {
     ephemeral: bool,
     /// For the ranges `help` shows.
     limits: crate::scaling::Limits,
+    /// The scaled follow-up clock (`--sim`) was explained already.
+    clock_said: bool,
+}
+
+impl Session {
+    /// Under `--sim` follow-ups run on the simulator's faster clock: say so the first time a
+    /// person sets one (a timed change, a snooze), so that a `for:4h` ending in minutes is
+    /// not a surprise.
+    fn say_clock_once(&mut self) {
+        let clock = self.engine.config().oncall.clock;
+        let Some(factor) = clock.speedup() else {
+            return;
+        };
+        if std::mem::replace(&mut self.clock_said, true) {
+            return;
+        }
+        self.printer.block(&t!(
+            self.loc,
+            "console-clock-scaled",
+            factor = format!("{factor}"),
+            hour = text::duration(
+                self.loc,
+                clock.wall_span(std::time::Duration::from_secs(3600))
+            )
+        ));
+    }
 }
 
 /// Exit status when a second Ctrl-C leaves with operations in flight.
@@ -571,6 +603,7 @@ impl Session {
                 "console-timed-note"
             };
             self.printer.block(&t!(self.loc, id));
+            self.say_clock_once();
         }
         self.ops.push(Tracked {
             handle,
@@ -679,6 +712,9 @@ impl Session {
     /// A reminder answer, for the newest reminder that offers it. In a script, waits until
     /// one is posted (the reminder comes when the pipes finish). `true` when Ctrl-C interrupted.
     async fn answer(&mut self, answer: Answer) -> bool {
+        if matches!(answer, Answer::Snooze(_) | Answer::Extend) {
+            self.say_clock_once();
+        }
         let engine = self.engine.clone();
         let deadline = tokio::time::Instant::now() + engine.settings().watch_deadline;
         let interactive = self.interactive;

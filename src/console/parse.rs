@@ -11,7 +11,7 @@ use std::{
 };
 
 use crate::{
-    i18n::Locale,
+    i18n::{Conjunction, Locale},
     ops::{Answer, RevertInput, ScaleRequest},
     scaling::{IdleInput, ReplicaInput},
     t,
@@ -382,25 +382,106 @@ fn command_names() -> String {
 }
 
 impl OptionSpec {
-    fn describe(&self) -> String {
+    /// `service (required, text)` in `loc`.
+    fn describe(&self, loc: Locale) -> String {
         let kind = match self.kind {
-            Kind::Text => "text",
-            Kind::Integer => "integer",
-            Kind::Boolean => "true/false",
+            Kind::Text => t!(loc, "console-kind-text"),
+            Kind::Integer => t!(loc, "console-kind-integer"),
+            Kind::Boolean => t!(loc, "console-kind-boolean"),
         };
-        let required = if self.required { "required, " } else { "" };
-        format!("{} ({required}{kind})", self.name)
+        let id = if self.required {
+            "console-option-required"
+        } else {
+            "console-option-optional"
+        };
+        t!(loc, id, name = self.name, kind = kind)
+    }
+}
+
+/// What is wrong with a command's options. Typed until [`CommandSpec::error`] renders it in
+/// the reader's language, with the command's option list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Problem {
+    NotAnOption { name: String },
+    NoName,
+    NoClosingQuote { option: String },
+    SpaceAfterQuote { option: String },
+    NeedsValue { option: &'static str },
+    NotWholeNumber { option: &'static str, raw: String },
+    NotBoolean { option: &'static str, raw: String },
+    UnknownOption { name: String },
+    GivenTwice { option: &'static str },
+    Missing { options: Vec<&'static str> },
+    NothingToChange { options: Vec<&'static str> },
+}
+
+/// `` `a`, `b` and `c` `` in `loc`.
+fn quoted_list(loc: Locale, names: &[&str], last: Conjunction) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    crate::i18n::join_with(loc, &quoted, last)
+}
+
+impl Problem {
+    fn render(&self, loc: Locale, command: &str) -> String {
+        match self {
+            Self::NotAnOption { name } => {
+                t!(loc, "console-option-not-an-option", name = name.as_str())
+            }
+            Self::NoName => t!(loc, "console-option-no-name"),
+            Self::NoClosingQuote { option } => {
+                t!(
+                    loc,
+                    "console-option-no-closing-quote",
+                    option = option.as_str()
+                )
+            }
+            Self::SpaceAfterQuote { option } => {
+                t!(
+                    loc,
+                    "console-option-space-after-quote",
+                    option = option.as_str()
+                )
+            }
+            Self::NeedsValue { option } => t!(loc, "console-option-needs-value", option = *option),
+            Self::NotWholeNumber { option, raw } => t!(
+                loc,
+                "console-option-not-whole-number",
+                option = *option,
+                value = raw.as_str()
+            ),
+            Self::NotBoolean { option, raw } => t!(
+                loc,
+                "console-option-not-boolean",
+                option = *option,
+                value = raw.as_str()
+            ),
+            Self::UnknownOption { name } => t!(
+                loc,
+                "console-option-unknown",
+                command = command,
+                name = name.as_str()
+            ),
+            Self::GivenTwice { option } => t!(loc, "console-option-given-twice", option = *option),
+            Self::Missing { options } => t!(
+                loc,
+                "console-option-missing",
+                command = command,
+                options = quoted_list(loc, options, Conjunction::And)
+            ),
+            Self::NothingToChange { options } => t!(
+                loc,
+                "console-option-nothing-to-change",
+                options = quoted_list(loc, options, Conjunction::Or)
+            ),
+        }
     }
 }
 
 impl CommandSpec {
-    /// `service (required, text), count (integer), …`
-    fn option_list(&self) -> String {
-        self.options
-            .iter()
-            .map(OptionSpec::describe)
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// `service (required, text), count (integer), …` in `loc`.
+    fn option_list(&self, loc: Locale) -> String {
+        let described: Vec<String> = self.options.iter().map(|o| o.describe(loc)).collect();
+        crate::i18n::join(loc, &described)
     }
 
     /// `/replicas service:<text> [count:<integer>] …`
@@ -421,11 +502,13 @@ impl CommandSpec {
         out
     }
 
-    fn error(&self, what: impl fmt::Display) -> ParseError {
-        ParseError(format!(
-            "{what} Options of /{}: {}.",
-            self.name,
-            self.option_list()
+    fn error(&self, loc: Locale, problem: Problem) -> ParseError {
+        ParseError(t!(
+            loc,
+            "console-option-problem",
+            problem = problem.render(loc, self.name),
+            command = self.name,
+            options = self.option_list(loc)
         ))
     }
 }
@@ -510,7 +593,7 @@ pub fn parse(line: &str, loc: Locale) -> Result<Input, ParseError> {
             "help" => Ok(Input::Help),
             "quit" | "exit" => Ok(Input::Quit),
             lower => match COMMANDS.iter().find(|c| c.name == lower) {
-                Some(spec) => parse_command(spec, args),
+                Some(spec) => parse_command(spec, args, loc),
                 None => Err(ParseError(t!(
                     loc,
                     "console-unknown-command",
@@ -552,7 +635,7 @@ pub fn parse(line: &str, loc: Locale) -> Result<Input, ParseError> {
 }
 
 /// Split `name:value name:"quoted value"` into pairs.
-fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
+fn tokenize(args: &str) -> Result<Vec<(String, String)>, Problem> {
     let mut out = Vec::new();
     let mut chars = args.chars().peekable();
     loop {
@@ -565,12 +648,10 @@ fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
             name.push(c);
         }
         if chars.next_if_eq(&':').is_none() {
-            return Err(format!(
-                "`{name}` is not an option: write options as name:value (e.g. service:analytics-prod)."
-            ));
+            return Err(Problem::NotAnOption { name });
         }
         if name.is_empty() {
-            return Err("An option has no name before its colon.".into());
+            return Err(Problem::NoName);
         }
         let mut value = String::new();
         // Single quotes quote like double quotes; a backslash escapes either.
@@ -580,14 +661,14 @@ fn tokenize(args: &str) -> Result<Vec<(String, String)>, String> {
                     Some(c) if c == quote => break,
                     Some('\\') => match chars.next() {
                         Some(c) => value.push(c),
-                        None => return Err(format!("The value of `{name}` has no closing quote.")),
+                        None => return Err(Problem::NoClosingQuote { option: name }),
                     },
                     Some(c) => value.push(c),
-                    None => return Err(format!("The value of `{name}` has no closing quote.")),
+                    None => return Err(Problem::NoClosingQuote { option: name }),
                 }
             }
             if chars.peek().is_some_and(|c| !c.is_whitespace()) {
-                return Err(format!("Put a space after the closing quote of `{name}`."));
+                return Err(Problem::SpaceAfterQuote { option: name });
             }
         } else {
             while let Some(c) = chars.next_if(|c| !c.is_whitespace()) {
@@ -606,11 +687,9 @@ enum Value {
     Boolean(bool),
 }
 
-fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, ParseError> {
+fn convert(o: &OptionSpec, raw: &str) -> Result<Value, Problem> {
     match o.kind {
-        Kind::Text if raw.trim().is_empty() => {
-            Err(spec.error(format!("`{}` needs a value.", o.name)))
-        }
+        Kind::Text if raw.trim().is_empty() => Err(Problem::NeedsValue { option: o.name }),
         // Keywords and durations ignore case like command and option names (`for:4H`,
         // `revert:Never`); names and reasons keep theirs.
         Kind::Text if matches!(o.name, "for" | "revert") => {
@@ -623,28 +702,35 @@ fn convert(spec: &CommandSpec, o: &OptionSpec, raw: &str) -> Result<Value, Parse
             Ok(n) => Ok(Value::Integer(n)),
             Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(Value::Integer(i64::MAX)),
             Err(e) if *e.kind() == IntErrorKind::NegOverflow => Ok(Value::Integer(i64::MIN)),
-            Err(_) => Err(spec.error(format!("`{}` must be a whole number, not `{raw}`.", o.name))),
+            Err(_) => Err(Problem::NotWholeNumber {
+                option: o.name,
+                raw: raw.to_owned(),
+            }),
         },
         Kind::Boolean => match raw.trim().to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" => Ok(Value::Boolean(true)),
             "false" | "no" | "off" => Ok(Value::Boolean(false)),
-            _ => Err(spec.error(format!("`{}` must be true or false, not `{raw}`.", o.name))),
+            _ => Err(Problem::NotBoolean {
+                option: o.name,
+                raw: raw.to_owned(),
+            }),
         },
     }
 }
 
-fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseError> {
-    let pairs = tokenize(args).map_err(|e| spec.error(e))?;
+fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<Input, ParseError> {
+    let fail = |problem| spec.error(loc, problem);
+    let pairs = tokenize(args).map_err(fail)?;
     let mut values: Vec<(&'static str, Value)> = Vec::new();
     for (name, raw) in pairs {
         let lower = name.to_ascii_lowercase();
         let Some(o) = spec.options.iter().find(|o| o.name == lower) else {
-            return Err(spec.error(format!("/{} has no option `{name}`.", spec.name)));
+            return Err(fail(Problem::UnknownOption { name }));
         };
         if values.iter().any(|(n, _)| *n == o.name) {
-            return Err(spec.error(format!("`{}` is given twice.", o.name)));
+            return Err(fail(Problem::GivenTwice { option: o.name }));
         }
-        values.push((o.name, convert(spec, o, &raw)?));
+        values.push((o.name, convert(o, &raw).map_err(fail)?));
     }
     let missing: Vec<&str> = spec
         .options
@@ -653,12 +739,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
         .map(|o| o.name)
         .collect();
     if !missing.is_empty() {
-        let list = missing
-            .iter()
-            .map(|m| format!("`{m}`"))
-            .collect::<Vec<_>>()
-            .join(" and ");
-        return Err(spec.error(format!("/{} needs {list}.", spec.name)));
+        return Err(fail(Problem::Missing { options: missing }));
     }
     let get = |name: &str| {
         values
@@ -700,9 +781,9 @@ fn parse_command(spec: &'static CommandSpec, args: &str) -> Result<Input, ParseE
                 && input.min_memory_gb.is_none()
                 && input.max_memory_gb.is_none()
             {
-                return Err(spec.error(
-                    "Give at least one of `count`, `min-memory-gb` or `max-memory-gb`: there is nothing to change otherwise.",
-                ));
+                return Err(fail(Problem::NothingToChange {
+                    options: vec!["count", "min-memory-gb", "max-memory-gb"],
+                }));
             }
             Input::Scale {
                 service,

@@ -22,7 +22,7 @@ use super::{
     operation::{Operation, Resume},
     request::{CommandKind, OperationId, Prepared, Rejection, ServiceRef, Submission},
     surface::{Actor, ChatSurface, ClickGuard, ThreadRef},
-    watch::Pollers,
+    watch::{PollSettings, Pollers, Window},
 };
 use crate::{
     cloud::{CloudClient, CloudError},
@@ -263,7 +263,22 @@ impl Engine {
         Ok(Self {
             inner: Arc::new(Inner {
                 // Polls give way to commands at the key's rate limiter.
-                pollers: Pollers::new(cloud.background(), settings.poll_interval),
+                pollers: Pollers::new(
+                    cloud.background(),
+                    PollSettings {
+                        interval: settings.poll_interval,
+                        cdc: Window {
+                            from: settings.cdc_window.0,
+                            to: settings.cdc_window.1,
+                        },
+                        // Replica and idle changes may show at once; usually within this.
+                        service: Window {
+                            from: Duration::ZERO,
+                            to: settings.service_window,
+                        },
+                    },
+                    Some(store.clone()),
+                ),
                 background_cloud: cloud.background(),
                 instance: format!(
                     "{}/{}",

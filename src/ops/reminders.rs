@@ -143,18 +143,23 @@ pub(super) async fn schedule(
                 loc,
                 &p.service.name,
                 &restore_text,
-                oncall.snapshot_check_interval,
+                oncall.clock.span(oncall.snapshot_check_interval),
             ),
         ),
         FollowUp::Timed { after: span } => {
-            let until = after(*span);
+            let until = oncall.clock.after(Utc::now(), *span);
             let warn_at =
                 until - chrono::Duration::from_std(oncall.timed_revert_warning).unwrap_or_default();
             (
                 ReminderKind::TimedRevert,
                 warn_at.max(Utc::now()),
                 Some(until),
-                notices::timed_scheduled(loc, &restore_text, until, oncall.timed_revert_warning),
+                notices::timed_scheduled(
+                    loc,
+                    &restore_text,
+                    oncall.clock.time(until),
+                    oncall.clock.span(oncall.timed_revert_warning),
+                ),
             )
         }
         FollowUp::None | FollowUp::Never { .. } => anyhow::bail!("no follow-up to schedule"),
@@ -268,7 +273,14 @@ impl Engine {
             .open_reminders()
             .await?
             .into_iter()
-            .filter(|r| r.level >= 1 && r.state != ReminderState::Acknowledged && fits(r.kind))
+            // A timed change can be reverted, kept or extended before its warning is posted
+            // (the person knows it is there: they asked for it); a snapshot reminder is
+            // answered once it has been posted.
+            .filter(|r| {
+                (r.level >= 1 || r.kind == ReminderKind::TimedRevert)
+                    && r.state != ReminderState::Acknowledged
+                    && fits(r.kind)
+            })
             .max_by_key(|r| (r.updated_at, r.id))
             .map(|r| r.id))
     }
@@ -319,7 +331,7 @@ impl Engine {
                 Ok((_, finished)) => {
                     if let Some(current) = self.still_scaled_up(&ctx.op, &p).await? {
                         let restore = notices::describe_target(loc, &p.restore);
-                        let scaled_for = to_std(Utc::now() - p.since);
+                        let scaled_for = oncall.clock.span(to_std(Utc::now() - p.since));
                         self.post(&mut r, &mut p, &ctx, |role| {
                             notices::snapshot_done(
                                 loc,
@@ -446,9 +458,9 @@ impl Engine {
                     }
                 } else {
                     let reminder = self.snapshot_text(&ctx, &p, true).await;
-                    let waited = p
-                        .posted_at
-                        .map_or(Duration::ZERO, |at| to_std(Utc::now() - at));
+                    let waited = p.posted_at.map_or(Duration::ZERO, |at| {
+                        oncall.clock.span(to_std(Utc::now() - at))
+                    });
                     self.post_escalation(&mut r, &mut p, &ctx, |role| {
                         notices::escalation(loc, role, waited, &reminder)
                     })
@@ -479,7 +491,7 @@ impl Engine {
                     oncall.role.as_deref(),
                     &ctx.op.service.name,
                     &notices::describe_target(loc, &p.restore),
-                    to_std(until - Utc::now()),
+                    oncall.clock.span(to_std(until - Utc::now())),
                 );
                 self.post_with_roles(
                     &mut r,
@@ -550,7 +562,11 @@ impl Engine {
                 service: &ctx.op.service.name,
                 current: &current,
                 restore: &notices::describe_target(loc, &p.restore),
-                scaled_for: to_std(Utc::now() - p.since),
+                scaled_for: self
+                    .config()
+                    .oncall
+                    .clock
+                    .span(to_std(Utc::now() - p.since)),
                 pipes: &finished,
             },
         )
@@ -907,7 +923,7 @@ impl Engine {
                 self.close_post(&mut p, thread_loc, Closing::Answered).await;
                 r.state = ReminderState::Snoozed;
                 r.level = 0;
-                r.due_at = after(*span);
+                r.due_at = self.config().oncall.clock.after(Utc::now(), *span);
                 self.audit_reminder(
                     &ctx,
                     actor,
@@ -919,7 +935,8 @@ impl Engine {
             }
             (Answer::Extend, ReminderKind::TimedRevert) => {
                 self.close_post(&mut p, thread_loc, Closing::Answered).await;
-                let until = p.until.unwrap_or_else(Utc::now) + chrono::Duration::hours(1);
+                let clock = self.config().oncall.clock;
+                let until = clock.after(p.until.unwrap_or_else(Utc::now), HOUR);
                 p.until = Some(until);
                 let warn = chrono::Duration::from_std(self.config().oncall.timed_revert_warning)
                     .unwrap_or_default();
@@ -927,7 +944,7 @@ impl Engine {
                 r.due_at = (until - warn).max(Utc::now());
                 self.audit_reminder(&ctx, actor, AuditAction::Extended, Some(until.to_rfc3339()))
                     .await;
-                said(&|l| notices::extended(l, &actor.name, until))
+                said(&|l| notices::extended(l, &actor.name, clock.time(until)))
             }
             (Answer::Restore, kind) => {
                 if kind == ReminderKind::AfterSnapshot {

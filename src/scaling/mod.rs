@@ -11,16 +11,19 @@
 //! - [`plan`]: what changes, field by field, and the [`Risk`]s a [`RiskPolicy`] may want
 //!   confirmed; [`matches_target`] tells the watcher when the API reports the target.
 //! - [`Settings`]: which API settings a change sets, so that only overlapping changes supersede.
+//! - [`FollowUpClock`]: the clock follow-ups run and speak on (scaled in `console --sim`).
 //! - [`parse_duration`]: `30m`, `4h`, `1h30m`, `2d` for time-boxed requests.
 //!
 //! The numbers below are the API's (spec 2026-07-31, see the Cloud API notes §6) unless stated.
 
+mod clock;
 mod error;
 mod limits;
 mod plan;
 mod rules;
 mod settings;
 
+pub use clock::FollowUpClock;
 pub use error::{Bound, DurationProblem, FixedMemory, Origin, RuleError};
 pub use limits::{Limits, LimitsError};
 pub use plan::{

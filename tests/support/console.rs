@@ -215,15 +215,33 @@ impl Live {
         Self::start_with(api_url, db, extra, &[])
     }
 
-    /// [`Live::start`] with more environment (configuration overrides) on top.
-    pub fn start_with(api_url: &str, db: &str, extra: &[&str], env: &[(&str, &str)]) -> Live {
-        use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
+    /// `clickscale console --sim` as a newcomer runs it (its own simulator, store and demo
+    /// timings) with `extra` arguments, fed line by line.
+    pub fn sim(extra: &[&str]) -> Live {
+        let mut command = Self::command(&["--sim"], extra);
+        command.env_remove("CLICKSCALE_DATABASE_URL");
+        Self::spawn(command)
+    }
+
+    /// `clickscale console --user ann ARGS EXTRA`, logging warnings, with no configuration or
+    /// locale from the caller's environment.
+    fn command(args: &[&str], extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+        command
             .args(["console", "--user", "ann"])
+            .args(args)
             .args(extra)
             .env_remove("CLICKSCALE_CONFIG")
             .env_remove("CLICKSCALE_LOCALE")
-            .env("CLICKSCALE_LOG", "warn")
+            .env("CLICKSCALE_LOG", "warn");
+        command
+    }
+
+    /// [`Live::start`] with more environment (configuration overrides) on top.
+    pub fn start_with(api_url: &str, db: &str, extra: &[&str], env: &[(&str, &str)]) -> Live {
+        use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
+        let mut command = Self::command(&[], extra);
+        command
             .env("CLICKSCALE_DATABASE_URL", db)
             .env("CLICKHOUSE_API_URL", api_url)
             .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
@@ -241,7 +259,12 @@ impl Live {
             .env("CLICKSCALE_STORE__INSTANCE_ID", "console-test")
             .env("CLICKSCALE_STORE__LEASE_TTL", "3s")
             // Last, so a test's overrides win over the defaults above.
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Live {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -899,23 +899,39 @@ async fn snapshot_reminder_pings_on_call_refuses_strangers_and_keep_asks_for_a_r
     assert!(refused.contains("Only on-call"), "{refused}");
     assert_eq!(w.patches(), 1, "only the scale-up was sent");
 
-    // Keep opens a modal; its reason lands in the thread and the audit log.
+    // Issue 14: Keep opened the reason modal for anyone and refused only after the reason was
+    // typed. A stranger is now refused before any modal opens.
+    let stranger_keep = w
+        .fake
+        .click(&reminder.id, keep)
+        .user("667", "trudy")
+        .roles(&["900"])
+        .send()
+        .await;
+    let callback = w.fake.wait_for_callback(&stranger_keep, WAIT).await;
+    assert_ne!(
+        callback.kind, 9,
+        "no modal for a stranger: {:?}",
+        callback.data
+    );
+    let refused = w.private_answer(&stranger_keep).await;
+    assert!(refused.contains("Only on-call"), "{refused}");
+
+    // Keep opens a modal; its reason lands in the thread and the audit log. Olga has only the
+    // on-call role (issue 14: she was refused "not allowed to run /cdc-scale", though README
+    // says on-call may answer).
     let click = w
         .fake
         .click(&reminder.id, keep)
         .user("700", "olga")
-        .roles(&["900", "555"])
+        .roles(&["555"])
         .send()
         .await;
     let modal = w.fake.wait_for_callback(&click, WAIT).await;
     assert_eq!(modal.kind, 9, "a modal: {:?}", modal.data);
     let submitted = w
         .fake
-        .submit_modal(
-            &click,
-            &["900", "555"],
-            &[("reason", "backfill runs all week")],
-        )
+        .submit_modal(&click, &["555"], &[("reason", "backfill runs all week")])
         .await;
     let answer = w.private_answer(&submitted).await;
     assert!(

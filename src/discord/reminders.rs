@@ -16,6 +16,10 @@ use crate::{
     t,
 };
 
+/// How long the Keep button waits on the store before opening its modal (Discord drops an
+/// interaction without a callback after 3 s).
+const MODAL_CHECK_BUDGET: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// The id of the reason field in the Keep modal.
 const REASON_FIELD: &str = "reason";
 
@@ -33,6 +37,31 @@ pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
     let actor = super::actor(&click.user, click.member.as_ref());
     let loc = Locale::from_tag(&click.locale);
     if let Answer::Keep(None) = answer {
+        // A modal must be the first callback, so who may answer is read before it, within a
+        // budget that keeps the 3 s deadline; a store slower than that gets the modal, and the
+        // submit is checked again.
+        if let Ok(Err(refusal)) = tokio::time::timeout(
+            MODAL_CHECK_BUDGET,
+            engine.may_answer_reminder(id, &actor, loc),
+        )
+        .await
+        {
+            let refused = click
+                .create_response(
+                    http,
+                    CreateInteractionResponse::Message(
+                        CreateInteractionResponseMessage::new()
+                            .content(refusal)
+                            .ephemeral(true)
+                            .allowed_mentions(CreateAllowedMentions::new()),
+                    ),
+                )
+                .await;
+            if let Err(e) = claim::classify(refused) {
+                tracing::warn!(error = %e, "could not refuse a Keep click");
+            }
+            return;
+        }
         let modal = CreateModal::new(click.data.custom_id.clone(), t!(loc, "keep-modal-title"))
             .components(vec![CreateActionRow::InputText(
                 CreateInputText::new(

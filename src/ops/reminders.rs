@@ -828,18 +828,48 @@ impl Engine {
     /// Whether `actor` may answer reminders about `op`: allowed to run the command there, and
     /// the requester, on call, escalation or a confirmer.
     fn may_answer(&self, op: &OperationRecord, actor: &Actor, loc: Locale) -> Result<(), String> {
-        self.authorize(op.kind, &op.service, actor, &op.origin.channel)
-            .map_err(|e| e.user_message(loc))?;
         let c = self.config();
+        // The on-call and escalation roles are who reminders are for: they answer whatever
+        // the command policy says about running the command itself.
         let on_call = [&c.oncall.role, &c.oncall.escalation_role]
             .into_iter()
             .flatten()
             .any(|r| actor.roles.contains(r));
-        if actor.id == op.actor.id || on_call || c.policy.may_confirm(&actor.roles) {
+        if on_call {
+            return Ok(());
+        }
+        self.authorize(op.kind, &op.service, actor, &op.origin.channel)
+            .map_err(|e| e.user_message(loc))?;
+        if actor.id == op.actor.id || c.policy.may_confirm(&actor.roles) {
             Ok(())
         } else {
             Err(t!(loc, "answer-not-allowed"))
         }
+    }
+
+    /// Whether `actor` may answer reminder `id` (read only): asked before a Keep modal opens,
+    /// so nobody types a reason only to be refused. [`Engine::answer`] checks again.
+    pub async fn may_answer_reminder(
+        &self,
+        id: ReminderId,
+        actor: &Actor,
+        loc: Locale,
+    ) -> Result<(), String> {
+        let internal = |e: anyhow::Error| {
+            tracing::error!(reminder = %id, error = format!("{e:#}"), "reading a reminder failed");
+            t!(loc, "answer-internal")
+        };
+        let r = self
+            .store()
+            .reminder(id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| t!(loc, "answer-gone"))?;
+        if !r.state.is_open() || r.state == ReminderState::Acknowledged {
+            return Err(t!(loc, "answer-done"));
+        }
+        let ctx = self.context(&r).await.map_err(internal)?;
+        self.may_answer(&ctx.op, actor, loc)
     }
 
     /// Answer a reminder (a button click) as `actor`, who reads `loc`. `Ok` is the private

@@ -39,6 +39,10 @@ pub fn fixture_with_services(n: usize) -> Fixture {
             s.id = service_id(i);
             s.name = service_name(i);
             s.cdc_cores = Some(2);
+            // Each alone in its own warehouse: a copy of ingest-cdc would make every one a
+            // primary of the same warehouse, which `Fixture::from_toml` refuses.
+            s.data_warehouse_id = None;
+            s.is_primary = false;
             s
         })
         .collect();

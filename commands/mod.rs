@@ -104,6 +104,11 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
         ("replicas", "max-replicas", limits.replicas_max()),
         ("replicas", "min-memory-gb", limits.memory_max_gb()),
         ("replicas", "max-memory-gb", limits.memory_max_gb()),
+        (
+            "idle",
+            "timeout-minutes",
+            crate::scaling::IDLE_TIMEOUT_MAX_MINUTES,
+        ),
     ];
     for (command, option, max) in bounds {
         let slot = payload
@@ -199,6 +204,17 @@ pub async fn scale(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
+    // Everything said about a change goes to this channel and a thread on it: a change the
+    // bot could not report there is not sent at all.
+    if let poise::Context::Application(a) = ctx {
+        let missing = crate::discord::permissions::missing(a.interaction.app_permissions);
+        if !missing.is_empty() {
+            let loc = crate::discord::errors::locale(ctx);
+            tracing::info!(command = %ctx.command().name, ?missing, "request refused: the bot lacks permissions in the channel");
+            reply_ephemeral(ctx, &crate::discord::permissions::refusal(loc, &missing)).await?;
+            return Ok(());
+        }
+    }
     let submission = submission(ctx, service, request, revert);
     let kind = submission.request.kind();
     let loc = submission.origin.lang();

@@ -313,7 +313,9 @@ impl Shared {
                 return verdict.clone();
             }
         }
-        let verdict = probe(cloud).await;
+        // A background read at the key's scheduler: a probe never delays a command, and it
+        // only runs when no other call answered lately (so the queue has nothing ahead of it).
+        let verdict = probe(&cloud.background()).await;
         // The probe's own attempts are not evidence for the next check.
         let (answered, failed) = answered_and_failed(&cloud.stats());
         seen.answered = answered;

@@ -10,14 +10,17 @@
 //! - [`config`]: defaults -> TOML file -> environment; secrets as [`secrecy::SecretString`];
 //!   service aliases and chat policy.
 //! - [`cloud`]: transport only. Typed ClickHouse Cloud API client, wire DTOs and the
-//!   `{status, requestId, result}` envelope, [`cloud::CloudError`], one rate limiter per key,
-//!   retries with backoff.
+//!   `{status, requestId, result}` envelope, [`cloud::CloudError`], one read scheduler per key
+//!   (commands first; polls, reminder checks and probes in one queue by deadline), retries with
+//!   backoff.
 //! - [`scaling`]: domain rules without I/O. Raw chat input -> validated request; current vs
 //!   target -> [`scaling::Plan`] with a risk class.
 //! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
 //!   watch -> settle, every step recorded in the store and resumed after a restart; then the
 //!   follow-up (scale-down reminder after the snapshots, timed revert). It runs any command
 //!   through the [`ops::ScaleCommand`] trait and talks to chat through [`ops::ChatSurface`].
+//!   Polls are planned where changes land (windows learned from the store) and batched: one
+//!   list read confirms every watched replica / idle change.
 //!   Supersession (by the settings a change sets), joining and in-flight lists come from the
 //!   store, so every instance sees the same.
 //! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or

@@ -16,6 +16,7 @@ use prometheus_client::{
     metrics::{
         counter::{ConstCounter, Counter},
         family::Family,
+        gauge::ConstGauge,
         gauge::Gauge,
         histogram::Histogram,
         MetricType,
@@ -181,6 +182,16 @@ impl Collector for CloudCollector {
                 "Cloud API attempts that had to wait for the client-side rate limiter.",
                 stats.limiter_waits,
             ),
+            (
+                "clickscale_cloud_background_reads",
+                "Background reads (polls, reminder checks, readiness probes) granted a permit by the key's scheduler.",
+                stats.budget.background_total,
+            ),
+            (
+                "clickscale_cloud_background_reserved",
+                "Background reads granted from the background's reserved share while commands were waiting.",
+                stats.budget.reserved_total,
+            ),
         ] {
             let counter = ConstCounter::new(value);
             counter.encode(encoder.encode_descriptor(
@@ -189,6 +200,42 @@ impl Collector for CloudCollector {
                 None,
                 counter.metric_type(),
             )?)?;
+        }
+
+        // The budget in use: what the key allows, and what the last window of it went to.
+        let budget = &stats.budget;
+        for (name, help, value) in [
+            (
+                "clickscale_cloud_budget_requests",
+                "The API key's budget: requests allowed per window (clickscale_cloud_budget_window_seconds).",
+                f64::from(budget.requests),
+            ),
+            (
+                "clickscale_cloud_budget_window_seconds",
+                "The API key's budget window.",
+                budget.window.as_secs_f64(),
+            ),
+            (
+                "clickscale_cloud_background_queue",
+                "Background reads waiting for a permit now.",
+                budget.queued as f64,
+            ),
+        ] {
+            let gauge = ConstGauge::new(value);
+            gauge.encode(encoder.encode_descriptor(name, help, None, gauge.metric_type())?)?;
+        }
+        let mut family = encoder.encode_descriptor(
+            "clickscale_cloud_budget_used",
+            "Permits granted in the last budget window, by priority (command or background).",
+            None,
+            MetricType::Gauge,
+        )?;
+        for (priority, n) in [
+            (crate::cloud::Priority::Command, budget.commands),
+            (crate::cloud::Priority::Background, budget.background),
+        ] {
+            let labels = [("priority", priority.label())];
+            ConstGauge::new(f64::from(n)).encode(family.encode_family(&labels)?)?;
         }
         Ok(())
     }
@@ -268,6 +315,15 @@ mod tests {
             connect_errors: 1,
             retries: 3,
             limiter_waits: 4,
+            budget: crate::cloud::BudgetUse {
+                requests: 10,
+                window: Duration::from_secs(10),
+                commands: 2,
+                background: 7,
+                queued: 12,
+                background_total: 40,
+                reserved_total: 3,
+            },
         };
         let out = m.render(&stats);
         let s = samples(&out);
@@ -278,6 +334,13 @@ mod tests {
             "clickscale_cloud_api_requests_total{status=\"connect_error\"} 1",
             "clickscale_cloud_api_retries_total 3",
             "clickscale_rate_limiter_waits_total 4",
+            "clickscale_cloud_budget_requests 10.0",
+            "clickscale_cloud_budget_window_seconds 10.0",
+            "clickscale_cloud_budget_used{priority=\"command\"} 2.0",
+            "clickscale_cloud_budget_used{priority=\"background\"} 7.0",
+            "clickscale_cloud_background_queue 12.0",
+            "clickscale_cloud_background_reads_total 40",
+            "clickscale_cloud_background_reserved_total 3",
         ] {
             assert!(s.contains(&line), "missing {line:?} in\n{out}");
         }

@@ -315,6 +315,15 @@ async fn metrics_count_a_confirmed_operation_and_the_api_calls() {
         0.0
     );
     assert_eq!(value("clickscale_rate_limiter_waits_total"), 0.0);
+    // The budget in use: the key's 1,000 per second, this test's reads and PATCH inside the window.
+    assert_eq!(value("clickscale_cloud_budget_requests"), 1000.0);
+    assert_eq!(value("clickscale_cloud_budget_window_seconds"), 1.0);
+    let background = value("clickscale_cloud_background_reads_total");
+    assert!(background >= 1.0, "the polls are background reads: {body}");
+    assert_eq!(value("clickscale_cloud_background_queue"), 0.0);
+    let used = value(r#"clickscale_cloud_budget_used{priority="command"}"#)
+        + value(r#"clickscale_cloud_budget_used{priority="background"}"#);
+    assert!(used >= 1.0, "{body}");
     server.stop().await;
 }
 

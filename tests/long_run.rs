@@ -192,6 +192,12 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
     first.halt();
     drop(first);
     let engine = engine(&sim, &db, chat.clone()).await;
+    // The resumed operations say so from their own tasks: give them a moment (on a loaded
+    // machine the assertion ran before any had been scheduled).
+    let said_by = tokio::time::Instant::now() + Duration::from_secs(5);
+    while chat.count("↻ clickscale restarted") == 0 && tokio::time::Instant::now() < said_by {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     assert!(
         chat.count("↻ clickscale restarted") > 0,
         "the restart found work to resume:\n{}",

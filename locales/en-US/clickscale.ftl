@@ -525,3 +525,17 @@ rule-replica-range-unknown = { $given ->
 } (from 1 to { $limit })
 rule-count-with-range = count is a fixed replica count (vertical mode) and cannot go with min-replicas/max-replicas (horizontal mode); give one or the other (from 1 to { $max })
 rule-range-in-vertical = min-replicas/max-replicas apply in horizontal mode only and this service is (or is switching to) vertical mode; add mode:horizontal, or give count (from 1 to { $max })
+
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = { $watched ->
+    [one] 1 service is
+   *[other] { $watched } services are
+} being watched on this API key, and its budget ({ $requests } requests per { $window }, shared with every tool that uses the key) lets each be read only about once every { $round }. The confirmation may come up to { $round } after ClickHouse Cloud shows the change: the budget, not the API, is what makes it slower.
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = I cannot report on this change in this channel, so nothing was sent: I lack { $missing } here. Ask a server admin to grant the bot these permissions in this channel (or use a channel where it has them).
+permission-view-channel = View Channel
+permission-send-messages = Send Messages
+permission-create-public-threads = Create Public Threads
+permission-send-messages-in-threads = Send Messages in Threads

@@ -528,3 +528,18 @@ rule-replica-range-unknown = { $given ->
 } (от 1 до { $limit })
 rule-count-with-range = count — фиксированное число реплик (вертикальный режим), его нельзя указывать вместе с min-replicas/max-replicas (горизонтальный режим); укажите что-то одно (от 1 до { $max })
 rule-range-in-vertical = min-replicas/max-replicas действуют только в горизонтальном режиме, а сервис в вертикальном режиме (или переходит в него); добавьте mode:horizontal или укажите count (от 1 до { $max })
+
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = Через этот API-ключ { $watched ->
+    [one] отслеживается { $watched } сервис
+    [few] отслеживаются { $watched } сервиса
+   *[other] отслеживаются { $watched } сервисов
+}, а его лимит ({ $requests } запросов за { $window }, общий для всех инструментов с этим ключом) позволяет проверять каждый лишь примерно раз в { $round }. Подтверждение может прийти на { $round } позже, чем ClickHouse Cloud покажет изменение: задержка из-за лимита, а не из-за API.
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = Я не смогу сообщать о ходе этого изменения в этом канале, поэтому ничего не отправлено: здесь мне не хватает прав { $missing }. Попросите администратора сервера выдать боту эти права в этом канале (или воспользуйтесь каналом, где они у него есть).
+permission-view-channel = «Просматривать канал»
+permission-send-messages = «Отправлять сообщения»
+permission-create-public-threads = «Создавать публичные ветки»
+permission-send-messages-in-threads = «Отправлять сообщения в ветках»

@@ -475,3 +475,14 @@ rule-replica-range-unknown = { $given ->
 }（1 到 { $limit }）
 rule-count-with-range = count 是固定副本数（垂直模式），不能与 min-replicas/max-replicas（水平模式）同时使用；请只指定其一（1 到 { $max }）
 rule-range-in-vertical = min-replicas/max-replicas 只适用于水平模式，而此服务处于（或正切换到）垂直模式；请加上 mode:horizontal，或指定 count（1 到 { $max }）
+
+## Read scheduler: when the API budget, not the API, makes a confirmation slower
+
+budget-slower = 此 API 密钥上正在监视 { $watched } 个服务，其额度（每 { $window } { $requests } 个请求，由使用该密钥的所有工具共享）只允许大约每 { $round } 检查每个服务一次。因此确认可能比 ClickHouse Cloud 显示变更晚最多 { $round }：变慢的原因是额度，而不是 API。
+## Discord as it fails (issue 14): the bot's permissions in the channel
+
+chat-permissions-missing = 我无法在此频道报告这次变更的进展，因此什么都没有发送：我在这里缺少以下权限：{ $missing }。请服务器管理员在此频道为机器人授予这些权限（或换一个它拥有这些权限的频道）。
+permission-view-channel = “查看频道”
+permission-send-messages = “发送消息”
+permission-create-public-threads = “创建公开子区”
+permission-send-messages-in-threads = “在子区中发送消息”

@@ -6,16 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::clock::Clock;
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::{Quota, RateLimiter};
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -29,6 +23,7 @@ use super::model::{
     Service, StateCommand, StatePatch,
 };
 use super::retry::{parse_rate_limit_reset, RetryPolicy};
+use super::scheduler::{BudgetUse, Priority, Scheduler};
 
 /// Production endpoint of the ClickHouse Cloud API.
 pub const DEFAULT_BASE_URL: &str = "https://api.clickhouse.cloud";
@@ -84,52 +79,6 @@ impl CloudSettings {
             rate_limit: RateLimit::default(),
             retry: RetryPolicy::default(),
         }
-    }
-}
-
-/// A GCRA quota that never exceeds `requests` in ANY window of `per`, as the API counts.
-///
-/// A plain "burst N, one every per/N" quota allows N at once and then N more in the same
-/// window (up to 2N - 1 per window), which the API answers with 429. With a burst of B and
-/// one permit every per/(N - B), any window holds at most B + (N - B) = N. The burst is kept
-/// small (a fifth of the budget) because the steady rate is what many watched services share:
-/// 8 of the API's 10 requests per 10 s, where a half-and-half split sustained only 5.
-fn window_quota(limit: RateLimit) -> Result<Quota, CloudError> {
-    let n = limit.requests;
-    if n == 0 {
-        return Err(CloudError::Config(
-            "rate_limit.requests must be at least 1".into(),
-        ));
-    }
-    let burst = (n / 5).max(1);
-    let steady = n - burst;
-    // With a budget of 1 there is no steady share: one request per whole window.
-    let period = if steady == 0 {
-        limit.per
-    } else {
-        limit.per / steady
-    };
-    let quota = Quota::with_period(period)
-        .ok_or_else(|| CloudError::Config("rate_limit.per must be longer than zero".into()))?;
-    Ok(quota.allow_burst(NonZeroU32::new(burst).expect("burst >= 1")))
-}
-
-/// How often a background call that gave way looks again.
-const YIELD_RECHECK: Duration = Duration::from_millis(20);
-
-/// Counts a user-facing call as waiting for as long as it lives.
-struct Urgent<'a>(&'a AtomicUsize);
-
-impl<'a> Urgent<'a> {
-    fn register(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::AcqRel);
-        Urgent(count)
-    }
-}
-
-impl Drop for Urgent<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -220,6 +169,8 @@ pub struct ClientStats {
     pub retries: u64,
     /// Attempts that had to wait for the rate limiter.
     pub limiter_waits: u64,
+    /// The key's budget and how much of it the last window used.
+    pub budget: BudgetUse,
 }
 
 #[derive(Default)]
@@ -232,28 +183,13 @@ struct Counters {
     limiter_waits: AtomicU64,
 }
 
-/// Governor clock on tokio time, so tests with a paused clock drive the limiter too.
-#[derive(Debug, Clone)]
-struct TokioClock {
-    origin: tokio::time::Instant,
-}
-
-impl Clock for TokioClock {
-    type Instant = Nanos;
-
-    fn now(&self) -> Nanos {
-        Nanos::from(self.origin.elapsed())
-    }
-}
-
-type Limiter = RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Nanos>>;
-
 /// Typed client of the ClickHouse Cloud API. Cheap to clone.
 #[derive(Clone)]
 pub struct CloudClient {
     inner: Arc<Inner>,
-    /// Background calls (polls) give way to user-facing ones at the rate limiter.
-    background: bool,
+    /// Background calls (polls, reminder checks, probes) give way to user-facing ones and
+    /// queue by deadline at the key's scheduler.
+    priority: Priority,
 }
 
 struct Inner {
@@ -264,11 +200,9 @@ struct Inner {
     key_secret: SecretString,
     rate_limit: RateLimit,
     retry: RetryPolicy,
-    limiter: Limiter,
-    clock: TokioClock,
+    /// The key's permits: commands first, background reads by deadline (see `scheduler`).
+    scheduler: Scheduler,
     counters: Counters,
-    /// User-facing calls waiting for a permit; background calls wait while there are any.
-    urgent: AtomicUsize,
 }
 
 impl fmt::Debug for CloudClient {
@@ -314,11 +248,7 @@ impl CloudClient {
                 "retry.max_attempts must be at least 1".into(),
             ));
         }
-        let quota = window_quota(s.rate_limit)?;
-        let clock = TokioClock {
-            origin: tokio::time::Instant::now(),
-        };
-        let limiter = RateLimiter::direct_with_clock(quota, clock.clone());
+        let scheduler = Scheduler::new(s.rate_limit)?;
 
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
@@ -336,12 +266,10 @@ impl CloudClient {
                 key_secret: s.key_secret,
                 rate_limit: s.rate_limit,
                 retry: s.retry,
-                limiter,
-                clock,
+                scheduler,
                 counters: Counters::default(),
-                urgent: AtomicUsize::new(0),
             }),
-            background: false,
+            priority: Priority::Command,
         })
     }
 
@@ -349,14 +277,40 @@ impl CloudClient {
         &self.inner.org_id
     }
 
-    /// The same client (same key, limiter and connections) for background work such as
-    /// polling: its calls take a rate-limiter permit only while no user-facing call (a
-    /// command's read, a PATCH) waits for one, so commands never queue behind polls.
+    /// The same client (same key, scheduler and connections) for background work such as
+    /// polling: its calls queue by deadline behind every user-facing call (a command's read,
+    /// a PATCH), except for the background's reserved share (see `scheduler`).
     pub fn background(&self) -> CloudClient {
         CloudClient {
             inner: self.inner.clone(),
-            background: true,
+            priority: Priority::Background,
         }
+    }
+
+    /// The key's budget this client keeps to.
+    pub fn rate_limit(&self) -> RateLimit {
+        self.inner.rate_limit
+    }
+
+    /// Whose calls these are at the key's scheduler.
+    pub fn priority(&self) -> Priority {
+        self.priority
+    }
+
+    /// How much of the key's budget the last window used, and what waits for it.
+    pub fn budget_use(&self) -> BudgetUse {
+        self.inner.scheduler.budget_use()
+    }
+
+    /// How long one round of `reads` background reads takes at the rate the key's budget
+    /// sustains: what the budget, not the API, makes a watcher wait between two reads.
+    pub fn background_round(&self, reads: usize) -> Duration {
+        self.inner.scheduler.round_for(reads)
+    }
+
+    /// The background's guaranteed share of the budget: one permit per this long.
+    pub fn background_reserve_every(&self) -> Duration {
+        self.inner.scheduler.reserve_every()
     }
 
     /// The base URL in use, without a trailing slash.
@@ -377,6 +331,7 @@ impl CloudClient {
             connect_errors: c.connect_errors.load(Ordering::Relaxed),
             retries: c.retries.load(Ordering::Relaxed),
             limiter_waits: c.limiter_waits.load(Ordering::Relaxed),
+            budget: self.inner.scheduler.budget_use(),
         }
     }
 
@@ -622,31 +577,13 @@ impl CloudClient {
         }
     }
 
-    /// Waits for the key's rate limiter; counts the waits. Background calls also wait while a
-    /// user-facing call does, so the next permit goes to the user.
+    /// Waits for the key's scheduler to grant a permit; counts the waits.
     async fn acquire_permit(&self) {
-        let inner = &self.inner;
-        let _urgent = (!self.background).then(|| Urgent::register(&inner.urgent));
-        let mut waited = false;
-        loop {
-            let wait = if self.background && inner.urgent.load(Ordering::Acquire) > 0 {
-                YIELD_RECHECK
-            } else {
-                match inner.limiter.check() {
-                    Ok(()) => return,
-                    Err(not_until) => not_until.wait_time_from(inner.clock.now()),
-                }
-            };
-            if !waited {
-                waited = true;
-                inner.counters.limiter_waits.fetch_add(1, Ordering::Relaxed);
-            }
-            debug!(
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                background = self.background,
-                "waiting for the Cloud API rate limiter"
-            );
-            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+        if self.inner.scheduler.acquire(self.priority).await {
+            self.inner
+                .counters
+                .limiter_waits
+                .fetch_add(1, Ordering::Relaxed);
         }
     }
 

@@ -74,12 +74,9 @@ pub async fn on_error(error: FrameworkError<'_, Data, Error>) {
             answer(ctx, &outdated_command(locale(ctx), &reference)).await;
         }
         FrameworkError::GuildOnly { ctx, .. } => answer(ctx, &guild_only(locale(ctx))).await,
-        // The command check only fails when another instance claimed the interaction.
-        FrameworkError::CommandCheckFailed {
-            error: None, ctx, ..
-        } => {
-            tracing::debug!(interaction = %ctx.id(), "interaction handled by another instance");
-        }
+        // The command check only fails when another instance's deferral came first (or
+        // Discord had already forgotten the interaction); `claim` logged which.
+        FrameworkError::CommandCheckFailed { error: None, .. } => {}
         FrameworkError::UnknownInteraction {
             framework,
             interaction,

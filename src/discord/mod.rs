@@ -5,6 +5,8 @@
 //! - [`errors`]: the central `on_error`; every failed interaction gets a private answer with a
 //!   reference id that also appears in the log.
 //! - [`buttons`]: Confirm / Cancel, routed by message id from one gateway handler.
+//! - [`claim`]: the first callback (the private deferral) decides which instance answers.
+//! - [`permissions`]: what the bot must be allowed in a channel before it sends a change.
 //! - [`surface`]: [`DiscordSurface`], bot-token REST only (the interaction token expires after
 //!   15 minutes; follow-ups may come later).
 //!
@@ -13,7 +15,9 @@
 //! and stop cleanly on ctrl-c or SIGTERM.
 
 pub mod buttons;
+pub mod claim;
 pub mod errors;
+pub mod permissions;
 pub mod reminders;
 pub mod surface;
 pub mod types;
@@ -256,16 +260,9 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
         commands,
         on_error: |error| Box::pin(on_error(error)),
         // With several instances on one bot token, each receives every interaction: the one
-        // that claims it in the shared store answers, the others stay silent.
-        command_check: Some(|ctx| {
-            Box::pin(async move {
-                Ok(ctx
-                    .data()
-                    .engine
-                    .claim_interaction(&ctx.id().to_string())
-                    .await)
-            })
-        }),
+        // whose deferral Discord accepts answers, the others stay silent. No store write runs
+        // before that deferral, so Discord's 3 s never depend on the database.
+        command_check: Some(|ctx| Box::pin(claim::by_first_callback(ctx))),
         event_handler: |framework, event| Box::pin(event_handler(framework, event)),
         // Nobody gets pinged by what the bot says unless a message opts in explicitly.
         allowed_mentions: Some(CreateAllowedMentions::new()),
@@ -345,12 +342,10 @@ async fn event_handler(
         return Ok(());
     };
     match interaction {
-        // Reminder answers: whichever instance claims the click first answers it from the store.
+        // Reminder answers: whichever instance's first callback Discord accepts answers the
+        // click from the store.
         Interaction::Component(click) if reminders::is_reminder_id(&click.data.custom_id) => {
-            let claimed = data.engine.claim_interaction(&click.id.to_string()).await;
-            if claimed {
-                reminders::click(http, &data.engine, click).await
-            }
+            reminders::click(http, &data.engine, click).await
         }
         // Confirm / Cancel: the instance running the operation waits for the click; the others
         // leave it to that one instead of calling the buttons expired.
@@ -362,10 +357,7 @@ async fn event_handler(
             }
         }
         Interaction::Modal(modal) if reminders::is_reminder_id(&modal.data.custom_id) => {
-            let claimed = data.engine.claim_interaction(&modal.id.to_string()).await;
-            if claimed {
-                reminders::keep_submitted(http, &data.engine, modal).await
-            }
+            reminders::keep_submitted(http, &data.engine, modal).await
         }
         _ => {}
     }

@@ -5,9 +5,11 @@
 use serenity::all::{
     ActionRowComponent, ComponentInteraction, CreateActionRow, CreateAllowedMentions,
     CreateInputText, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateModal, Http, InputTextStyle, ModalInteraction,
+    CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, Http, InputTextStyle,
+    ModalInteraction,
 };
 
+use super::claim::{self, Claim};
 use crate::{
     i18n::Locale,
     ops::{reminders::BUTTON_PREFIX, Answer, Engine},
@@ -42,24 +44,16 @@ pub async fn click(http: &Http, engine: &Engine, click: &ComponentInteraction) {
                 .max_length(500)
                 .required(true),
             )]);
-        if let Err(e) = click
+        let opened = click
             .create_response(http, CreateInteractionResponse::Modal(modal))
-            .await
-        {
+            .await;
+        if let Err(e) = claim::classify(opened) {
             tracing::warn!(error = %e, "could not open the Keep modal");
         }
         return;
     }
-    if let Err(e) = click
-        .create_response(
-            http,
-            CreateInteractionResponse::Defer(
-                CreateInteractionResponseMessage::new().ephemeral(true),
-            ),
-        )
-        .await
-    {
-        tracing::warn!(error = %e, "could not acknowledge a reminder click");
+    // The deferral is the claim: only the instance whose deferral Discord accepts answers.
+    if !claimed(click.create_response(http, private_defer()).await) {
         return;
     }
     let text = match engine.answer(id, answer, &actor, loc).await {
@@ -88,18 +82,40 @@ pub async fn keep_submitted(http: &Http, engine: &Engine, modal: &ModalInteracti
             ActionRowComponent::InputText(t) if t.custom_id == REASON_FIELD => t.value.clone(),
             _ => None,
         });
+    // Defer before the store or the API is asked anything: the answer may take longer than
+    // Discord's 3 s, and the deferral is the claim between instances.
+    if !claimed(modal.create_response(http, private_defer()).await) {
+        return;
+    }
     let actor = super::actor(&modal.user, modal.member.as_ref());
     let loc = Locale::from_tag(&modal.locale);
     let text = match engine.answer(id, Answer::Keep(reason), &actor, loc).await {
         Ok(t) | Err(t) => t,
     };
-    let reply = CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(true)
-            .allowed_mentions(CreateAllowedMentions::new()),
-    );
-    if let Err(e) = modal.create_response(http, reply).await {
+    let reply = EditInteractionResponse::new()
+        .content(text)
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Err(e) = modal.edit_response(http, reply).await {
         tracing::warn!(error = %e, "could not answer the Keep modal");
+    }
+}
+
+fn private_defer() -> CreateInteractionResponse {
+    CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true))
+}
+
+/// Whether a first callback made this instance the one that answers.
+fn claimed(result: Result<(), serenity::Error>) -> bool {
+    match claim::classify(result) {
+        Ok(Claim::Mine) => true,
+        Ok(Claim::TakenElsewhere) => false,
+        Ok(Claim::Expired) => {
+            tracing::warn!("Discord had forgotten a reminder interaction before it was deferred");
+            false
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "could not acknowledge a reminder interaction");
+            false
+        }
     }
 }

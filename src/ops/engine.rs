@@ -22,7 +22,7 @@ use super::{
     operation::{Operation, Resume},
     request::{CommandKind, OperationId, Prepared, Rejection, ServiceRef, Submission},
     surface::{Actor, ChatSurface, ClickGuard, ThreadRef},
-    watch::Pollers,
+    watch::{PollSettings, Pollers, Window},
 };
 use crate::{
     cloud::{CloudClient, CloudError},
@@ -263,7 +263,22 @@ impl Engine {
         Ok(Self {
             inner: Arc::new(Inner {
                 // Polls give way to commands at the key's rate limiter.
-                pollers: Pollers::new(cloud.background(), settings.poll_interval),
+                pollers: Pollers::new(
+                    cloud.background(),
+                    PollSettings {
+                        interval: settings.poll_interval,
+                        cdc: Window {
+                            from: settings.cdc_window.0,
+                            to: settings.cdc_window.1,
+                        },
+                        // Replica and idle changes may show at once; usually within this.
+                        service: Window {
+                            from: Duration::ZERO,
+                            to: settings.service_window,
+                        },
+                    },
+                    Some(store.clone()),
+                ),
                 background_cloud: cloud.background(),
                 instance: format!(
                     "{}/{}",
@@ -811,22 +826,6 @@ impl Engine {
                     })
             }
             _ => false,
-        }
-    }
-
-    /// Whether this instance should handle Discord interaction `id`: every connected instance
-    /// receives it, exactly one may answer. Without a database answer, handle it (one instance
-    /// is the usual setup, and an unanswered interaction is worse than a duplicate).
-    pub async fn claim_interaction(&self, id: &str) -> bool {
-        match self.inner.store.claim_interaction(id).await {
-            Ok(first) => first,
-            Err(e) => {
-                tracing::warn!(
-                    error = format!("{e:#}"),
-                    "could not claim an interaction; handling it here"
-                );
-                true
-            }
         }
     }
 

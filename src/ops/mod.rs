@@ -25,3 +25,4 @@ pub use surface::{
     Actor, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
     ReminderPost, ThreadRef,
 };
+pub use watch::{PollSettings, Window, WindowSource};

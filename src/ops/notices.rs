@@ -300,3 +300,20 @@ pub enum Closing {
     /// service was back already. Nobody answered, so it must not say so.
     Automatic,
 }
+
+/// The key's budget, not the API, spaces a watch's reads: say so, and by how much.
+pub fn budget_slower(
+    loc: Locale,
+    watched: usize,
+    budget: crate::cloud::RateLimit,
+    round: Duration,
+) -> String {
+    t!(
+        loc,
+        "budget-slower",
+        watched = watched,
+        requests = budget.requests,
+        window = duration(loc, budget.per),
+        round = duration(loc, round)
+    )
+}

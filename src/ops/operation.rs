@@ -478,10 +478,10 @@ impl Operation {
         let mut resent = false;
         let mut checks = self.store_checks();
         let s = &self.engine.inner().settings;
-        let mut rx = self
-            .engine
-            .pollers()
-            .subscribe(&self.p.service.id, self.p.kind.resource());
+        let mut rx =
+            self.engine
+                .pollers()
+                .subscribe(&self.p.service.id, self.p.kind.resource(), applied_at);
         let deadline = applied_at + s.watch_deadline;
         let expected_end = applied_at
             + match self.p.kind.resource() {
@@ -490,13 +490,14 @@ impl Operation {
             };
         let mut progress_said = Instant::now() >= expected_end;
         let mut trouble_said = false;
+        let mut budget_said = false;
         let mut last_seen: Option<Current> = None;
         loop {
             tokio::select! {
                 changed = rx.changed() => {
                     if changed.is_err() {
                         // The stream only ends when nobody listens; we still do, so resubscribe.
-                        rx = self.engine.pollers().subscribe(&self.p.service.id, self.p.kind.resource());
+                        rx = self.engine.pollers().subscribe(&self.p.service.id, self.p.kind.resource(), applied_at);
                         continue;
                     }
                     let obs: Option<Observation> = rx.borrow_and_update().clone();
@@ -504,6 +505,10 @@ impl Operation {
                     // An answer to a GET sent before the PATCH was accepted says nothing about it.
                     if obs.sent_at < applied_at {
                         continue;
+                    }
+                    if let (Some(round), false) = (obs.budget_round, budget_said) {
+                        budget_said = true;
+                        self.say(&notices::budget_slower(self.lang(), obs.watched, self.engine.cloud().rate_limit(), round)).await;
                     }
                     match obs.result {
                         Ok(current) => {

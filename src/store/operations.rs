@@ -517,6 +517,31 @@ impl Store {
         Ok(rows == 1)
     }
 
+    /// How long the API took to show this deployment's recent confirmed changes of `kind`:
+    /// from the PATCH being accepted to the confirmation, newest first, at most `limit`.
+    /// What the poll planner learns each resource's usual window from.
+    pub async fn confirm_times(
+        &self,
+        kind: CommandKind,
+        limit: u32,
+    ) -> anyhow::Result<Vec<std::time::Duration>> {
+        let sql = "SELECT applied_at, settled_at FROM operations \
+                   WHERE kind = $1 AND outcome = $2 \
+                   AND applied_at IS NOT NULL AND settled_at IS NOT NULL \
+                   ORDER BY id DESC LIMIT $3";
+        let rows: Vec<(DateTime<Utc>, DateTime<Utc>)> = on_db!(self, p => sqlx::query_as(sql)
+            .bind(kind.name())
+            .bind(OutcomeKind::Confirmed.label())
+            .bind(i64::from(limit))
+            .fetch_all(p)
+            .await)
+        .context("reading confirmation times")?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(applied, settled)| (settled - applied).to_std().ok())
+            .collect())
+    }
+
     /// The newer operation that took over from `id`, if one did.
     pub async fn superseded_by(&self, id: OperationId) -> anyhow::Result<Option<OperationId>> {
         let sql = "SELECT superseded_by FROM operations WHERE id = $1";

@@ -19,6 +19,16 @@ use super::discord::{FakeDiscord, FakeMessage, InteractionRef};
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// A simulator whose changes land within a second, with no rate limit to speak of.
+pub fn fast_sim() -> SimConfig {
+    SimConfig {
+        cdc_converge_after: Duration::from_millis(600),
+        service_converge_after: Duration::from_millis(300),
+        rate_limit: 1000,
+        ..SimConfig::default()
+    }
+}
+
 pub struct World {
     pub fake: FakeDiscord,
     pub sim: SimHandle,
@@ -27,17 +37,20 @@ pub struct World {
 
 impl World {
     pub async fn start(tweak: impl FnOnce(&mut Config)) -> Self {
-        let sim = SimConfig {
-            cdc_converge_after: Duration::from_millis(600),
-            service_converge_after: Duration::from_millis(300),
-            rate_limit: 1000,
-            ..SimConfig::default()
-        };
-        Self::start_with(sim, tweak).await
+        Self::start_with(fast_sim(), tweak).await
     }
 
     pub async fn start_with(sim: SimConfig, tweak: impl FnOnce(&mut Config)) -> Self {
-        let fake = FakeDiscord::start().await;
+        Self::start_on(FakeDiscord::start().await, "sqlite::memory:", sim, tweak).await
+    }
+
+    /// A world on a given fake Discord and store (`sqlite://FILE`, `postgres://…`).
+    pub async fn start_on(
+        fake: FakeDiscord,
+        store_url: &str,
+        sim: SimConfig,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
         let sim = sim::spawn(sim, Fixture::default()).await.unwrap();
         let mut config = Config::default();
         config.discord.token = Some("fake-token".to_owned().into());
@@ -61,9 +74,7 @@ impl World {
         });
         tweak(&mut config);
         let cloud = CloudClient::new(config.cloud_settings().unwrap()).unwrap();
-        let store = clickscale::store::Store::connect("sqlite::memory:")
-            .await
-            .unwrap();
+        let store = clickscale::store::Store::connect(store_url).await.unwrap();
         let engine = Engine::new(cloud, config.clone(), store).unwrap();
         let mut bot = discord::start(config, engine).await.unwrap();
         bot.ready().await.unwrap();

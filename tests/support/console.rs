@@ -218,30 +218,30 @@ impl Live {
     /// `clickscale console --sim` as a newcomer runs it (its own simulator, store and demo
     /// timings) with `extra` arguments, fed line by line.
     pub fn sim(extra: &[&str]) -> Live {
-        let child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
-            .args(["console", "--sim", "--user", "ann"])
+        let mut command = Self::command(&["--sim"], extra);
+        command.env_remove("CLICKSCALE_DATABASE_URL");
+        Self::spawn(command)
+    }
+
+    /// `clickscale console --user ann ARGS EXTRA`, logging warnings, with no configuration or
+    /// locale from the caller's environment.
+    fn command(args: &[&str], extra: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_clickscale"));
+        command
+            .args(["console", "--user", "ann"])
+            .args(args)
             .args(extra)
             .env_remove("CLICKSCALE_CONFIG")
             .env_remove("CLICKSCALE_LOCALE")
-            .env_remove("CLICKSCALE_DATABASE_URL")
-            .env("CLICKSCALE_LOG", "warn")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start clickscale");
-        Self::collect(child)
+            .env("CLICKSCALE_LOG", "warn");
+        command
     }
 
     /// [`Live::start`] with more environment (configuration overrides) on top.
     pub fn start_with(api_url: &str, db: &str, extra: &[&str], env: &[(&str, &str)]) -> Live {
         use clickscale::sim::fixture::{DEMO_ADMIN_KEY, DEMO_ORG_ID, DEMO_SECRET};
-        let child = Command::new(env!("CARGO_BIN_EXE_clickscale"))
-            .args(["console", "--user", "ann"])
-            .args(extra)
-            .env_remove("CLICKSCALE_CONFIG")
-            .env_remove("CLICKSCALE_LOCALE")
-            .env("CLICKSCALE_LOG", "warn")
+        let mut command = Self::command(&[], extra);
+        command
             .env("CLICKSCALE_DATABASE_URL", db)
             .env("CLICKHOUSE_API_URL", api_url)
             .env("CLICKHOUSE_ORG_ID", DEMO_ORG_ID)
@@ -259,16 +259,17 @@ impl Live {
             .env("CLICKSCALE_STORE__INSTANCE_ID", "console-test")
             .env("CLICKSCALE_STORE__LEASE_TTL", "3s")
             // Last, so a test's overrides win over the defaults above.
-            .envs(env.iter().copied())
+            .envs(env.iter().copied());
+        Self::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Live {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start clickscale");
-        Self::collect(child)
-    }
-
-    fn collect(mut child: std::process::Child) -> Live {
         let mut stdout = child.stdout.take().unwrap();
         let out = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
         let sink = out.clone();

@@ -50,7 +50,8 @@ pub use interactions::{ClickBuilder, InjectError, SlashBuilder};
 pub use state::{
     path_matches, Callback, FakeChannel, FakeMessage, GatewayStats, InteractionKind,
     InteractionRef, MessageOrigin, RecordedCall, FLAG_EPHEMERAL, FLAG_LOADING,
-    FLAG_SUPPRESS_EMBEDS, FLAG_SUPPRESS_NOTIFICATIONS,
+    FLAG_SUPPRESS_EMBEDS, FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS,
+    PERM_SEND_MESSAGES, PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
 };
 
 use state::{Inner, Outbound, State};
@@ -435,6 +436,15 @@ impl FakeDiscord {
         self.inner.lock().channels.insert(id.clone(), channel);
         self.inner.bump();
         id
+    }
+
+    /// What the bot may do in `channel` from now on (Discord permission bits): sent as the
+    /// interactions' `app_permissions` there and enforced on REST calls (403 otherwise).
+    pub fn set_bot_permissions(&self, channel: &str, bits: u64) {
+        if let Some(ch) = self.inner.lock().channels.get_mut(channel) {
+            ch.bot_permissions = Some(bits);
+        }
+        self.inner.bump();
     }
 
     pub fn message(&self, id: &str) -> Option<FakeMessage> {

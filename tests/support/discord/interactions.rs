@@ -194,7 +194,9 @@ fn base_payload(
     v.insert("attachment_size_limit".into(), json!(8_388_608));
     v.insert(
         "app_permissions".into(),
-        json!(cfg.app_permissions.to_string()),
+        json!(st
+            .bot_permissions(cfg.app_permissions, channel_id)
+            .to_string()),
     );
     v.insert("channel_id".into(), json!(channel_id));
     let channel_kind = st.channels.get(channel_id).map_or(0, |c| c.kind);

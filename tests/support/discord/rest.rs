@@ -17,7 +17,8 @@ use super::state::{
     now_timestamp, segments, Callback, FakeChannel, FakeMessage, Inner, InteractionKind,
     MessageOrigin, RecordedCall, RegisteredCommand, State, CHANNEL_DM, CHANNEL_PRIVATE_THREAD,
     CHANNEL_PUBLIC_THREAD, FLAG_EPHEMERAL, FLAG_LOADING, FLAG_SUPPRESS_EMBEDS,
-    FLAG_SUPPRESS_NOTIFICATIONS,
+    FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS, PERM_SEND_MESSAGES,
+    PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
 };
 
 const API_PREFIX: &str = "/api/v10";
@@ -989,6 +990,14 @@ fn create_channel_message(
     if ch.is_thread() && ch.locked {
         return Reply::error(400, 50083, "Thread is archived");
     }
+    let send = if ch.is_thread() {
+        PERM_SEND_MESSAGES_IN_THREADS
+    } else {
+        PERM_SEND_MESSAGES
+    };
+    if let Err(reply) = bot_may(inner, st, channel, send) {
+        return reply;
+    }
     if let Err(reply) = validate_message_body(req.body(), true) {
         return reject_body(
             inner,
@@ -1039,6 +1048,18 @@ fn create_channel_message(
     message_reply(inner, st, message.to_json())
 }
 
+/// Discord's answer when the bot lacks `needed` (or cannot even see `channel`) there.
+fn bot_may(inner: &Inner, st: &State, channel: &str, needed: u64) -> Result<(), Reply> {
+    let has = st.bot_permissions(inner.config.app_permissions, channel);
+    if has & PERM_VIEW_CHANNEL == 0 {
+        return Err(Reply::error(403, 50001, "Missing Access"));
+    }
+    if has & needed != needed {
+        return Err(Reply::error(403, 50013, "Missing Permissions"));
+    }
+    Ok(())
+}
+
 fn edit_message(
     inner: &Inner,
     st: &mut State,
@@ -1046,6 +1067,9 @@ fn edit_message(
     message: &str,
     req: &Request<'_>,
 ) -> Reply {
+    if let Err(reply) = bot_may(inner, st, channel, 0) {
+        return reply;
+    }
     if let Err(reply) = validate_message_body(req.body(), false) {
         return reject_body(inner, st, &format!("an edit of message {message}"), reply);
     }
@@ -1106,6 +1130,9 @@ fn thread_from_message(
             "A thread has already been created for this message",
         );
     }
+    if let Err(reply) = bot_may(inner, st, channel, PERM_CREATE_PUBLIC_THREADS) {
+        return reply;
+    }
     let name = match thread_name(inner, st, req.body()) {
         Ok(name) => name,
         Err(reply) => return reply,
@@ -1123,6 +1150,7 @@ fn thread_from_message(
         locked: false,
         recipient: None,
         created_timestamp: now_timestamp(),
+        bot_permissions: None,
     };
     insert_thread(inner, st, thread)
 }
@@ -1162,6 +1190,7 @@ fn thread_without_message(
         locked: false,
         recipient: None,
         created_timestamp: now_timestamp(),
+        bot_permissions: None,
     };
     insert_thread(inner, st, thread)
 }

@@ -238,6 +238,29 @@ pub struct FakeChannel {
     /// DM channels only: the other user (id, name).
     pub recipient: Option<(String, String)>,
     pub created_timestamp: String,
+    /// What the bot may do here (a permission bit set), when it differs from the fake's
+    /// `app_permissions`; threads inherit their parent's.
+    pub bot_permissions: Option<u64>,
+}
+
+/// Discord's permission bits the fake enforces on the bot.
+pub const PERM_VIEW_CHANNEL: u64 = 1 << 10;
+pub const PERM_SEND_MESSAGES: u64 = 1 << 11;
+pub const PERM_CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+pub const PERM_SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
+
+impl State {
+    /// The bot's permissions in `channel` (a thread's are its parent's).
+    pub(crate) fn bot_permissions(&self, config_default: u64, channel: &str) -> u64 {
+        let Some(ch) = self.channels.get(channel) else {
+            return config_default;
+        };
+        match (&ch.parent_id, ch.bot_permissions) {
+            (_, Some(bits)) => bits,
+            (Some(parent), None) => self.bot_permissions(config_default, parent),
+            (None, None) => config_default,
+        }
+    }
 }
 
 impl FakeChannel {
@@ -259,6 +282,7 @@ impl FakeChannel {
             locked: false,
             recipient: None,
             created_timestamp: now_timestamp(),
+            bot_permissions: None,
         }
     }
 

@@ -1,0 +1,183 @@
+//! Discord as it really fails (issue 14): a slow or locked store, missing permissions, REST
+//! faults. The real bot against the fake Discord (which enforces Discord's rules: 3 s to the
+//! first callback, one callback per interaction) and the simulator, over 127.0.0.1.
+
+mod support;
+
+use std::{str::FromStr as _, time::Duration};
+
+use clickscale::ops::OperationId;
+use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+use support::{
+    bot::{fast_sim, is_status, World, WAIT},
+    db::TestDb,
+    discord::{FakeDiscord, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
+};
+
+/// Discord drops an interaction whose first callback comes later than this.
+const DISCORD_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Issue 14, defect 2: with the SQLite file locked by another connection for 5 s, the deferral
+/// used to wait for the store (5.04 s) and Discord had dropped the interaction. Now the
+/// deferral leaves at once, the request is recorded once the lock goes, and the user is told.
+#[tokio::test]
+async fn a_locked_store_does_not_delay_the_deferral() {
+    let db = TestDb::sqlite();
+    let fake = FakeDiscord::start().await;
+    let w = World::start_on(fake, &db.url, fast_sim(), |_| {}).await;
+
+    // Another process holds the write lock for 5 s.
+    let mut locker = SqliteConnectOptions::from_str(&db.url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    let unlock = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+        locker.close().await.unwrap();
+    });
+
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await;
+    let callback = w.fake.wait_for_callback(&ix, DISCORD_DEADLINE).await;
+    assert_eq!(callback.kind, 5, "a private deferral");
+    let latency = w.fake.callback_latency(&ix).expect("the deferral arrived");
+    assert!(
+        latency < DISCORD_DEADLINE,
+        "the deferral took {latency:?}, Discord had dropped the interaction"
+    );
+
+    // Told plainly once the store answers: started (and recorded), or nothing was sent.
+    let private = w.private_answer(&ix).await;
+    tokio::time::timeout(WAIT, unlock).await.unwrap().unwrap();
+    if private.starts_with("Started #1") {
+        let status = w.status_message("/replicas").await;
+        w.thread_line(&status.id, "✅").await;
+        assert_eq!(w.patches(), 1);
+        let store = db.open().await;
+        let recorded = store.operation(OperationId(1)).await.unwrap();
+        assert!(recorded.is_some(), "the change that was sent is recorded");
+        store.close().await;
+    } else {
+        assert!(private.contains("nothing was sent"), "{private}");
+        assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+    }
+    w.stop().await;
+    db.finish().await;
+}
+
+/// Issue 14, defect 1: where the bot may not post, the PATCH used to go out anyway and the
+/// private answer pointed at a thread that never existed. Now the bot reads its permissions
+/// from the interaction, names exactly what it lacks, and sends nothing.
+#[tokio::test]
+async fn missing_channel_permissions_are_named_and_nothing_is_sent() {
+    let w = World::start(|_| {}).await;
+    let quiet = w.fake.add_text_channel("announcements");
+    // May read and post, but neither open threads nor post in them.
+    w.fake
+        .set_bot_permissions(&quiet, PERM_VIEW_CHANNEL | PERM_SEND_MESSAGES);
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .channel(&quiet)
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(
+        private.contains("Create Public Threads, Send Messages in Threads"),
+        "{private}"
+    );
+    assert!(!private.contains("View Channel"), "{private}");
+    assert!(private.contains("nothing was sent"), "{private}");
+    // Posting in a channel it cannot even send to: that is named too.
+    let mute = w.fake.add_text_channel("read-only");
+    w.fake.set_bot_permissions(&mute, PERM_VIEW_CHANNEL);
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "prod")
+        .option_bool("enabled", false)
+        .channel(&mute)
+        .locale("ru")
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("«Отправлять сообщения»"), "{private}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.patches(), 0, "no change that nobody could be told about");
+    assert!(w.fake.messages_in(&quiet).iter().all(|m| !is_status(m)));
+    assert!(w.fake.messages_in(&mute).iter().all(|m| !is_status(m)));
+    assert!(w.fake.threads().is_empty());
+    w.stop().await;
+}
+
+/// Issue 14, defect 4: `/idle timeout-minutes` was registered with a maximum of
+/// 9007199254740991 while the bot refuses anything above 10080. Every registered integer
+/// bound is the one the bot validates; a value just past it is refused with what is allowed.
+#[tokio::test]
+async fn registered_bounds_are_the_validated_ones() {
+    let w = World::start(|_| {}).await;
+    let bounds = |command: &str, option: &str| {
+        let cmd = w.fake.registered_command(command).unwrap();
+        let opt = cmd["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == option)
+            .unwrap()
+            .clone();
+        (opt["min_value"].as_f64(), opt["max_value"].as_f64())
+    };
+    let expected = [
+        ("cdc-scale", "cores", 1.0, 24.0),
+        ("replicas", "count", 1.0, 20.0),
+        (
+            "idle",
+            "timeout-minutes",
+            f64::from(clickscale::scaling::IDLE_TIMEOUT_MIN_MINUTES),
+            f64::from(clickscale::scaling::IDLE_TIMEOUT_MAX_MINUTES),
+        ),
+    ];
+    for (command, option, min, max) in expected {
+        assert_eq!(
+            bounds(command, option),
+            (Some(min), Some(max)),
+            "/{command} {option}"
+        );
+    }
+    // Every integer option anywhere has a bound a person could type.
+    for cmd in w.fake.registered_commands() {
+        for opt in cmd["options"].as_array().into_iter().flatten() {
+            if opt["type"] == 4 {
+                let max = opt["max_value"].as_f64().unwrap_or(f64::MAX);
+                assert!(max <= 1e6, "/{} {}: max {max}", cmd["name"], opt["name"]);
+            }
+        }
+    }
+    // Just past the registered maximum: refused by the bot, with the range.
+    let ix = w
+        .fake
+        .slash("idle")
+        .option_str("service", "prod")
+        .option_bool("enabled", true)
+        .option_int("timeout-minutes", 10_081)
+        .unchecked()
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("10080"), "{private}");
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}

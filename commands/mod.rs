@@ -2,7 +2,8 @@
 //! [`Submission`](crate::ops::Submission) to the engine, answer privately.
 //!
 //! - `/cdc-scale service cores`: DB ClickPipes (CDC) compute, whole cores, 4 GB per core.
-//! - `/replicas service count? min-memory-gb? max-memory-gb?`: replicas and memory bounds.
+//! - `/replicas service count? min-replicas? max-replicas? mode? min-memory-gb? max-memory-gb?`:
+//!   fixed count (vertical) or replica range (horizontal), mode switch, memory bounds.
 //! - `/idle service enabled timeout-minutes?`: automatic idling.
 //! - `/scaling-status service`: what is configured now and what is in flight.
 //!
@@ -99,6 +100,8 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
     let bounds = [
         ("cdc-scale", "cores", limits.cdc_max_cores()),
         ("replicas", "count", limits.replicas_max()),
+        ("replicas", "min-replicas", limits.replicas_max()),
+        ("replicas", "max-replicas", limits.replicas_max()),
         ("replicas", "min-memory-gb", limits.memory_max_gb()),
         ("replicas", "max-memory-gb", limits.memory_max_gb()),
         (
@@ -119,6 +122,20 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
         };
         slot.insert("max_value".into(), Value::from(max));
     }
+    // `/replicas mode`: a text option with fixed choices (poise's choice enums register as
+    // integers, and the console reads the same words).
+    let mode = payload
+        .as_array_mut()
+        .and_then(|cmds| cmds.iter_mut().find(|c| c["name"] == "replicas"))
+        .and_then(|c| c["options"].as_array_mut())
+        .and_then(|opts| opts.iter_mut().find(|o| o["name"] == "mode"))
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| anyhow::anyhow!("/replicas has no option `mode`"))?;
+    let choices: Vec<Value> = crate::scaling::ModeInput::NAMES
+        .iter()
+        .map(|n| serde_json::json!({ "name": n, "value": n }))
+        .collect();
+    mode.insert("choices".into(), Value::from(choices));
     Ok(payload)
 }
 

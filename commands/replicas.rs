@@ -1,12 +1,16 @@
-//! `/replicas service count? min-memory-gb? max-memory-gb?`: replica count and memory bounds.
+//! `/replicas service count? min-replicas? max-replicas? mode? min-memory-gb? max-memory-gb?`:
+//! a fixed replica count (vertical mode) or a replica range (horizontal mode), the autoscaling
+//! mode, and the per-replica memory bounds.
 
 use crate::{
     discord::{errors::reply_ephemeral, Context, Error},
     ops::{CommandKind, RevertInput, ScaleCommand, ScaleRequest},
-    scaling::{self, Current, Limits, ReplicaInput, RuleError, Target},
+    scaling::{self, Current, Limits, ModeInput, ReplicaInput, RuleError, Target},
 };
 
 /// Change a service's replica count and/or its per-replica memory bounds
+// One parameter per Discord option: poise builds the registration from this signature.
+#[allow(clippy::too_many_arguments)]
 #[poise::command(slash_command, guild_only)]
 pub async fn replicas(
     ctx: Context<'_>,
@@ -16,6 +20,16 @@ pub async fn replicas(
     #[description = "Number of replicas"]
     #[min = 1]
     count: Option<i64>,
+    #[description = "Fewest replicas in horizontal mode"]
+    #[rename = "min-replicas"]
+    #[min = 1]
+    min_replicas: Option<i64>,
+    #[description = "Most replicas in horizontal mode"]
+    #[rename = "max-replicas"]
+    #[min = 1]
+    max_replicas: Option<i64>,
+    #[description = "Autoscaling mode: vertical (fixed count) or horizontal (replica range)"]
+    mode: Option<String>,
     #[description = "Minimum memory per replica in GB (multiple of 4, at least 8)"]
     #[rename = "min-memory-gb"]
     #[min = 8]
@@ -28,7 +42,38 @@ pub async fn replicas(
     #[rename = "for"]
     for_: Option<String>,
 ) -> Result<(), Error> {
-    if count.is_none() && min_memory_gb.is_none() && max_memory_gb.is_none() {
+    // Text with registered choices (see `commands::registration`), read like the console's
+    // `mode:`; a value a client sends outside the choices is refused, not guessed.
+    let mode = match mode.as_deref().map(str::trim) {
+        None => None,
+        Some(raw) => match raw.parse::<ModeInput>() {
+            Ok(m) => Some(m),
+            Err(_) => {
+                let loc = crate::discord::errors::locale(ctx);
+                let allowed: Vec<String> =
+                    ModeInput::NAMES.iter().map(|n| format!("`{n}`")).collect();
+                let text = crate::t!(
+                    loc,
+                    "console-option-not-one-of",
+                    option = "mode",
+                    allowed = crate::i18n::join_with(loc, &allowed, crate::i18n::Conjunction::Or),
+                    // Debug-escaped and clipped: untrusted text is never echoed raw.
+                    value = format!("{:?}", raw.chars().take(40).collect::<String>())
+                );
+                reply_ephemeral(ctx, &text).await?;
+                return Ok(());
+            }
+        },
+    };
+    let input = ReplicaInput {
+        count,
+        min_memory_gb,
+        max_memory_gb,
+        min_replicas,
+        max_replicas,
+        mode,
+    };
+    if input == ReplicaInput::default() {
         // Nothing to change: say so at once, before any API call.
         let limits = ctx.data().engine.config().limits()?;
         let refusal = RuleError::NothingGiven {
@@ -39,11 +84,6 @@ pub async fn replicas(
         reply_ephemeral(ctx, &refusal.user_message(loc)).await?;
         return Ok(());
     }
-    let input = ReplicaInput {
-        count,
-        min_memory_gb,
-        max_memory_gb,
-    };
     let revert = RevertInput {
         for_,
         ..RevertInput::default()

@@ -141,7 +141,7 @@ scale it please
         run.transcript
     );
     assert!(run.transcript.contains(
-        "Options of /replicas: service (required, text), count (integer), min-memory-gb (integer), max-memory-gb (integer), for (text)."
+        "Options of /replicas: service (required, text), count (integer), min-replicas (integer), max-replicas (integer), mode (text), min-memory-gb (integer), max-memory-gb (integer), for (text)."
     ));
     assert!(run
         .transcript

@@ -95,6 +95,9 @@ async fn registers_the_commands_with_their_options_and_ranges() {
         [
             ("service", true, None, None),
             ("count", false, Some(1.0), Some(20.0)),
+            ("min-replicas", false, Some(1.0), Some(20.0)),
+            ("max-replicas", false, Some(1.0), Some(20.0)),
+            ("mode", false, None, None),
             ("min-memory-gb", false, Some(8.0), Some(356.0)),
             ("max-memory-gb", false, Some(8.0), Some(356.0)),
             ("for", false, None, None),

@@ -281,6 +281,7 @@ async fn every_rejected_input_costs_zero_api_calls() {
             count,
             min_memory_gb: min,
             max_memory_gb: max,
+            ..ReplicaInput::default()
         })
     };
     let idle = |enabled, timeout_minutes| {

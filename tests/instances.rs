@@ -158,8 +158,7 @@ async fn two_live_instances_never_run_the_same_operation(db: &TestDb) {
         };
         let request = ScaleRequest::Replicas(clickscale::scaling::ReplicaInput {
             count: Some(4),
-            min_memory_gb: None,
-            max_memory_gb: None,
+            ..Default::default()
         });
         let mut sub = submission(service, request);
         sub.revert = RevertInput::default();

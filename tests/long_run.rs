@@ -175,6 +175,7 @@ async fn every_scale_up_ends_in_a_scale_down_a_keep_or_an_open_reminder() {
                 count: Some(5),
                 min_memory_gb: None,
                 max_memory_gb: None,
+                ..ReplicaInput::default()
             }),
             actor: actor("ann", &[]),
             origin: origin(),

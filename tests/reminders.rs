@@ -525,8 +525,7 @@ async fn a_timed_change_warns_can_be_extended_and_restores_the_previous_values()
         "analytics-staging",
         ScaleRequest::Replicas(ReplicaInput {
             count: Some(5),
-            min_memory_gb: None,
-            max_memory_gb: None,
+            ..ReplicaInput::default()
         }),
         RevertInput {
             for_: Some("5m".into()),

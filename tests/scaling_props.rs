@@ -393,7 +393,7 @@ proptest! {
         s in service(),
         l in limits(),
     ) {
-        let input = ReplicaInput { count, min_memory_gb: min, max_memory_gb: max };
+        let input = ReplicaInput { count, min_memory_gb: min, max_memory_gb: max, ..ReplicaInput::default() };
         let got = replica_patch(&input, &s, &l);
         let expected = expected_replica_patch(&input, &s, &l);
         prop_assert_eq!(got.as_ref().ok(), expected.as_ref());
@@ -653,6 +653,7 @@ fn memory_boundaries() {
                 count: None,
                 min_memory_gb: Some(min),
                 max_memory_gb: Some(max),
+                ..ReplicaInput::default()
             },
             &s,
             l,

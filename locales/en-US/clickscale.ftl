@@ -181,9 +181,9 @@ rule-memory-unknown = { $given ->
 } (multiples of 4 from { $mem_min } to { $limit } GB per replica, min ≤ max)
 rule-fixed-horizontal = memory: this service uses horizontal autoscaling, where every replica has one fixed size, so min memory must equal max memory (got { $min }–{ $max } GB); give one size, a multiple of 4 from { $mem_min } to { $limit } GB
 rule-fixed-profile = memory: profile { $profile } has no vertical autoscaling, so min memory must equal max memory (got { $min }–{ $max } GB); give one size, a multiple of 4 from { $mem_min } to { $limit } GB
-rule-horizontal-count = replicas: this service uses horizontal autoscaling, which takes a min–max replica range, not a fixed count (got { $got }); this bot sets fixed counts from 1 to { $max } on vertical-mode services only, so change the range in the ClickHouse Cloud console
+rule-horizontal-count = replicas: a horizontal-mode service takes a min–max replica range, not a fixed count (got { $got }); give min-replicas and max-replicas (from 1 to { $max }), or mode:vertical to switch to a fixed count
 rule-basic-tier = Basic-tier services run a single replica and cannot scale; upgrade to Scale or Enterprise (this service's tier is { $tier }; idling can still be changed)
-rule-nothing-given = give at least one of replicas (from 1 to { $replicas_max }) or min/max memory (multiples of 4 from { $mem_min } to { $memory_max } GB per replica)
+rule-nothing-given = give at least one of count (from 1 to { $replicas_max }), min-replicas/max-replicas (horizontal mode), mode (vertical or horizontal) or min/max memory (multiples of 4 from { $mem_min } to { $memory_max } GB per replica)
 rule-idle-timeout = idle timeout must be a whole number of minutes from { $min } to { $max }, i.e. up to one week (got { $got })
 rule-timeout-idling-off = idle timeout only applies when idling is on (got { $got } with idling off); turn idling off without a timeout, or turn it on with a timeout from { $min } to { $max } minutes
 rule-duration-unreadable = duration must be a length like 30m, 4h, 1h30m or 2d, from 1 minute to 30 days (got { $input })
@@ -502,6 +502,30 @@ console-option-unknown = /{ $command } has no option `{ $name }`.
 console-option-given-twice = `{ $option }` is given twice.
 console-option-missing = /{ $command } needs { $options }.
 console-option-nothing-to-change = Give at least one of { $options }: there is nothing to change otherwise.
+
+## Horizontal autoscaling (/replicas min-replicas, max-replicas, mode)
+cmd-replicas-min-replicas-name = min-replicas
+cmd-replicas-min-replicas-description = Fewest replicas in horizontal mode
+cmd-replicas-max-replicas-name = max-replicas
+cmd-replicas-max-replicas-description = Most replicas in horizontal mode
+cmd-replicas-mode-name = mode
+cmd-replicas-mode-description = Autoscaling mode: vertical (fixed count) or horizontal (replica range)
+console-help-min-replicas = fewest replicas (horizontal mode)
+console-help-max-replicas = most replicas (horizontal mode)
+console-help-mode = vertical or horizontal
+console-option-not-one-of = `{ $option }` must be one of { $allowed }, not `{ $value }`.
+rule-replica-bound = { $bound ->
+    [min] min-replicas
+   *[max] max-replicas
+} must be a whole number from { $min } to { $max } (got { $got })
+rule-replica-order = min-replicas must not be above max-replicas: both from 1 to { $limit }, min ≤ max (got min { $min }, max { $max })
+rule-replica-range-unknown = { $given ->
+    [min] min-replicas was given alone, but the service reports no max replicas; give max-replicas as well
+   *[max] max-replicas was given alone, but the service reports no min replicas; give min-replicas as well
+} (from 1 to { $limit })
+rule-count-with-range = count is a fixed replica count (vertical mode) and cannot go with min-replicas/max-replicas (horizontal mode); give one or the other (from 1 to { $max })
+rule-range-in-vertical = min-replicas/max-replicas apply in horizontal mode only and this service is (or is switching to) vertical mode; add mode:horizontal, or give count (from 1 to { $max })
+
 ## Read scheduler: when the API budget, not the API, makes a confirmation slower
 
 budget-slower = { $watched ->

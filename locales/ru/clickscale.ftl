@@ -182,9 +182,9 @@ rule-memory-unknown = { $given ->
 } (кратно 4, от { $mem_min } до { $limit } ГБ на реплику, мин ≤ макс)
 rule-fixed-horizontal = память: сервис использует горизонтальное автомасштабирование, где у каждой реплики один фиксированный размер, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } ГБ); укажите один размер, кратный 4, от { $mem_min } до { $limit } ГБ
 rule-fixed-profile = память: у профиля { $profile } нет вертикального автомасштабирования, поэтому минимальная память должна равняться максимальной (получено { $min }–{ $max } ГБ); укажите один размер, кратный 4, от { $mem_min } до { $limit } ГБ
-rule-horizontal-count = реплики: сервис использует горизонтальное автомасштабирование, которому нужен диапазон реплик мин–макс, а не фиксированное число (получено { $got }); бот задаёт фиксированное число от 1 до { $max } только сервисам с вертикальным режимом, поэтому измените диапазон в консоли ClickHouse Cloud
+rule-horizontal-count = реплики: сервису в горизонтальном режиме нужен диапазон реплик мин–макс, а не фиксированное число (получено { $got }); укажите min-replicas и max-replicas (от 1 до { $max }) или mode:vertical, чтобы перейти на фиксированное число
 rule-basic-tier = Сервисы уровня Basic работают на одной реплике и не масштабируются; перейдите на Scale или Enterprise (уровень этого сервиса: { $tier }; простой по-прежнему можно менять)
-rule-nothing-given = укажите хотя бы одно: число реплик (от 1 до { $replicas_max }) или мин./макс. память (кратно 4, от { $mem_min } до { $memory_max } ГБ на реплику)
+rule-nothing-given = укажите хотя бы одно: число реплик count (от 1 до { $replicas_max }), min-replicas/max-replicas (горизонтальный режим), mode (vertical или horizontal) или мин./макс. память (кратно 4, от { $mem_min } до { $memory_max } ГБ на реплику)
 rule-idle-timeout = тайм-аут простоя должен быть целым числом минут от { $min } до { $max }, то есть не больше недели (получено { $got })
 rule-timeout-idling-off = тайм-аут простоя действует, только когда простой включён (получено { $got } при выключенном простое); выключайте простой без тайм-аута или включайте его с тайм-аутом от { $min } до { $max } минут
 rule-duration-unreadable = длительность должна выглядеть как 30m, 4h, 1h30m или 2d, от 1 минуты до 30 дней (получено { $input })
@@ -505,6 +505,30 @@ console-option-unknown = У /{ $command } нет параметра `{ $name }`.
 console-option-given-twice = `{ $option }` указан дважды.
 console-option-missing = /{ $command } требует { $options }.
 console-option-nothing-to-change = Укажите хотя бы один из параметров: { $options }: иначе менять нечего.
+
+## Horizontal autoscaling (/replicas min-replicas, max-replicas, mode)
+cmd-replicas-min-replicas-name = min-replicas
+cmd-replicas-min-replicas-description = Наименьшее число реплик в горизонтальном режиме
+cmd-replicas-max-replicas-name = max-replicas
+cmd-replicas-max-replicas-description = Наибольшее число реплик в горизонтальном режиме
+cmd-replicas-mode-name = mode
+cmd-replicas-mode-description = Режим автомасштабирования: vertical (фиксированное число) или horizontal (диапазон реплик)
+console-help-min-replicas = наименьшее число реплик (горизонтальный режим)
+console-help-max-replicas = наибольшее число реплик (горизонтальный режим)
+console-help-mode = vertical или horizontal
+console-option-not-one-of = `{ $option }` должен быть одним из { $allowed }, а не `{ $value }`.
+rule-replica-bound = { $bound ->
+    [min] min-replicas
+   *[max] max-replicas
+} должно быть целым числом от { $min } до { $max } (получено { $got })
+rule-replica-order = min-replicas не может быть больше max-replicas: оба от 1 до { $limit }, мин ≤ макс (получено мин { $min }, макс { $max })
+rule-replica-range-unknown = { $given ->
+    [min] указано только min-replicas, а сервис не сообщает максимальное число реплик; укажите и max-replicas
+   *[max] указано только max-replicas, а сервис не сообщает минимальное число реплик; укажите и min-replicas
+} (от 1 до { $limit })
+rule-count-with-range = count — фиксированное число реплик (вертикальный режим), его нельзя указывать вместе с min-replicas/max-replicas (горизонтальный режим); укажите что-то одно (от 1 до { $max })
+rule-range-in-vertical = min-replicas/max-replicas действуют только в горизонтальном режиме, а сервис в вертикальном режиме (или переходит в него); добавьте mode:horizontal или укажите count (от 1 до { $max })
+
 ## Read scheduler: when the API budget, not the API, makes a confirmation slower
 
 budget-slower = Через этот API-ключ { $watched ->

@@ -164,9 +164,9 @@ rule-memory-unknown = { $given ->
 }（4 的倍数，每个副本 { $mem_min } 到 { $limit } GB，最小 ≤ 最大）
 rule-fixed-horizontal = 内存：此服务使用水平自动扩缩容，每个副本只有一个固定大小，因此最小内存必须等于最大内存（收到 { $min }–{ $max } GB）；请指定一个大小，为 4 的倍数，{ $mem_min } 到 { $limit } GB
 rule-fixed-profile = 内存：配置 { $profile } 不支持垂直自动扩缩容，因此最小内存必须等于最大内存（收到 { $min }–{ $max } GB）；请指定一个大小，为 4 的倍数，{ $mem_min } 到 { $limit } GB
-rule-horizontal-count = 副本：此服务使用水平自动扩缩容，需要的是最小–最大副本范围，而不是固定数量（收到 { $got }）；本机器人只为垂直模式的服务设置 1 到 { $max } 的固定数量，请在 ClickHouse Cloud 控制台中修改范围
+rule-horizontal-count = 副本：水平模式的服务需要最小–最大副本范围，而不是固定数量（收到 { $got }）；请指定 min-replicas 和 max-replicas（1 到 { $max }），或用 mode:vertical 切换到固定数量
 rule-basic-tier = Basic 级别的服务只运行一个副本，无法扩缩容；请升级到 Scale 或 Enterprise（此服务的级别为 { $tier }；仍可修改自动空闲）
-rule-nothing-given = 请至少指定副本数（1 到 { $replicas_max }）或最小/最大内存（4 的倍数，每个副本 { $mem_min } 到 { $memory_max } GB）之一
+rule-nothing-given = 请至少指定以下之一：副本数 count（1 到 { $replicas_max }）、min-replicas/max-replicas（水平模式）、mode（vertical 或 horizontal）或最小/最大内存（4 的倍数，每个副本 { $mem_min } 到 { $memory_max } GB）
 rule-idle-timeout = 空闲超时必须是 { $min } 到 { $max } 之间的整数分钟，即最多一周（收到 { $got }）
 rule-timeout-idling-off = 空闲超时只在开启自动空闲时有效（收到 { $got }，但自动空闲为关闭）；关闭自动空闲时不要指定超时，或在开启时指定 { $min } 到 { $max } 分钟的超时
 rule-duration-unreadable = 时长应写成 30m、4h、1h30m 或 2d 这样的形式，范围为 1 分钟到 30 天（收到 { $input }）
@@ -452,6 +452,30 @@ console-option-unknown = /{ $command } 没有选项 `{ $name }`。
 console-option-given-twice = `{ $option }` 重复给出。
 console-option-missing = /{ $command } 需要 { $options }。
 console-option-nothing-to-change = 请至少给出 { $options } 之一：否则没有可更改的内容。
+
+## Horizontal autoscaling (/replicas min-replicas, max-replicas, mode)
+cmd-replicas-min-replicas-name = min-replicas
+cmd-replicas-min-replicas-description = 水平模式下的最少副本数
+cmd-replicas-max-replicas-name = max-replicas
+cmd-replicas-max-replicas-description = 水平模式下的最多副本数
+cmd-replicas-mode-name = mode
+cmd-replicas-mode-description = 自动扩缩容模式：vertical（固定数量）或 horizontal（副本范围）
+console-help-min-replicas = 最少副本数（水平模式）
+console-help-max-replicas = 最多副本数（水平模式）
+console-help-mode = vertical 或 horizontal
+console-option-not-one-of = `{ $option }` 必须是 { $allowed } 之一，而不是 `{ $value }`。
+rule-replica-bound = { $bound ->
+    [min] min-replicas
+   *[max] max-replicas
+} 必须是 { $min } 到 { $max } 的整数（收到 { $got }）
+rule-replica-order = min-replicas 不能大于 max-replicas：两者都在 1 到 { $limit } 之间，且最小 ≤ 最大（收到最小 { $min }，最大 { $max }）
+rule-replica-range-unknown = { $given ->
+    [min] 只指定了 min-replicas，但服务未报告最大副本数；请同时指定 max-replicas
+   *[max] 只指定了 max-replicas，但服务未报告最小副本数；请同时指定 min-replicas
+}（1 到 { $limit }）
+rule-count-with-range = count 是固定副本数（垂直模式），不能与 min-replicas/max-replicas（水平模式）同时使用；请只指定其一（1 到 { $max }）
+rule-range-in-vertical = min-replicas/max-replicas 只适用于水平模式，而此服务处于（或正切换到）垂直模式；请加上 mode:horizontal，或指定 count（1 到 { $max }）
+
 ## Read scheduler: when the API budget, not the API, makes a confirmation slower
 
 budget-slower = 此 API 密钥上正在监视 { $watched } 个服务，其额度（每 { $window } { $requests } 个请求，由使用该密钥的所有工具共享）只允许大约每 { $round } 检查每个服务一次。因此确认可能比 ClickHouse Cloud 显示变更晚最多 { $round }：变慢的原因是额度，而不是 API。

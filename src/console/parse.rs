@@ -13,7 +13,7 @@ use std::{
 use crate::{
     i18n::{Conjunction, Locale},
     ops::{Answer, RevertInput, ScaleRequest},
-    scaling::{IdleInput, ReplicaInput},
+    scaling::{IdleInput, ModeInput, ReplicaInput},
     t,
 };
 
@@ -314,6 +314,24 @@ const COMMANDS: &[CommandSpec] = &[
                 about: "console-help-count",
             },
             OptionSpec {
+                name: "min-replicas",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-min-replicas",
+            },
+            OptionSpec {
+                name: "max-replicas",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-max-replicas",
+            },
+            OptionSpec {
+                name: "mode",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-mode",
+            },
+            OptionSpec {
                 name: "min-memory-gb",
                 kind: Kind::Integer,
                 required: false,
@@ -402,17 +420,44 @@ impl OptionSpec {
 /// the reader's language, with the command's option list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Problem {
-    NotAnOption { name: String },
+    NotAnOption {
+        name: String,
+    },
     NoName,
-    NoClosingQuote { option: String },
-    SpaceAfterQuote { option: String },
-    NeedsValue { option: &'static str },
-    NotWholeNumber { option: &'static str, raw: String },
-    NotBoolean { option: &'static str, raw: String },
-    UnknownOption { name: String },
-    GivenTwice { option: &'static str },
-    Missing { options: Vec<&'static str> },
-    NothingToChange { options: Vec<&'static str> },
+    NoClosingQuote {
+        option: String,
+    },
+    SpaceAfterQuote {
+        option: String,
+    },
+    NeedsValue {
+        option: &'static str,
+    },
+    NotWholeNumber {
+        option: &'static str,
+        raw: String,
+    },
+    NotBoolean {
+        option: &'static str,
+        raw: String,
+    },
+    NotOneOf {
+        option: &'static str,
+        raw: String,
+        allowed: &'static [&'static str],
+    },
+    UnknownOption {
+        name: String,
+    },
+    GivenTwice {
+        option: &'static str,
+    },
+    Missing {
+        options: Vec<&'static str>,
+    },
+    NothingToChange {
+        options: Vec<&'static str>,
+    },
 }
 
 /// `` `a`, `b` and `c` `` in `loc`.
@@ -453,6 +498,17 @@ impl Problem {
                 loc,
                 "console-option-not-boolean",
                 option = *option,
+                value = raw.as_str()
+            ),
+            Self::NotOneOf {
+                option,
+                raw,
+                allowed,
+            } => t!(
+                loc,
+                "console-option-not-one-of",
+                option = *option,
+                allowed = quoted_list(loc, allowed, Conjunction::Or),
                 value = raw.as_str()
             ),
             Self::UnknownOption { name } => t!(
@@ -518,7 +574,7 @@ fn range(o: &OptionSpec, limits: &crate::scaling::Limits) -> Option<String> {
     use crate::scaling::{IDLE_TIMEOUT_MAX_MINUTES, IDLE_TIMEOUT_MIN_MINUTES, MEMORY_MIN_GB};
     Some(match o.name {
         "cores" => format!("1-{}", limits.cdc_max_cores()),
-        "count" => format!("1-{}", limits.replicas_max()),
+        "count" | "min-replicas" | "max-replicas" => format!("1-{}", limits.replicas_max()),
         "min-memory-gb" | "max-memory-gb" => {
             format!("{MEMORY_MIN_GB}-{}", limits.memory_max_gb())
         }
@@ -772,17 +828,34 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
             revert,
         },
         "replicas" => {
+            let mode = match opt_text("mode") {
+                None => None,
+                Some(raw) => Some(raw.trim().parse::<ModeInput>().map_err(|_| {
+                    fail(Problem::NotOneOf {
+                        option: "mode",
+                        raw,
+                        allowed: &ModeInput::NAMES,
+                    })
+                })?),
+            };
             let input = ReplicaInput {
                 count: int("count"),
                 min_memory_gb: int("min-memory-gb"),
                 max_memory_gb: int("max-memory-gb"),
+                min_replicas: int("min-replicas"),
+                max_replicas: int("max-replicas"),
+                mode,
             };
-            if input.count.is_none()
-                && input.min_memory_gb.is_none()
-                && input.max_memory_gb.is_none()
-            {
+            if input == ReplicaInput::default() {
                 return Err(fail(Problem::NothingToChange {
-                    options: vec!["count", "min-memory-gb", "max-memory-gb"],
+                    options: vec![
+                        "count",
+                        "min-replicas",
+                        "max-replicas",
+                        "mode",
+                        "min-memory-gb",
+                        "max-memory-gb",
+                    ],
                 }));
             }
             Input::Scale {
@@ -861,7 +934,8 @@ mod tests {
                 request: ScaleRequest::Replicas(ReplicaInput {
                     count: Some(6),
                     min_memory_gb: None,
-                    max_memory_gb: Some(64)
+                    max_memory_gb: Some(64),
+                    ..ReplicaInput::default()
                 }),
                 revert: RevertInput::default(),
             }
@@ -1002,7 +1076,7 @@ mod tests {
         let e = err("/replicas service:x cnt:3");
         assert!(e.contains("no option `cnt`"), "{e}");
         assert!(
-            e.contains("service (required, text), count (integer), min-memory-gb (integer), max-memory-gb (integer)"),
+            e.contains("service (required, text), count (integer), min-replicas (integer), max-replicas (integer), mode (text), min-memory-gb (integer), max-memory-gb (integer)"),
             "{e}"
         );
 

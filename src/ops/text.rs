@@ -61,10 +61,20 @@ fn describe_service(loc: Locale, kind: CommandKind, s: &Service) -> String {
             _ => t!(loc, "describe-idle-off", state = state),
         },
         _ => {
-            let replicas = s
-                .num_replicas
-                .map(|n| t!(loc, "describe-replicas", count = n))
-                .unwrap_or_else(|| t!(loc, "describe-replicas-unknown"));
+            // A horizontal-mode service has a replica range, not a count: report what that
+            // mode uses, so a confirmed range reads as the range.
+            let horizontal = s.autoscaling_mode == crate::cloud::model::AutoscalingMode::Horizontal;
+            let replicas = match (horizontal, s.min_replicas, s.max_replicas) {
+                (true, Some(min), Some(max)) => crate::scaling::Value::ReplicaRange {
+                    min: Some(min),
+                    max: Some(max),
+                }
+                .render(loc),
+                _ => s
+                    .num_replicas
+                    .map(|n| t!(loc, "describe-replicas", count = n))
+                    .unwrap_or_else(|| t!(loc, "describe-replicas-unknown")),
+            };
             let memory = match (s.min_replica_memory_gb, s.max_replica_memory_gb) {
                 (Some(a), Some(b)) => t!(
                     loc,

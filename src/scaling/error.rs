@@ -116,6 +116,27 @@ pub enum RuleError {
     /// A fixed replica count for a horizontal-mode service.
     HorizontalCount { got: i64, max: u32 },
 
+    /// `min-replicas` / `max-replicas` outside `min..=max` (`min` is 2 for a warehouse's
+    /// primary service).
+    ReplicaBound {
+        bound: Bound,
+        got: i64,
+        min: u32,
+        max: u32,
+    },
+
+    /// Min replicas above max replicas.
+    ReplicaOrder { min: u32, max: u32, limit: u32 },
+
+    /// Only one end of the replica range was given and the service reports no other.
+    ReplicaRangeUnknown { given: Bound, limit: u32 },
+
+    /// A fixed count together with a replica range (`numReplicas` excludes min/max).
+    CountWithRange { max: u32 },
+
+    /// A replica range for a service that stays in vertical mode.
+    RangeInVertical { max: u32 },
+
     /// Basic-tier services run one replica and cannot scale at all.
     BasicTier { tier: String },
 
@@ -276,6 +297,38 @@ impl RuleError {
                 got = received(loc, *got),
                 max = max.to_string()
             ),
+            Self::ReplicaBound {
+                bound,
+                got,
+                min,
+                max,
+            } => t!(
+                loc,
+                "rule-replica-bound",
+                bound = bound_key(*bound),
+                min = min.to_string(),
+                max = max.to_string(),
+                got = received(loc, *got)
+            ),
+            Self::ReplicaOrder { min, max, limit } => t!(
+                loc,
+                "rule-replica-order",
+                min = min.to_string(),
+                max = max.to_string(),
+                limit = limit.to_string()
+            ),
+            Self::ReplicaRangeUnknown { given, limit } => t!(
+                loc,
+                "rule-replica-range-unknown",
+                given = bound_key(*given),
+                limit = limit.to_string()
+            ),
+            Self::CountWithRange { max } => {
+                t!(loc, "rule-count-with-range", max = max.to_string())
+            }
+            Self::RangeInVertical { max } => {
+                t!(loc, "rule-range-in-vertical", max = max.to_string())
+            }
             Self::BasicTier { tier } => t!(loc, "rule-basic-tier", tier = format!("{tier:?}")),
             Self::NothingGiven {
                 replicas_max,

@@ -31,7 +31,7 @@ pub use plan::{
 };
 pub use rules::{
     cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, CdcInput, IdleInput,
-    ReplicaInput, ServiceKind,
+    ModeInput, ReplicaInput, ServiceKind,
 };
 pub use settings::{Setting, Settings};
 

@@ -30,12 +30,51 @@ pub struct CdcInput {
     pub cores: i64,
 }
 
-/// `/replicas`: a fixed replica count and/or the per-replica memory range, as typed.
+/// `/replicas`: a fixed replica count (vertical mode) or a min–max replica range (horizontal
+/// mode), the per-replica memory range, and a mode switch, as typed.
+///
+/// The fields added with horizontal autoscaling default to `None`, so operations stored by an
+/// older version still load.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ReplicaInput {
     pub count: Option<i64>,
     pub min_memory_gb: Option<i64>,
     pub max_memory_gb: Option<i64>,
+    #[serde(default)]
+    pub min_replicas: Option<i64>,
+    #[serde(default)]
+    pub max_replicas: Option<i64>,
+    #[serde(default)]
+    pub mode: Option<ModeInput>,
+}
+
+/// `/replicas mode:`: the autoscaling mode asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case", ascii_case_insensitive)]
+pub enum ModeInput {
+    /// A fixed replica count, memory between min and max.
+    Vertical,
+    /// Replicas between min and max at one memory size per replica (the organization must
+    /// have the feature).
+    Horizontal,
+}
+
+impl ModeInput {
+    pub const NAMES: [&'static str; 2] = ["vertical", "horizontal"];
+
+    pub fn wire(self) -> AutoscalingMode {
+        match self {
+            Self::Vertical => AutoscalingMode::Vertical,
+            Self::Horizontal => AutoscalingMode::Horizontal,
+        }
+    }
+}
+
+impl ReplicaInput {
+    fn has_range(&self) -> bool {
+        self.min_replicas.is_some() || self.max_replicas.is_some()
+    }
 }
 
 /// `/idle`: turn automatic idling on or off; the timeout only goes with turning it on.
@@ -122,10 +161,21 @@ pub fn replica_patch(
     if let Some(tier) = kind.basic_tier.clone() {
         return Err(RuleError::BasicTier { tier });
     }
-    let mut patch = ReplicaScalingPatch::default();
+    // The mode the service will be in: the one asked for, else the one it has.
+    let horizontal = match input.mode {
+        Some(mode) => mode == ModeInput::Horizontal,
+        None => kind.horizontal,
+    };
+    let max = limits.replicas_max();
+    let mut patch = ReplicaScalingPatch {
+        autoscaling_mode: input.mode.map(ModeInput::wire),
+        ..ReplicaScalingPatch::default()
+    };
+    if input.count.is_some() && input.has_range() {
+        return Err(RuleError::CountWithRange { max });
+    }
     if let Some(count) = input.count {
-        let max = limits.replicas_max();
-        if kind.horizontal {
+        if horizontal {
             return Err(RuleError::HorizontalCount { got: count, max });
         }
         let min = kind.min_replicas();
@@ -140,7 +190,20 @@ pub fn replica_patch(
             })?;
         patch.num_replicas = Some(n);
     }
-    if let Some((min, max)) = memory_pair(input, service, &kind, limits)? {
+    if input.has_range() {
+        if !horizontal {
+            return Err(RuleError::RangeInVertical { max });
+        }
+        let (min, max) = replica_range(input, service, &kind, limits)?;
+        patch.min_replicas = Some(min);
+        patch.max_replicas = Some(max);
+    }
+    let fixed = if horizontal {
+        Some(FixedMemory::Horizontal)
+    } else {
+        kind.custom_profile.clone().map(FixedMemory::Profile)
+    };
+    if let Some((min, max)) = memory_pair(input, service, fixed, limits)? {
         patch.min_replica_memory_gb = Some(min);
         patch.max_replica_memory_gb = Some(max);
     }
@@ -168,6 +231,41 @@ pub fn replica_precheck(input: &ReplicaInput, limits: &Limits) -> Result<(), Rul
             });
         }
     }
+    let max_replicas = limits.replicas_max();
+    if input.count.is_some() && input.has_range() {
+        return Err(RuleError::CountWithRange { max: max_replicas });
+    }
+    match input.mode {
+        Some(ModeInput::Vertical) if input.has_range() => {
+            return Err(RuleError::RangeInVertical { max: max_replicas })
+        }
+        Some(ModeInput::Horizontal) => {
+            if let Some(got) = input.count {
+                return Err(RuleError::HorizontalCount {
+                    got,
+                    max: max_replicas,
+                });
+            }
+        }
+        _ => {}
+    }
+    let min_r = input
+        .min_replicas
+        .map(|v| check_replica_bound(Bound::Min, v, 1, max_replicas))
+        .transpose()?;
+    let max_r = input
+        .max_replicas
+        .map(|v| check_replica_bound(Bound::Max, v, 1, max_replicas))
+        .transpose()?;
+    if let (Some(min), Some(max)) = (min_r, max_r) {
+        if min > max {
+            return Err(RuleError::ReplicaOrder {
+                min,
+                max,
+                limit: max_replicas,
+            });
+        }
+    }
     let check_given = |bound, v| check_memory(bound, v, Origin::Given, limits);
     let min = input
         .min_memory_gb
@@ -178,6 +276,14 @@ pub fn replica_precheck(input: &ReplicaInput, limits: &Limits) -> Result<(), Rul
         .map(|v| check_given(Bound::Max, v))
         .transpose()?;
     if let (Some(min), Some(max)) = (min, max) {
+        if input.mode == Some(ModeInput::Horizontal) && min != max {
+            return Err(RuleError::MemoryNotFixed {
+                reason: FixedMemory::Horizontal,
+                min,
+                max,
+                limit: limits.memory_max_gb(),
+            });
+        }
         if min > max {
             return Err(RuleError::MemoryOrder {
                 min,
@@ -195,7 +301,7 @@ pub fn replica_precheck(input: &ReplicaInput, limits: &Limits) -> Result<(), Rul
 fn memory_pair(
     input: &ReplicaInput,
     service: &Service,
-    kind: &ServiceKind,
+    fixed: Option<FixedMemory>,
     limits: &Limits,
 ) -> Result<Option<(u32, u32)>, RuleError> {
     let check_given = |bound, v| check_memory(bound, v, Origin::Given, limits);
@@ -207,7 +313,6 @@ fn memory_pair(
         .max_memory_gb
         .map(|v| check_given(Bound::Max, v))
         .transpose()?;
-    let fixed = kind.fixed_memory();
     let limit = limits.memory_max_gb();
     // The other bound from the service, when only one was given on a range-capable service.
     let from_current = |given: Bound| -> Result<u32, RuleError> {
@@ -243,6 +348,60 @@ fn memory_pair(
         });
     }
     Ok(Some((min, max)))
+}
+
+/// The validated replica range of a horizontal target, always sent as a pair (absolute values,
+/// retry-safe, and the watcher can confirm both). A bound not given is the service's current
+/// one; on a service switching from vertical mode, its fixed count.
+fn replica_range(
+    input: &ReplicaInput,
+    service: &Service,
+    kind: &ServiceKind,
+    limits: &Limits,
+) -> Result<(u32, u32), RuleError> {
+    let limit = limits.replicas_max();
+    let floor = kind.min_replicas();
+    let cs = &service.current_scaling;
+    let current = |bound: Bound| -> Option<u32> {
+        let (configured, effective) = match bound {
+            Bound::Min => (service.min_replicas, cs.effective_min_replicas),
+            Bound::Max => (service.max_replicas, cs.effective_max_replicas),
+        };
+        if kind.horizontal {
+            configured.or(effective)
+        } else {
+            service.num_replicas
+        }
+    };
+    let pick = |bound: Bound, given: Option<i64>| -> Result<u32, RuleError> {
+        match given {
+            Some(v) => check_replica_bound(bound, v, floor, limit),
+            None => current(bound)
+                .ok_or(RuleError::ReplicaRangeUnknown {
+                    given: bound.other(),
+                    limit,
+                })
+                .and_then(|v| check_replica_bound(bound, i64::from(v), 1, limit)),
+        }
+    };
+    let min = pick(Bound::Min, input.min_replicas)?;
+    let max = pick(Bound::Max, input.max_replicas)?;
+    if min > max {
+        return Err(RuleError::ReplicaOrder { min, max, limit });
+    }
+    Ok((min, max))
+}
+
+fn check_replica_bound(bound: Bound, v: i64, floor: u32, max: u32) -> Result<u32, RuleError> {
+    u32::try_from(v)
+        .ok()
+        .filter(|n| (floor..=max).contains(n))
+        .ok_or(RuleError::ReplicaBound {
+            bound,
+            got: v,
+            min: floor,
+            max,
+        })
 }
 
 fn check_memory(bound: Bound, v: i64, origin: Origin, limits: &Limits) -> Result<u32, RuleError> {

@@ -36,6 +36,7 @@ fn replicas(count: Option<i64>, min: Option<i64>, max: Option<i64>) -> ReplicaIn
         count,
         min_memory_gb: min,
         max_memory_gb: max,
+        ..ReplicaInput::default()
     }
 }
 
@@ -183,9 +184,9 @@ fn horizontal_and_profile_messages() {
     let l = Limits::default();
     assert_eq!(
         err(replicas(Some(5), None, None), &horizontal(), &l),
-        "replicas: this service uses horizontal autoscaling, which takes a min–max replica range, \
-         not a fixed count (got 5); this bot sets fixed counts from 1 to 20 on vertical-mode \
-         services only, so change the range in the ClickHouse Cloud console"
+        "replicas: a horizontal-mode service takes a min–max replica range, not a fixed count \
+         (got 5); give min-replicas and max-replicas (from 1 to 20), or mode:vertical to switch \
+         to a fixed count"
     );
     assert_eq!(
         err(replicas(None, Some(16), Some(64)), &horizontal(), &l),
@@ -223,8 +224,9 @@ fn basic_tier_and_empty_request_messages() {
     }
     assert_eq!(
         err(ReplicaInput::default(), &service(), &capped()),
-        "give at least one of replicas (from 1 to 20) or min/max memory (multiples of 4 from 8 to \
-         120 GB per replica)"
+        "give at least one of count (from 1 to 20), min-replicas/max-replicas (horizontal mode), \
+         mode (vertical or horizontal) or min/max memory (multiples of 4 from 8 to 120 GB per \
+         replica)"
     );
 }
 

@@ -66,8 +66,10 @@ fn init_tracing(json: bool, default: &str, sink: LogTo) {
     match sink {
         // Logs go to stderr: stdout belongs to the surface (console output, `sim`'s address line).
         LogTo::Stderr => {
+            // Colour only for a person at a terminal: a log file or a collector gets plain text.
             let builder = tracing_subscriber::fmt()
                 .with_env_filter(filter)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .with_writer(std::io::stderr);
             if json {
                 builder.json().init();

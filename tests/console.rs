@@ -692,6 +692,25 @@ fn sim_runs_timed_changes_on_its_clock_and_reverts_them_early_on_request() {
     assert!(code == 0 || code == 1, "exit {code}:\n{text}");
 }
 
+/// Issue 14: log files carried ANSI colour codes when stderr was not a terminal.
+#[test]
+fn logs_written_to_a_file_have_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = console_on(
+        &database_in(dir.path()),
+        "/scaling-status service:ingest-cdc\n",
+        &[],
+        "debug",
+    );
+    assert!(!run.stderr.is_empty(), "debug logging writes something");
+    assert!(run.stderr.contains("DEBUG"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "colour codes in {:?}",
+        &run.stderr[..run.stderr.len().min(400)]
+    );
+}
+
 /// Issue 13: the console's own words follow `--locale`, and reminder buttons are typed as
 /// their labels in that language (`Оставить: миграция`).
 #[tokio::test(flavor = "multi_thread")]

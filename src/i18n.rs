@@ -1,7 +1,8 @@
 //! Every sentence clickscale shows to people, in English, Simplified Chinese and Russian.
 //!
-//! The texts live in Fluent files under `locales/<tag>/clickscale.ftl` (one per language, meant
-//! to be edited by translators) and are compiled into the binary. A message missing in a
+//! The texts live in Fluent files under `locales/<tag>/` (one set per language, meant to be
+//! edited by translators; one file per area, see [`Locale::sources`]) and are compiled into
+//! the binary. A message missing in a
 //! language falls back to English, so a user never sees a raw message id.
 //!
 //! Render with [`tr`] (no variables) or the [`t!`](crate::t) macro:
@@ -63,12 +64,22 @@ impl Locale {
         }
     }
 
-    /// The Fluent source compiled into the binary for this locale.
-    pub fn source(self) -> &'static str {
+    /// The Fluent files compiled into the binary for this locale, as (file name, text). Every
+    /// locale has the same files; a message id is unique across a locale's files.
+    pub fn sources(self) -> &'static [(&'static str, &'static str)] {
+        macro_rules! files {
+            ($tag:literal: $($file:literal),+) => {
+                &[$(($file, include_str!(concat!("../locales/", $tag, "/", $file)))),+]
+            };
+        }
         match self {
-            Self::EnUs => include_str!("../locales/en-US/clickscale.ftl"),
-            Self::ZhCn => include_str!("../locales/zh-CN/clickscale.ftl"),
-            Self::Ru => include_str!("../locales/ru/clickscale.ftl"),
+            Self::EnUs => {
+                files!("en-US": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl")
+            }
+            Self::ZhCn => {
+                files!("zh-CN": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl")
+            }
+            Self::Ru => files!("ru": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl"),
         }
     }
 
@@ -103,18 +114,20 @@ static BUNDLES: LazyLock<Vec<Bundle>> =
     LazyLock::new(|| Locale::ALL.iter().map(|l| bundle(*l)).collect());
 
 fn bundle(locale: Locale) -> Bundle {
-    let resource = FluentResource::try_new(locale.source().to_owned()).unwrap_or_else(|(r, e)| {
-        // Keep whatever parsed; tests/i18n.rs makes sure the shipped files parse cleanly.
-        tracing::error!(locale = %locale, errors = ?e, "locale file has syntax errors");
-        r
-    });
     let id: LanguageIdentifier = locale.tag().parse().expect("static locale tags are valid");
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Unicode isolation marks around every placeable would change every English text (and
     // show up as garbage in some terminals); our placeables are never right-to-left.
     bundle.set_use_isolating(false);
-    if let Err(e) = bundle.add_resource(resource) {
-        tracing::error!(locale = %locale, errors = ?e, "locale file has duplicate messages");
+    for (file, source) in locale.sources() {
+        let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(r, e)| {
+            // Keep whatever parsed; tests/i18n.rs makes sure the shipped files parse cleanly.
+            tracing::error!(locale = %locale, file, errors = ?e, "locale file has syntax errors");
+            r
+        });
+        if let Err(e) = bundle.add_resource(resource) {
+            tracing::error!(locale = %locale, file, errors = ?e, "locale file has duplicate messages");
+        }
     }
     bundle
 }

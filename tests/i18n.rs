@@ -25,25 +25,27 @@ use fluent_syntax::{
 };
 use support::console::Run;
 
-/// Message id -> the variables it uses (directly or in a select).
+/// Message id -> the variables it uses (directly or in a select), over all of the locale's files.
 fn messages(locale: Locale) -> BTreeMap<String, BTreeSet<String>> {
-    let resource = parser::parse(locale.source()).unwrap_or_else(|(_, errors)| {
-        panic!("{locale}: syntax errors: {errors:?}");
-    });
     let mut out = BTreeMap::new();
-    for entry in resource.body {
-        match entry {
-            Entry::Message(m) => {
-                let mut vars = BTreeSet::new();
-                let value = m
-                    .value
-                    .unwrap_or_else(|| panic!("{locale}: {} has no value", m.id.name));
-                pattern_vars(&value, &mut vars);
-                let previous = out.insert(m.id.name.to_owned(), vars);
-                assert!(previous.is_none(), "{locale}: {} twice", m.id.name);
+    for (file, source) in locale.sources() {
+        let resource = parser::parse(*source).unwrap_or_else(|(_, errors)| {
+            panic!("{locale}/{file}: syntax errors: {errors:?}");
+        });
+        for entry in resource.body {
+            match entry {
+                Entry::Message(m) => {
+                    let mut vars = BTreeSet::new();
+                    let value = m
+                        .value
+                        .unwrap_or_else(|| panic!("{locale}/{file}: {} has no value", m.id.name));
+                    pattern_vars(&value, &mut vars);
+                    let previous = out.insert(m.id.name.to_owned(), vars);
+                    assert!(previous.is_none(), "{locale}/{file}: {} twice", m.id.name);
+                }
+                Entry::Junk { content } => panic!("{locale}/{file}: junk: {content}"),
+                _ => {}
             }
-            Entry::Junk { content } => panic!("{locale}: junk: {content}"),
-            _ => {}
         }
     }
     out
@@ -189,7 +191,7 @@ fn every_message_id_the_code_uses_exists_in_english() {
             seen += 1;
             assert!(
                 english.contains_key(&id),
-                "{} uses `{id}`, which locales/en-US/clickscale.ftl lacks",
+                "{} uses `{id}`, which no file under locales/en-US/ has",
                 file.display()
             );
         }

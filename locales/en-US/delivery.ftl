@@ -1,0 +1,1 @@
+## Getting messages to people when Discord fails: permissions, private fallbacks, retries.

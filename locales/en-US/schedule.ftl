@@ -1,0 +1,1 @@
+## Scaling schedules (/scaling-schedule) and waking idle services.

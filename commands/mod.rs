@@ -245,6 +245,7 @@ struct Started {
     service: String,
     summary: String,
     needs_confirmation: bool,
+    needs_wake: bool,
 }
 
 impl Started {
@@ -254,11 +255,14 @@ impl Started {
             service: p.service.name.clone(),
             summary: text::summary(p.origin.lang(), &p.plan),
             needs_confirmation: p.plan.needs_confirmation(),
+            needs_wake: p.needs_wake(),
         }
     }
 
     fn text(&self, loc: Locale, id: crate::ops::OperationId) -> String {
-        let next = if self.needs_confirmation {
+        let next = if self.needs_wake {
+            t!(loc, "started-wake")
+        } else if self.needs_confirmation {
             t!(loc, "started-confirm")
         } else {
             t!(loc, "started-follow")

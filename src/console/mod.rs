@@ -633,7 +633,7 @@ impl Session {
                 t.message = surface.last_status();
             }
             let buttons = t.message.as_ref().is_some_and(|m| surface.has_buttons(m));
-            if phase >= target || (phase == Phase::AwaitingConfirmation && buttons) {
+            if phase >= target || (phase.asks() && buttons) {
                 return false;
             }
             tokio::select! {
@@ -663,7 +663,7 @@ impl Session {
                 ));
                 false
             }
-            Press::NoSuchButton { message } => {
+            Press::NoSuchButton { message, ask } => {
                 self.printer.block(&format!(
                     "{} {}",
                     self.surface.label(&message, None),
@@ -671,7 +671,7 @@ impl Session {
                         self.loc,
                         "console-no-such-button",
                         choice = choice_text(self.loc, choice),
-                        row = Button::row_in(self.loc)
+                        row = Button::row_for(ask, self.loc)
                     )
                 ));
                 false
@@ -864,6 +864,7 @@ fn summary(
         let id = match kind {
             OutcomeKind::Confirmed => "console-summary-confirmed",
             OutcomeKind::NoOp => "console-summary-noop",
+            OutcomeKind::AppliesOnWake => "console-summary-applies-on-wake",
             OutcomeKind::Cancelled => "console-summary-cancelled",
             OutcomeKind::Expired => "console-summary-expired",
             OutcomeKind::Superseded => "console-summary-superseded",

@@ -12,7 +12,7 @@ use std::{
 
 use crate::{
     i18n::{Conjunction, Locale},
-    ops::{Answer, RevertInput, ScaleRequest},
+    ops::{Answer, Ask, RevertInput, ScaleRequest},
     scaling::{IdleInput, ModeInput, ReplicaInput},
     t,
 };
@@ -20,11 +20,16 @@ use crate::{
 /// The two buttons the engine asks for, in the order they are numbered.
 pub const BUTTONS: [Button; 2] = [Button::Confirm, Button::Cancel];
 
-/// The English label is the variant name.
+/// The row on a change that waits for its idle service: `[1] Wake and continue  [2] Cancel`.
+pub const WAKE_BUTTONS: [Button; 2] = [Button::Wake, Button::Cancel];
+
+/// The English label is the variant name (`Wake and continue` for [`Button::Wake`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 pub enum Button {
     Confirm,
     Cancel,
+    #[strum(serialize = "Wake and continue")]
+    Wake,
 }
 
 impl Button {
@@ -42,12 +47,26 @@ impl Button {
         match self {
             Self::Confirm => t!(loc, "button-confirm"),
             Self::Cancel => t!(loc, "button-cancel"),
+            Self::Wake => t!(loc, "button-wake"),
         }
     }
 
     /// [`Button::row`] in `loc`: `[1] Подтвердить  [2] Отмена`.
     pub fn row_in(loc: Locale) -> String {
-        BUTTONS
+        Self::row_for(Ask::Confirm, loc)
+    }
+
+    /// The buttons of the row that asks `ask`, in the order they are numbered.
+    pub fn buttons_for(ask: Ask) -> [Button; 2] {
+        match ask {
+            Ask::Confirm => BUTTONS,
+            Ask::Wake => WAKE_BUTTONS,
+        }
+    }
+
+    /// The row that asks `ask`, in `loc`.
+    pub fn row_for(ask: Ask, loc: Locale) -> String {
+        Self::buttons_for(ask)
             .iter()
             .enumerate()
             .map(|(i, b)| format!("[{}] {}", i + 1, b.label_in(loc)))
@@ -58,12 +77,14 @@ impl Button {
     /// The button whose label (in any language) is `typed`, ignoring case.
     fn from_label(typed: &str) -> Option<Self> {
         let typed = typed.to_lowercase();
-        BUTTONS.into_iter().find(|b| {
-            b.label().to_lowercase() == typed
-                || Locale::ALL
-                    .iter()
-                    .any(|l| b.label_in(*l).to_lowercase() == typed)
-        })
+        [Button::Confirm, Button::Cancel, Button::Wake]
+            .into_iter()
+            .find(|b| {
+                b.label().to_lowercase() == typed
+                    || Locale::ALL
+                        .iter()
+                        .any(|l| b.label_in(*l).to_lowercase() == typed)
+            })
     }
 }
 
@@ -155,6 +176,7 @@ pub fn label_words(loc: Locale) -> Vec<String> {
     let mut out = Vec::new();
     for l in [Locale::EnUs, loc] {
         out.extend(BUTTONS.iter().map(|b| b.label_in(l)));
+        out.push(Button::Wake.label_in(l));
         out.extend(REMINDER_LABELS.iter().map(|(id, _)| t!(l, id)));
         out.push(format!("{}: ", t!(l, "button-keep").trim_end_matches('…')));
     }
@@ -218,14 +240,20 @@ pub enum Choice {
 }
 
 impl Choice {
-    /// The button this choice names, if the row has it.
+    /// The button this choice names on a Confirm / Cancel row, if the row has it.
     pub fn button(self) -> Option<Button> {
+        self.button_for(Ask::Confirm)
+    }
+
+    /// The button this choice names on the row that asks `ask`, if that row has it.
+    pub fn button_for(self, ask: Ask) -> Option<Button> {
+        let row = Button::buttons_for(ask);
         match self {
-            Self::Label(b) => Some(b),
+            Self::Label(b) => row.contains(&b).then_some(b),
             Self::Number(n) => usize::try_from(n)
                 .ok()
                 .and_then(|n| n.checked_sub(1))
-                .and_then(|i| BUTTONS.get(i).copied()),
+                .and_then(|i| row.get(i).copied()),
         }
     }
 }

@@ -22,7 +22,9 @@ use super::{
 };
 use crate::{
     i18n::Locale,
-    ops::{Actor, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef},
+    ops::{
+        Actor, Ask, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+    },
     t,
 };
 
@@ -34,8 +36,9 @@ pub const CHANNEL: &str = "console";
 pub enum Press {
     /// No message has buttons waiting.
     NothingWaiting,
-    /// The newest message with buttons has no button with that number.
-    NoSuchButton { message: MessageRef },
+    /// The newest message with buttons has no button with that number or label; `ask` is
+    /// what its row asks.
+    NoSuchButton { message: MessageRef, ask: Ask },
     /// The click decided the confirmation.
     Taken { message: MessageRef, button: Button },
     /// The guard refused the click; the buttons keep waiting.
@@ -56,6 +59,8 @@ enum Event {
 
 struct Pending {
     message: MessageRef,
+    /// What its row asks, so that a number or label is read against that row.
+    ask: Ask,
     tx: mpsc::UnboundedSender<Event>,
 }
 
@@ -177,12 +182,12 @@ impl ConsoleSurface {
     pub async fn press(&self, choice: Choice, actor: &Actor) -> Press {
         let newest = Self::lock(&self.pending)
             .last()
-            .map(|p| (p.message.clone(), p.tx.clone()));
-        let Some((message, tx)) = newest else {
+            .map(|p| (p.message.clone(), p.ask, p.tx.clone()));
+        let Some((message, ask, tx)) = newest else {
             return Press::NothingWaiting;
         };
-        let Some(button) = choice.button() else {
-            return Press::NoSuchButton { message };
+        let Some(button) = choice.button_for(ask) else {
+            return Press::NoSuchButton { message, ask };
         };
         let (ack, verdict) = oneshot::channel();
         let sent = tx.send(Event::Click {
@@ -207,6 +212,63 @@ impl ConsoleSurface {
             let _ = p.tx.send(Event::Expire);
         }
         pending.len()
+    }
+}
+
+impl ConsoleSurface {
+    /// Print `ask`'s row under the status message and wait for an allowed press or the timeout.
+    async fn ask(
+        &self,
+        message: &MessageRef,
+        timeout: Duration,
+        guard: ClickGuard,
+        ask: Ask,
+    ) -> anyhow::Result<Decision> {
+        // The engine has already put the prompt in the thread; only the buttons are shown here.
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        // The row is printed before the buttons count as waiting: a script's next line waits
+        // for them, and its echo must come after the row.
+        self.printer.block(&format!(
+            "{} {}",
+            self.label(message, None),
+            t!(
+                self.locale,
+                "console-buttons",
+                row = Button::row_for(ask, self.locale)
+            )
+        ));
+        Self::lock(&self.pending).push(Pending {
+            message: message.clone(),
+            ask,
+            tx,
+        });
+        self.bump();
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        let decision = loop {
+            tokio::select! {
+                event = rx.recv() => match event {
+                    Some(Event::Click { button, actor, ack }) => match guard(&actor) {
+                        Ok(()) => {
+                            // The buttons go before the clicker hears back, so it never sees them again.
+                            self.remove(message);
+                            let _ = ack.send(Ok(()));
+                            break match button {
+                                Button::Confirm | Button::Wake => Decision::Confirmed(actor),
+                                Button::Cancel => Decision::Cancelled(actor),
+                            };
+                        }
+                        Err(reason) => {
+                            let _ = ack.send(Err(reason.user_message(self.locale)));
+                        }
+                    },
+                    Some(Event::Expire) | None => break Decision::Expired,
+                },
+                () = &mut deadline => break Decision::Expired,
+            }
+        };
+        self.remove(message);
+        Ok(decision)
     }
 }
 
@@ -255,50 +317,17 @@ impl ChatSurface for ConsoleSurface {
         timeout: Duration,
         guard: ClickGuard,
     ) -> anyhow::Result<Decision> {
-        // The engine has already put the prompt in the thread; only the buttons are shown here.
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        // The row is printed before the buttons count as waiting: a script's next line waits
-        // for them, and its echo must come after the row.
-        self.printer.block(&format!(
-            "{} {}",
-            self.label(message, None),
-            t!(
-                self.locale,
-                "console-buttons",
-                row = Button::row_in(self.locale)
-            )
-        ));
-        Self::lock(&self.pending).push(Pending {
-            message: message.clone(),
-            tx,
-        });
-        self.bump();
-        let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(deadline);
-        let decision = loop {
-            tokio::select! {
-                event = rx.recv() => match event {
-                    Some(Event::Click { button, actor, ack }) => match guard(&actor) {
-                        Ok(()) => {
-                            // The buttons go before the clicker hears back, so it never sees them again.
-                            self.remove(message);
-                            let _ = ack.send(Ok(()));
-                            break match button {
-                                Button::Confirm => Decision::Confirmed(actor),
-                                Button::Cancel => Decision::Cancelled(actor),
-                            };
-                        }
-                        Err(reason) => {
-                            let _ = ack.send(Err(reason.user_message(self.locale)));
-                        }
-                    },
-                    Some(Event::Expire) | None => break Decision::Expired,
-                },
-                () = &mut deadline => break Decision::Expired,
-            }
-        };
-        self.remove(message);
-        Ok(decision)
+        self.ask(message, timeout, guard, Ask::Confirm).await
+    }
+
+    async fn confirm_wake(
+        &self,
+        message: &MessageRef,
+        _prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision> {
+        self.ask(message, timeout, guard, Ask::Wake).await
     }
 
     async fn post_reminder(
@@ -443,7 +472,10 @@ mod tests {
         wait_for_buttons(&s, &m).await;
         assert_eq!(
             s.press(Choice::Number(3), &actor("alice")).await,
-            Press::NoSuchButton { message: m.clone() }
+            Press::NoSuchButton {
+                message: m.clone(),
+                ask: Ask::Confirm
+            }
         );
         assert_eq!(
             s.press(Choice::Label(Button::Confirm), &actor("bob")).await,

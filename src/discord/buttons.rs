@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use crate::{
     i18n::Locale,
-    ops::{Actor, ClickGuard, Decision},
+    ops::{Actor, Ask, ClickGuard, Decision},
     t,
 };
 
@@ -68,12 +68,17 @@ pub fn parse_custom_id(id: &str) -> Option<(ClickAction, &str)> {
     Some((action, message))
 }
 
-/// The Confirm (success style) and Cancel (danger style) row for a status message, labelled in
-/// the language of the status message.
-pub fn confirm_row(message_id: &str, loc: Locale) -> CreateActionRow {
+/// The Confirm (or Wake and continue; success style) and Cancel (danger style) row for a
+/// status message, labelled in the language of the status message. Both questions use the
+/// `confirm` action: the operation waiting on the message knows what it asked.
+pub fn confirm_row(message_id: &str, loc: Locale, ask: Ask) -> CreateActionRow {
+    let yes = match ask {
+        Ask::Confirm => t!(loc, "button-confirm"),
+        Ask::Wake => t!(loc, "button-wake"),
+    };
     CreateActionRow::Buttons(vec![
         CreateButton::new(custom_id(ClickAction::Confirm, message_id))
-            .label(t!(loc, "button-confirm"))
+            .label(yes)
             .style(serenity::all::ButtonStyle::Success),
         CreateButton::new(custom_id(ClickAction::Cancel, message_id))
             .label(t!(loc, "button-cancel"))

@@ -21,7 +21,8 @@ use super::buttons::{confirm_row, Buttons};
 use crate::{
     i18n::Locale,
     ops::{
-        ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost, ThreadRef,
+        Ask, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, Origin, ReminderPost,
+        ThreadRef,
     },
 };
 
@@ -102,6 +103,55 @@ fn text_message(text: &str) -> CreateMessage {
     CreateMessage::new()
         .content(clip(text))
         .allowed_mentions(no_mentions())
+}
+
+impl DiscordSurface {
+    /// Put `ask`'s buttons on the status message and wait for an allowed click or the timeout.
+    async fn ask(
+        &self,
+        status: &MessageRef,
+        timeout: Duration,
+        guard: ClickGuard,
+        ask: Ask,
+    ) -> anyhow::Result<Decision> {
+        // The prompt is already in the thread and the status says it waits for confirmation;
+        // the buttons only need to appear on the status message.
+        let channel_id = channel(&status.channel)?;
+        let message_id = message(&status.message)?;
+        let pending = self.buttons.register(&status.message);
+        // A change that waited for its service to wake may ask for a confirmation after
+        // that on the same message: only that last question forgets the language.
+        let loc = match ask {
+            Ask::Wake => self.languages.get(&status.message).map(|l| *l),
+            Ask::Confirm => self.languages.remove(&status.message).map(|(_, l)| l),
+        }
+        .unwrap_or_default();
+        channel_id
+            .edit_message(
+                self.http.as_ref(),
+                message_id,
+                EditMessage::new().components(vec![confirm_row(&status.message, loc, ask)]),
+            )
+            .await
+            .context("adding the confirmation buttons")?;
+        match pending.wait(&self.http, timeout, &guard).await {
+            Some(decision) => Ok(decision),
+            None => {
+                // Expired: take the buttons away so nobody clicks a dead control.
+                if let Err(e) = channel_id
+                    .edit_message(
+                        self.http.as_ref(),
+                        message_id,
+                        EditMessage::new().components(Vec::new()),
+                    )
+                    .await
+                {
+                    tracing::warn!(message = %status.message, error = %e, "could not remove expired buttons");
+                }
+                Ok(Decision::Expired)
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -190,41 +240,17 @@ impl ChatSurface for DiscordSurface {
         timeout: Duration,
         guard: ClickGuard,
     ) -> anyhow::Result<Decision> {
-        // The prompt is already in the thread and the status says it waits for confirmation;
-        // the buttons only need to appear on the status message.
-        let channel_id = channel(&status.channel)?;
-        let message_id = message(&status.message)?;
-        let pending = self.buttons.register(&status.message);
-        let loc = self
-            .languages
-            .remove(&status.message)
-            .map(|(_, l)| l)
-            .unwrap_or_default();
-        channel_id
-            .edit_message(
-                self.http.as_ref(),
-                message_id,
-                EditMessage::new().components(vec![confirm_row(&status.message, loc)]),
-            )
-            .await
-            .context("adding the confirmation buttons")?;
-        match pending.wait(&self.http, timeout, &guard).await {
-            Some(decision) => Ok(decision),
-            None => {
-                // Expired: take the buttons away so nobody clicks a dead control.
-                if let Err(e) = channel_id
-                    .edit_message(
-                        self.http.as_ref(),
-                        message_id,
-                        EditMessage::new().components(Vec::new()),
-                    )
-                    .await
-                {
-                    tracing::warn!(message = %status.message, error = %e, "could not remove expired buttons");
-                }
-                Ok(Decision::Expired)
-            }
-        }
+        self.ask(status, timeout, guard, Ask::Confirm).await
+    }
+
+    async fn confirm_wake(
+        &self,
+        status: &MessageRef,
+        _prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision> {
+        self.ask(status, timeout, guard, Ask::Wake).await
     }
 
     async fn post_reminder(

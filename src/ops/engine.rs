@@ -39,6 +39,9 @@ pub enum Outcome {
     Confirmed { took: Duration, seen: Current },
     /// The target was already in place; nothing was sent.
     NoOp,
+    /// The API shows the target, but the service is idle: it takes effect when the service
+    /// wakes (turning idling off needs a running service).
+    AppliesOnWake { took: Duration, seen: Current },
     /// The deadline passed before the API reported the target.
     TimedOut {
         waited: Duration,
@@ -79,6 +82,7 @@ pub enum OutcomeKind {
     Confirmed,
     #[strum(serialize = "noop")]
     NoOp,
+    AppliesOnWake,
     Cancelled,
     Expired,
     Superseded,
@@ -95,7 +99,7 @@ impl OutcomeKind {
 
     /// Settled the way the user wanted (or with nothing to do).
     pub fn is_success(self) -> bool {
-        matches!(self, Self::Confirmed | Self::NoOp)
+        matches!(self, Self::Confirmed | Self::NoOp | Self::AppliesOnWake)
     }
 }
 
@@ -104,6 +108,7 @@ impl Outcome {
         match self {
             Self::Confirmed { .. } => OutcomeKind::Confirmed,
             Self::NoOp => OutcomeKind::NoOp,
+            Self::AppliesOnWake { .. } => OutcomeKind::AppliesOnWake,
             Self::TimedOut { .. } => OutcomeKind::TimedOut,
             Self::Failed { .. } => OutcomeKind::Failed,
             Self::Unknown { .. } => OutcomeKind::Unknown,
@@ -128,10 +133,21 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
     Starting,
+    /// The service is idle: waiting for someone to press Wake and continue.
+    AwaitingWake,
+    /// The wake command went out: waiting until the service runs.
+    Waking,
     AwaitingConfirmation,
     Applying,
     Watching,
     Settled,
+}
+
+impl Phase {
+    /// Buttons on the status message wait for a person.
+    pub fn asks(self) -> bool {
+        matches!(self, Self::AwaitingWake | Self::AwaitingConfirmation)
+    }
 }
 
 /// What [`Engine::launch`] returns: the id, and the phase as it changes.
@@ -152,7 +168,7 @@ impl Outcome {
     /// The command-independent part of what a settled operation reports, for the audit log.
     pub fn seen(&self) -> Option<&Current> {
         match self {
-            Self::Confirmed { seen, .. } => Some(seen),
+            Self::Confirmed { seen, .. } | Self::AppliesOnWake { seen, .. } => Some(seen),
             Self::TimedOut { last_seen, .. } | Self::Unknown { last_seen, .. } => {
                 last_seen.as_ref()
             }
@@ -491,7 +507,30 @@ impl Engine {
         followup::resolve(kind, &sub.revert, true).map_err(Rejection::FollowUp)?;
         let service = self.resolve_service(&sub.service).await?;
         self.authorize(kind, &service, &sub.actor, &sub.origin.channel)?;
-        let current = self.read_current(&service.id, kind.resource()).await?;
+        let current = match self.read_current(&service.id, kind.resource()).await {
+            Ok(current) => current,
+            // ClickPipes calls answer 424 while the service is idle. A change whose target the
+            // input alone decides can wait for it: planned against the service as it is
+            // (idle), the operation offers Wake and continue and plans again once it runs.
+            Err(e) if e.is_idle() && kind.resource() == super::request::Resource::Cdc => {
+                let Some(target) = early_target else {
+                    return Err(e.into());
+                };
+                let idle = self.inner.cloud.get_service(&service.id).await?;
+                let prepared = self.plan(PlanInput {
+                    kind,
+                    service,
+                    current: Current::Service(Box::new(idle)),
+                    target,
+                    actor: sub.actor,
+                    origin: sub.origin,
+                    followup: FollowUp::Undecided { input: sub.revert },
+                    confirmed_by: None,
+                })?;
+                return self.against_open(prepared).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let target = match early_target {
             Some(target) => target,
             None => command.target(&current, limits)?,

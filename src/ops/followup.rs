@@ -31,10 +31,14 @@ pub enum FollowUp {
     },
     /// Stay scaled up on purpose; the reason goes to the audit log.
     Never { reason: String },
+    /// Not decided yet: the service was idle, so whether CDC scales up (which decides the
+    /// default, and whether `after-snapshot` applies) is known only once it runs. The options
+    /// were checked already as if it did; [`decide`] settles it after the wake.
+    Undecided { input: RevertInput },
 }
 
 /// The `revert:`, `for:` and `reason:` options as the user typed them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevertInput {
     pub revert: Option<String>,
     pub for_: Option<String>,
@@ -131,6 +135,20 @@ pub fn resolve(
         return Err(FollowUpError::ReasonWithoutNever);
     }
     Ok(chosen)
+}
+
+/// The follow-up once the configuration is known: an [`FollowUp::Undecided`] one is resolved
+/// against it; any other was decided already.
+pub fn decide(
+    kind: CommandKind,
+    followup: &FollowUp,
+    current: &Current,
+    target: &Target,
+) -> Result<FollowUp, FollowUpError> {
+    match followup {
+        FollowUp::Undecided { input } => resolve(kind, input, cdc_scales_up(current, target)),
+        decided => Ok(decided.clone()),
+    }
 }
 
 /// Whether a CDC change adds capacity.

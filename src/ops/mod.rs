@@ -22,7 +22,7 @@ pub use request::{
     CommandKind, OperationId, Prepared, Rejection, Resource, ScaleRequest, ServiceRef, Submission,
 };
 pub use surface::{
-    Actor, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
+    Actor, Ask, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
     ReminderPost, ThreadRef,
 };
 pub use watch::{PollSettings, Window, WindowSource};

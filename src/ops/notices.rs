@@ -24,6 +24,8 @@ fn when(t: DateTime<Utc>) -> String {
 pub fn resumed(loc: Locale, phase: Phase) -> String {
     match phase {
         Phase::Starting | Phase::AwaitingConfirmation => t!(loc, "resumed-confirm"),
+        Phase::AwaitingWake => t!(loc, "resumed-wake"),
+        Phase::Waking => t!(loc, "resumed-waking"),
         Phase::Applying => t!(loc, "resumed-apply"),
         Phase::Watching | Phase::Settled => t!(loc, "resumed-watch"),
     }

@@ -21,6 +21,7 @@ use super::{
     watch::Observation,
 };
 use crate::{
+    cloud::model::{ServiceState, StateCommand},
     scaling::{self, Current, Target},
     store::AuditAction,
 };
@@ -95,6 +96,25 @@ impl Operation {
 
         let (tx, mut superseded) = watch::channel(None);
         self.engine.inner().supersession.insert(self.id, tx);
+        let (from, resume) = if self.p.needs_wake() {
+            let mut checks = self.store_checks();
+            let shown_at = resume.as_ref().map(|r| r.created_at);
+            let woke = tokio::select! {
+                biased;
+                by = self.superseded_while_waiting(&mut superseded, &mut checks) => Err(self.superseded(by).await),
+                woke = self.wake(from, shown_at) => woke,
+            };
+            match woke {
+                // From here on it is a change like any other, in the same messages.
+                Ok(planned) => {
+                    self.p = planned;
+                    (Phase::Starting, None)
+                }
+                Err(outcome) => return self.finish(outcome).await,
+            }
+        } else {
+            (from, resume)
+        };
         let (applied_at, delivery) = match (from, resume.as_ref().and_then(|r| r.applied_at)) {
             (Phase::Watching, Some(at)) => {
                 if let Err(outcome) = self.take_over(true).await {
@@ -197,7 +217,9 @@ impl Operation {
         let store = self.engine.store().clone();
         if self.status.is_none() {
             // A change that waits for a confirmation must not say it is being sent.
-            let stage = if self.p.confirmed_by.is_none() && self.p.plan.needs_confirmation() {
+            let stage = if self.p.needs_wake() {
+                text::stage_wake(self.lang())
+            } else if self.p.confirmed_by.is_none() && self.p.plan.needs_confirmation() {
                 text::stage_confirm(self.lang())
             } else {
                 text::stage_applying(self.lang())
@@ -310,6 +332,217 @@ impl Operation {
             Err(e) => Err(Outcome::Failed {
                 message: text::confirm_collect_failed(self.lang(), &e),
             }),
+        }
+    }
+
+    /// The service is idle: ask for Wake and continue (unless a previous run sent the wake
+    /// already), send `awake`, wait on the service's shared poll stream until it runs, then
+    /// read what the change is about and plan it again. Returns the new plan, recorded in the
+    /// store (so a restart from here resumes an ordinary change).
+    async fn wake(
+        &self,
+        from: Phase,
+        shown_at: Option<DateTime<Utc>>,
+    ) -> Result<Prepared, Outcome> {
+        let loc = self.lang();
+        let settings = self.engine.inner().settings.clone();
+        if from < Phase::Waking {
+            let Some(message) = self.status.clone() else {
+                return Err(Outcome::Failed {
+                    message: text::confirm_buttons_missing(loc),
+                });
+            };
+            let timeout = match shown_at {
+                Some(at) => {
+                    let waited = (Utc::now() - at).to_std().unwrap_or_default();
+                    settings.confirm_timeout.saturating_sub(waited)
+                }
+                None => settings.confirm_timeout,
+            };
+            if timeout.is_zero() {
+                return Err(Outcome::Cancelled { by: None });
+            }
+            self.stage(&text::stage_wake(loc)).await;
+            self.set_phase(Phase::AwaitingWake).await;
+            let prompt = text::wake_prompt(loc, &self.p.service.name, timeout);
+            if shown_at.is_none() {
+                self.say(&prompt).await;
+            }
+            let guard = self.engine.guard_for(&self.p);
+            match self
+                .surface
+                .confirm_wake(&message, &prompt, timeout, guard)
+                .await
+            {
+                Ok(Decision::Confirmed(actor)) => {
+                    self.audit(AuditAction::Confirmed, &actor, Some("wake".into()))
+                        .await;
+                    self.say(&text::wake_requested(loc, &actor.name)).await;
+                }
+                Ok(Decision::Cancelled(actor)) => {
+                    self.audit(AuditAction::Cancelled, &actor, None).await;
+                    return Err(Outcome::Cancelled { by: Some(actor) });
+                }
+                Ok(Decision::Expired) => return Err(Outcome::Cancelled { by: None }),
+                Err(e) => {
+                    return Err(Outcome::Failed {
+                        message: text::confirm_collect_failed(loc, &e),
+                    })
+                }
+            }
+        }
+        self.set_phase(Phase::Waking).await;
+        self.stage(&text::stage_waking(loc)).await;
+        // Sent again after a restart in this step: `awake` on an awaking or running service
+        // changes nothing.
+        let system = notices::system_actor();
+        let since = Instant::now();
+        match self
+            .engine
+            .cloud()
+            .patch_service_state(&self.p.service.id, StateCommand::Awake)
+            .await
+        {
+            Ok(applied) => {
+                let mut entry = self.engine.audit_entry(
+                    self.id,
+                    &self.p,
+                    self.thread.as_ref(),
+                    &system,
+                    AuditAction::ApiCall,
+                );
+                entry.detail = Some("awake".into());
+                entry.request_id = applied.request_id;
+                self.engine.record(entry).await;
+            }
+            Err(e) => {
+                self.audit(AuditAction::ApiCall, &system, Some(e.user_message()))
+                    .await;
+                return Err(Outcome::Failed {
+                    message: e.user_message_in(loc),
+                });
+            }
+        }
+        self.until_running(since).await?;
+        // Carry on: what the change is about, now that the API answers.
+        let current = self
+            .engine
+            .read_current(&self.p.service.id, Resource::Cdc)
+            .await
+            .map_err(|e| Outcome::Failed {
+                message: e.user_message_in(loc),
+            })?;
+        let followup =
+            super::followup::decide(self.p.kind, &self.p.followup, &current, &self.p.target)
+                .map_err(|e| Outcome::Failed {
+                    message: e.user_message(loc),
+                })?;
+        let planned = self
+            .engine
+            .plan(super::engine::PlanInput {
+                kind: self.p.kind,
+                service: self.p.service.clone(),
+                current,
+                target: self.p.target.clone(),
+                actor: self.p.actor.clone(),
+                origin: self.p.origin.clone(),
+                followup,
+                confirmed_by: None,
+            })
+            .map_err(|e| Outcome::Failed {
+                message: e.user_message(loc),
+            })?;
+        let stored = (
+            serde_json::to_value(&planned.current),
+            serde_json::to_value(&planned.followup),
+        );
+        let recorded = match stored {
+            (Ok(before), Ok(followup)) => self
+                .engine
+                .store()
+                .set_operation_before(self.id, &before, &followup)
+                .await
+                .map_err(|e| anyhow::anyhow!(e)),
+            (Err(e), _) | (_, Err(e)) => Err(anyhow::anyhow!(e)),
+        };
+        if let Err(e) = recorded {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "could not record the woken change"
+            );
+            return Err(Outcome::Failed {
+                message: text::store_lost_before_send(loc),
+            });
+        }
+        if let Some(mut f) = self.engine.inner().in_flight.get_mut(&self.id) {
+            f.plan = planned.plan.clone();
+        }
+        self.say(&text::woke(loc, &text::summary(loc, &planned.plan)))
+            .await;
+        if planned.plan.is_noop() {
+            // Already what was asked: say so, and send nothing.
+            return Err(Outcome::NoOp);
+        }
+        self.set_phase(Phase::Starting).await;
+        if !planned.plan.needs_confirmation() {
+            if let Some(m) = &self.status {
+                let status = text::status(self.id, &planned, &text::stage_applying(loc));
+                if let Err(e) = self.surface.edit_status(m, &status).await {
+                    tracing::warn!(error = %e, "could not edit the status message");
+                }
+            }
+        }
+        Ok(planned)
+    }
+
+    /// Wait, on the service's shared poll stream, until the service reports `running`.
+    async fn until_running(&self, since: Instant) -> Result<(), Outcome> {
+        let loc = self.lang();
+        let id = &self.p.service.id;
+        let deadline = since + self.engine.settings().watch_deadline;
+        let mut rx = self
+            .engine
+            .pollers()
+            .subscribe(id, Resource::Service, since);
+        let mut trouble_said = false;
+        let mut last_state = None;
+        loop {
+            tokio::select! {
+                changed = rx.changed() => {
+                    if changed.is_err() {
+                        rx = self.engine.pollers().subscribe(id, Resource::Service, since);
+                        continue;
+                    }
+                    let obs: Option<Observation> = rx.borrow_and_update().clone();
+                    let Some(obs) = obs else { continue };
+                    if obs.sent_at < since {
+                        continue;
+                    }
+                    match obs.result {
+                        Ok(Current::Service(s)) => {
+                            if s.state == Some(ServiceState::Running) {
+                                return Ok(());
+                            }
+                            last_state = s.state;
+                        }
+                        Ok(Current::Cdc(_)) => {}
+                        Err(e) if e.permanent => {
+                            return Err(Outcome::Failed { message: e.error.user_message_in(loc) })
+                        }
+                        Err(e) => {
+                            if !trouble_said {
+                                trouble_said = true;
+                                self.say(&text::poll_trouble(loc, &e.error.user_message_in(loc))).await;
+                            }
+                        }
+                    }
+                }
+                _ = tokio::time::sleep_until(deadline) => {
+                    return Err(Outcome::Failed {
+                        message: text::wake_timed_out(loc, since.elapsed(), last_state.as_ref()),
+                    });
+                }
+            }
         }
     }
 
@@ -519,6 +752,9 @@ impl Operation {
                             }
                             if scaling::matches_target(&self.p.target, &current) {
                                 return Outcome::Confirmed { took: applied_at.elapsed(), seen: current };
+                            }
+                            if scaling::shown_while_idle(&self.p.target, &current) {
+                                return Outcome::AppliesOnWake { took: applied_at.elapsed(), seen: current };
                             }
                             last_seen = Some(current);
                             if delivery == Delivery::Unanswered && !resent {

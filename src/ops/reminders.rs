@@ -162,7 +162,9 @@ pub(super) async fn schedule(
                 ),
             )
         }
-        FollowUp::None | FollowUp::Never { .. } => anyhow::bail!("no follow-up to schedule"),
+        FollowUp::None | FollowUp::Never { .. } | FollowUp::Undecided { .. } => {
+            anyhow::bail!("no follow-up to schedule")
+        }
     };
     let store = engine.store();
     if store.reminders_of(id).await?.iter().any(|r| r.kind == kind) {

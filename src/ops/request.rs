@@ -147,6 +147,12 @@ impl Prepared {
     pub fn is_noop(&self) -> bool {
         self.plan.is_noop() && self.supersedes.is_none()
     }
+
+    /// A ClickPipes change planned against the service because the service was idle (its
+    /// ClickPipes settings answer only while it runs): it wakes the service first.
+    pub fn needs_wake(&self) -> bool {
+        self.kind.resource() == Resource::Cdc && matches!(self.current, Current::Service(_))
+    }
 }
 
 /// Why a request (or a click) was refused before anything was sent to the API.

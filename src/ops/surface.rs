@@ -64,6 +64,15 @@ pub enum Decision {
     Expired,
 }
 
+/// What a row of decision buttons on a status message asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Confirm / Cancel a risky change.
+    Confirm,
+    /// Wake and continue / Cancel: the service is idle.
+    Wake,
+}
+
 /// How a notice button looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ButtonStyle {
@@ -128,6 +137,18 @@ pub trait ChatSurface: Send + Sync + 'static {
         timeout: Duration,
         guard: ClickGuard,
     ) -> anyhow::Result<Decision>;
+    /// Like [`ChatSurface::confirm`], with **Wake and continue** in place of Confirm: the
+    /// service is idle and the change can only go on once it runs. Surfaces without their own
+    /// label show the confirmation buttons.
+    async fn confirm_wake(
+        &self,
+        message: &MessageRef,
+        prompt: &str,
+        timeout: Duration,
+        guard: ClickGuard,
+    ) -> anyhow::Result<Decision> {
+        self.confirm(message, prompt, timeout, guard).await
+    }
     /// Post a reminder with answer buttons in a thread, pinging only `mention_roles`.
     /// [`ChatSurface::edit_status`] replaces its text and takes the buttons away.
     async fn post_reminder(

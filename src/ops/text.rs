@@ -147,6 +147,7 @@ pub fn stage_outcome(loc: Locale, outcome: &Outcome) -> String {
             t!(loc, "outcome-confirmed", took = duration(loc, *took))
         }
         Outcome::NoOp => t!(loc, "outcome-noop"),
+        Outcome::AppliesOnWake { .. } => t!(loc, "outcome-applies-on-wake"),
         Outcome::TimedOut { .. } => t!(loc, "outcome-timed-out"),
         Outcome::Failed { .. } => t!(loc, "outcome-failed"),
         Outcome::Unknown { .. } => t!(loc, "outcome-unknown"),
@@ -250,6 +251,12 @@ pub fn outcome_detail(loc: Locale, kind: CommandKind, outcome: &Outcome) -> Stri
                 place = check
             )
         }
+        Outcome::AppliesOnWake { took, seen } => t!(
+            loc,
+            "detail-applies-on-wake",
+            seen = describe(loc, kind, seen),
+            took = duration(loc, *took)
+        ),
         Outcome::Failed { message } => t!(loc, "detail-failed", message = message.as_str()),
         Outcome::Unknown { waited, last_seen } => t!(
             loc,
@@ -284,4 +291,46 @@ pub fn unanswered_resent(loc: Locale) -> String {
 
 pub fn store_lost_before_send(loc: Locale) -> String {
     t!(loc, "store-lost-before-send")
+}
+
+/// The status stage of a change waiting for its idle service.
+pub fn stage_wake(loc: Locale) -> String {
+    t!(loc, "stage-wake")
+}
+
+pub fn stage_waking(loc: Locale) -> String {
+    t!(loc, "stage-waking")
+}
+
+/// Why the change waits, and what the button does.
+pub fn wake_prompt(loc: Locale, service: &str, timeout: Duration) -> String {
+    t!(
+        loc,
+        "wake-prompt",
+        service = service,
+        timeout = duration(loc, timeout)
+    )
+}
+
+pub fn wake_requested(loc: Locale, name: &str) -> String {
+    t!(loc, "wake-requested", name = name)
+}
+
+/// The service runs: the change goes on, planned against what the API reports now.
+pub fn woke(loc: Locale, summary: &str) -> String {
+    t!(loc, "woke", summary = summary)
+}
+
+/// The service did not report `running` in time; `state` is the last one seen.
+pub fn wake_timed_out(
+    loc: Locale,
+    waited: Duration,
+    state: Option<&crate::cloud::model::ServiceState>,
+) -> String {
+    t!(
+        loc,
+        "wake-timed-out",
+        waited = duration(loc, waited),
+        state = state.map_or_else(|| "?".to_owned(), ToString::to_string)
+    )
 }

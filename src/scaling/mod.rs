@@ -27,7 +27,8 @@ pub use clock::FollowUpClock;
 pub use error::{Bound, DurationProblem, FixedMemory, Origin, RuleError};
 pub use limits::{Limits, LimitsError};
 pub use plan::{
-    matches_target, plan, Change, Current, Field, Plan, Risk, RiskPolicy, Target, Value,
+    matches_target, plan, shown_while_idle, Change, Current, Field, Plan, Risk, RiskPolicy, Target,
+    Value,
 };
 pub use rules::{
     cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, CdcInput, IdleInput,

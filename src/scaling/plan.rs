@@ -579,6 +579,20 @@ pub fn matches_target(target: &Target, observed: &Current) -> bool {
     }
 }
 
+/// The API shows the target's settings, but the service is idle and the target needs it
+/// running (idling turned off): the change takes effect when the service wakes, which no poll
+/// can wait for.
+pub fn shown_while_idle(target: &Target, observed: &Current) -> bool {
+    match (target, observed) {
+        (Target::Service(p), Current::Service(s)) if s.state == Some(ServiceState::Idle) => {
+            let mut awake = (**s).clone();
+            awake.state = Some(ServiceState::Running);
+            service_matches(p, &awake)
+        }
+        _ => false,
+    }
+}
+
 fn service_matches(p: &ReplicaScalingPatch, s: &Service) -> bool {
     // An idle service reports its configuration like a running one: what counts is whether
     // the fields show the target, not whether the service is awake to serve it. Only turning

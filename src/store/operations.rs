@@ -166,6 +166,8 @@ impl TryFrom<OperationRow> for OperationRecord {
 fn phase_name(phase: Phase) -> &'static str {
     match phase {
         Phase::Starting => "starting",
+        Phase::AwaitingWake => "awaiting_wake",
+        Phase::Waking => "waking",
         Phase::AwaitingConfirmation => "awaiting_confirmation",
         Phase::Applying => "applying",
         Phase::Watching => "watching",
@@ -176,6 +178,8 @@ fn phase_name(phase: Phase) -> &'static str {
 fn phase_from(name: &str) -> Option<Phase> {
     [
         Phase::Starting,
+        Phase::AwaitingWake,
+        Phase::Waking,
         Phase::AwaitingConfirmation,
         Phase::Applying,
         Phase::Watching,
@@ -272,6 +276,29 @@ impl Store {
             .await
             .map(|r| r.rows_affected()))?;
         expect_one(rows, format_args!("operation {id} is unknown"))
+    }
+
+    /// A change that waited for its idle service: what the API reports now that it runs, and
+    /// the follow-up decided against it (see [`crate::ops::FollowUp::Undecided`]). From here
+    /// on the operation plans, confirms and resumes like any other.
+    pub async fn set_operation_before(
+        &self,
+        id: OperationId,
+        before: &serde_json::Value,
+        followup: &serde_json::Value,
+    ) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET before_value = $2, followup = $3, updated_at = $4 \
+                   WHERE id = $1 AND settled_at IS NULL";
+        let k = key(id)?;
+        let rows = on_db!(self, p => sqlx::query(sql)
+            .bind(k)
+            .bind(Json(before))
+            .bind(Json(followup))
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+        expect_one(rows, format_args!("operation {id} is unknown or settled"))
     }
 
     /// The API accepted the change at `at`: remember its `requestId` and move to watching.

@@ -7,7 +7,7 @@ use futures::join;
 use crate::{
     cloud::{
         model::{AutoscalingMode, CdcScaling, ClickPipe, Service},
-        CloudError,
+        CloudError, Listing,
     },
     discord::{errors::reply_ephemeral, Context, Error},
     i18n::{self, Locale},
@@ -40,7 +40,8 @@ pub struct Report {
     pub service: ServiceRef,
     pub config: Result<Service, CloudError>,
     pub cdc: Result<CdcScaling, CloudError>,
-    pub pipes: Result<Vec<ClickPipe>, CloudError>,
+    /// With the pipes the answer held that the bot could not understand (skipped, counted).
+    pub pipes: Result<Listing<ClickPipe>, CloudError>,
     pub in_flight: Vec<InFlight>,
     /// Open follow-ups on this service (scale-down after the snapshot, timed reverts).
     pub reminders: Vec<Reminder>,
@@ -54,7 +55,7 @@ impl Report {
         let (config, cdc, pipes) = join!(
             cloud.get_service(&service.id),
             cloud.get_cdc_scaling(&service.id),
-            cloud.list_clickpipes(&service.id),
+            cloud.list_clickpipes_listing(&service.id),
         );
         // What every instance has in flight on the service, as the store says.
         let in_flight = engine
@@ -123,6 +124,7 @@ impl Report {
         match &self.pipes {
             Ok(pipes) => {
                 let db: Vec<String> = pipes
+                    .items
                     .iter()
                     .filter(|p| p.is_db_pipe())
                     .map(|p| {
@@ -139,6 +141,14 @@ impl Report {
                         out,
                         "{}",
                         t!(loc, "scaling-pipes", pipes = i18n::join(loc, &db))
+                    );
+                }
+                // One note for the whole listing: the log names each skipped entry.
+                if !pipes.skipped.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        t!(loc, "listing-skipped-pipes", n = pipes.skipped.len())
                     );
                 }
             }
@@ -236,7 +246,79 @@ fn render_config(loc: Locale, out: &mut String, s: &Service) {
         (None, _) => t!(loc, "scaling-unknown"),
     };
     let _ = writeln!(out, "{}", t!(loc, "scaling-idling", idle = idle));
-    if s.current_scaling.active_entry_id.is_some() {
-        let _ = writeln!(out, "{}", t!(loc, "scaling-schedule-active"));
+    // The fields above are the baseline; while a schedule entry is in force,
+    // `currentScaling.effective*` says what the service runs with.
+    if let Some(active) = &s.current_scaling.active_entry_id {
+        let cs = &s.current_scaling;
+        let entry = s
+            .scaling_schedule
+            .as_ref()
+            .and_then(|sch| sch.entries.iter().find(|e| &e.id == active));
+        let replicas = match (cs.effective_min_replicas, cs.effective_max_replicas) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => t!(
+                loc,
+                "scaling-replicas-horizontal",
+                min = a.to_string(),
+                max = b.to_string()
+            ),
+            _ => t!(loc, "scaling-unknown"),
+        };
+        let memory = match (
+            cs.effective_min_replica_memory_gb,
+            cs.effective_max_replica_memory_gb,
+        ) {
+            (Some(a), Some(b)) if a == b => t!(loc, "scaling-memory", gb = gb(a)),
+            (Some(a), Some(b)) => t!(loc, "scaling-memory-range", min = gb(a), max = gb(b)),
+            _ => t!(loc, "scaling-unknown"),
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            t!(
+                loc,
+                "scaling-effective",
+                entry = entry.map_or(active.as_str(), |e| e.name.as_str()),
+                until = entry
+                    .and_then(|e| e.end_hour_utc)
+                    .map_or_else(|| "?".to_owned(), |h| format!("{:02}:00", h % 24)),
+                replicas = replicas,
+                memory = memory
+            )
+        );
     }
+    if let Some(schedule) = s
+        .scaling_schedule
+        .as_ref()
+        .filter(|s| !s.entries.is_empty())
+    {
+        let entries: Vec<String> = schedule
+            .entries
+            .iter()
+            .map(|e| schedule_entry(loc, e))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            t!(loc, "scaling-schedule", entries = entries.join("; "))
+        );
+    }
+}
+
+/// `` `weekday-peak` Mon, Tue 08:00–18:00 UTC `` in `loc`.
+pub fn schedule_entry(loc: Locale, e: &crate::cloud::model::ScalingScheduleEntry) -> String {
+    let days: Vec<String> = e
+        .weekdays
+        .iter()
+        .map(|d| t!(loc, "weekday", day = *d))
+        .collect();
+    let hour = |h: Option<u32>| h.map_or_else(|| "?".to_owned(), |h| format!("{:02}:00", h));
+    t!(
+        loc,
+        "scaling-schedule-entry",
+        name = e.name.as_str(),
+        days = i18n::join(loc, &days),
+        start = hour(e.start_hour_utc),
+        end = hour(e.end_hour_utc)
+    )
 }

@@ -3,7 +3,13 @@
 
 use std::fmt::Write as _;
 
-use crate::{cloud::CloudClient, config::Config};
+use crate::{
+    cloud::{
+        model::{AutoscalingMode, Service},
+        CloudClient, CloudError,
+    },
+    config::Config,
+};
 
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +119,16 @@ pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> 
             return out;
         }
     };
+    out.push(horizontal_autoscaling(&services));
+    // Probed on a service the bot is meant for (the first alias the key sees), else the first.
+    let probe = config
+        .services
+        .iter()
+        .find_map(|a| services.iter().find(|s| s.id == a.id))
+        .or(services.first());
+    if let Some(service) = probe {
+        out.push(scaling_schedules(cloud, service).await);
+    }
     for alias in &config.services {
         let Some(service) = services.iter().find(|s| s.id == alias.id) else {
             out.push(Finding::bad(format!(
@@ -148,11 +164,69 @@ pub async fn check_access(config: &Config, cloud: &CloudClient) -> Vec<Finding> 
     out
 }
 
+/// Horizontal autoscaling needs the organization's entitlement, which no read shows: a service
+/// already in horizontal mode proves it; otherwise the API says so only when a change asks for
+/// it. Either way not a failure (vertical mode works without it).
+fn horizontal_autoscaling(services: &[Service]) -> Finding {
+    let horizontal: Vec<&str> = services
+        .iter()
+        .filter(|s| s.autoscaling_mode == AutoscalingMode::Horizontal)
+        .map(|s| s.name.as_str())
+        .collect();
+    if horizontal.is_empty() {
+        Finding::ok(
+            "horizontal autoscaling: no visible service uses it, and the API shows the \
+             organization's entitlement only when a change asks for it (`/replicas \
+             mode:horizontal` then says \"not enabled\" if it is missing)",
+        )
+    } else {
+        Finding::ok(format!(
+            "horizontal autoscaling: available (in use by {})",
+            horizontal.join(", ")
+        ))
+    }
+}
+
+/// Scaling schedules (beta): `GET …/scalingSchedule` answers 404 without a schedule and 400
+/// when the organization does not have the feature. Not having it is not a failure.
+async fn scaling_schedules(cloud: &CloudClient, service: &Service) -> Finding {
+    match cloud.get_scaling_schedule(&service.id).await {
+        Ok(Some(schedule)) => Finding::ok(format!(
+            "scaling schedules: available ({} has {} entr{})",
+            service.name,
+            schedule.entries.len(),
+            if schedule.entries.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        )),
+        Ok(None) => Finding::ok(format!(
+            "scaling schedules: available (no schedule on {} yet)",
+            service.name
+        )),
+        Err(CloudError::Api(e)) if e.status == 400 && e.message.contains("not enabled") => {
+            Finding::ok(format!(
+                "scaling schedules: not enabled for this organization (the API answered: {}); \
+                 /scaling-schedule will say so",
+                e.message
+            ))
+        }
+        Err(e) => Finding::bad(format!(
+            "scaling schedules: reading the schedule of {} failed: {}",
+            service.name,
+            e.user_message()
+        )),
+    }
+}
+
 /// The report as printed, and whether everything passed.
 pub fn render(findings: &[Finding]) -> (String, bool) {
     let mut s = String::new();
     for f in findings {
-        let _ = writeln!(s, "{} {}", if f.ok { "ok  " } else { "FAIL" }, f.what);
+        // Names and error texts come from the API: never raw to the terminal.
+        let what = crate::console::output::terminal_safe(&f.what);
+        let _ = writeln!(s, "{} {what}", if f.ok { "ok  " } else { "FAIL" });
     }
     let ok = findings.iter().all(|f| f.ok);
     let _ = writeln!(

@@ -97,3 +97,54 @@ async fn check_reports_each_problem_precisely() {
         stdout(&missing)
     );
 }
+
+/// What the API answers about the optional features: schedules from a read of the schedule,
+/// horizontal autoscaling from the services that use it; neither missing is a failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_reports_whether_horizontal_autoscaling_and_schedules_are_available() {
+    let good = format!(
+        "[[services]]\nalias = \"cdc\"\nid = \"{}\"\n",
+        ids::INGEST_CDC
+    );
+    let sim = sim::spawn(SimConfig::default(), Fixture::default())
+        .await
+        .unwrap();
+    let on = check(
+        &sim.base_url(),
+        DEMO_ORG_ID,
+        DEMO_ADMIN_KEY,
+        Some(DEMO_SECRET),
+        &good,
+    );
+    let text = stdout(&on);
+    assert!(on.status.success(), "{text}");
+    assert!(
+        text.contains("ok   scaling schedules: available (no schedule on ingest-cdc yet)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok   horizontal autoscaling: no visible service uses it"),
+        "{text}"
+    );
+
+    let mut fixture = Fixture::default();
+    fixture.organization.scheduled_scaling = false;
+    fixture.organization.horizontal_autoscaling = false;
+    let sim = sim::spawn(SimConfig::default(), fixture).await.unwrap();
+    let off = check(
+        &sim.base_url(),
+        DEMO_ORG_ID,
+        DEMO_ADMIN_KEY,
+        Some(DEMO_SECRET),
+        &good,
+    );
+    let text = stdout(&off);
+    assert!(
+        off.status.success(),
+        "not having a beta feature is no failure:\n{text}"
+    );
+    assert!(
+        text.contains("ok   scaling schedules: not enabled for this organization"),
+        "{text}"
+    );
+}

@@ -97,3 +97,46 @@ fn invalid_horizontal_input_says_what_is_allowed_and_sends_nothing() {
         assert!(t.contains(expected), "missing {expected:?}:\n{t}");
     }
 }
+
+/// An organization without the horizontal entitlement: the API's refusal reaches the user in
+/// the thread (nothing changes), through the real console against a simulator that models it.
+#[tokio::test(flavor = "multi_thread")]
+async fn horizontal_mode_without_the_entitlement_is_refused_by_the_api() {
+    use clickscale::sim::{self, fixture::ids, Fixture, SimConfig};
+    use support::console::{database_in, Live};
+
+    let mut fixture = Fixture::default();
+    fixture.organization.horizontal_autoscaling = false;
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            ..SimConfig::default()
+        },
+        fixture,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
+    console.send(
+        "/replicas service:analytics-staging mode:horizontal min-replicas:2 max-replicas:4 min-memory-gb:16 max-memory-gb:16",
+    );
+    console.send("Confirm");
+    let (code, text) = console.finish();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("Horizontal autoscaling is not enabled for this organization"),
+        "{text}"
+    );
+    assert!(text.contains("❌ Failed."), "{text}");
+    let staging = sim
+        .world()
+        .lock()
+        .await
+        .get_service(ids::ANALYTICS_STAGING)
+        .unwrap();
+    assert_eq!(
+        staging.autoscaling_mode,
+        clickscale::cloud::model::AutoscalingMode::Vertical
+    );
+}

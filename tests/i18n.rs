@@ -345,6 +345,7 @@ fn rejections_and_cloud_errors_follow_the_locale() {
     let unknown = Rejection::UnknownService {
         typed: "x".into(),
         aliases: vec!["prod".into(), "staging".into()],
+        skipped: 0,
     };
     assert_eq!(
         unknown.to_string(),

@@ -227,3 +227,44 @@ async fn discord_offers_wake_and_continue_then_carries_on_in_the_thread() {
     );
     w.stop().await;
 }
+
+/// While a schedule entry is in force, `/scaling-status` shows the baseline, what is in force
+/// and the schedule; a confirmed baseline change says the entry keeps its configuration until
+/// the entry ends, and when.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_schedule_in_force_is_shown_beside_the_baseline() {
+    let sim = simulator(Duration::from_secs(1)).await;
+    sim.world()
+        .lock()
+        .await
+        .put_schedule(
+            ids::ANALYTICS_STAGING,
+            &serde_json::json!({"entries": [{
+                "name": "all-week", "weekdays": [0, 1, 2, 3, 4, 5, 6],
+                "startHourUtc": 0, "endHourUtc": 24, "autoscalingMode": "vertical",
+                "minReplicas": 4, "maxReplicas": 4
+            }]}),
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
+    console.send("/scaling-status service:analytics-staging");
+    console.wait_for("Scaling schedule:");
+    console.send("/replicas service:analytics-staging count:3");
+    let (code, text) = console.finish();
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("In force now (schedule entry `all-week`, until 00:00 UTC): replicas 4"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Scaling schedule: `all-week` Sun, Mon, Tue, Wed, Thu, Fri, Sat 00:00–24:00 UTC"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("A scaling schedule entry (`all-week`) is in force until 00:00 UTC"),
+        "{text}"
+    );
+}

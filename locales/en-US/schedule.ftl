@@ -14,3 +14,32 @@ resumed-waking = ↻ clickscale restarted; picking this up again: waiting until 
 outcome-applies-on-wake = ✅ Recorded; it applies when the service wakes.
 detail-applies-on-wake = ✅ The API shows the change ({ $seen }, { $took } after the request). The service is idle, so it takes effect when the service wakes (at its next query, or a wake from the Cloud console).
 console-summary-applies-on-wake = { $n } applying when the service wakes
+
+## Cloud API operations used for schedules.
+cloud-op-get-scaling-schedule = get the scaling schedule
+
+## Scaling schedules in /scaling-status and after a baseline change.
+weekday = { $day ->
+    [0] Sun
+    [1] Mon
+    [2] Tue
+    [3] Wed
+    [4] Thu
+    [5] Fri
+    [6] Sat
+   *[other] ?
+}
+scaling-effective = In force now (schedule entry `{ $entry }`, until { $until } UTC): replicas { $replicas }; memory { $memory }. The lines above are the baseline.
+scaling-schedule = Scaling schedule: { $entries }
+scaling-schedule-entry = `{ $name }` { $days } { $start }–{ $end } UTC
+schedule-holds = A scaling schedule entry (`{ $entry }`) is in force until { $until } UTC: until then the service runs with the entry's configuration, and this baseline applies after it ends.
+
+## Entries of a list answer the bot could not understand (one note per listing).
+listing-skipped-services = { $n ->
+    [one] One service in the organization's list could not be understood and was left out (the log names it).
+   *[other] { $n } services in the organization's list could not be understood and were left out (the log names them).
+}
+listing-skipped-pipes = { $n ->
+    [one] One more ClickPipe could not be understood and is not shown (the log names it).
+   *[other] { $n } more ClickPipes could not be understood and are not shown (the log names them).
+}

@@ -14,3 +14,26 @@ resumed-waking = ↻ clickscale 已重启，继续处理：等待服务运行。
 outcome-applies-on-wake = ✅ 已记录；服务唤醒后生效。
 detail-applies-on-wake = ✅ API 已显示此变更（{ $seen }，请求后 { $took }）。服务处于空闲状态，因此将在服务唤醒时生效（下一次查询时，或从 Cloud 控制台唤醒时）。
 console-summary-applies-on-wake = 唤醒后生效 { $n }
+
+## Cloud API operations used for schedules.
+cloud-op-get-scaling-schedule = 获取扩缩容计划
+
+## /scaling-status 中的扩缩容计划，以及基线变更之后。
+weekday = { $day ->
+    [0] 周日
+    [1] 周一
+    [2] 周二
+    [3] 周三
+    [4] 周四
+    [5] 周五
+    [6] 周六
+   *[other] ?
+}
+scaling-effective = 当前生效（计划条目 `{ $entry }`，至 UTC { $until }）：副本 { $replicas }；内存 { $memory }。以上各行为基线配置。
+scaling-schedule = 扩缩容计划：{ $entries }
+scaling-schedule-entry = `{ $name }` { $days } UTC { $start }–{ $end }
+schedule-holds = 扩缩容计划条目（`{ $entry }`）生效至 UTC { $until }：在此之前服务按该条目的配置运行，此基线配置在条目结束后生效。
+
+## 机器人无法解析的列表条目（每个列表只提示一次）。
+listing-skipped-services = 组织的服务列表中有 { $n } 个服务无法解析，已略过（日志中有具体名称）。
+listing-skipped-pipes = 另有 { $n } 个 ClickPipe 无法解析，未显示（日志中有具体名称）。

@@ -20,7 +20,7 @@ use tracing::{debug, warn};
 use super::error::{truncate, ApiError, CloudError, Operation};
 use super::model::{
     CdcScaling, CdcScalingResponse, ClickPipe, Envelope, Organization, ReplicaScalingPatch,
-    Service, StateCommand, StatePatch,
+    ScalingSchedule, Service, StateCommand, StatePatch,
 };
 use super::retry::{parse_rate_limit_reset, RetryPolicy};
 use super::scheduler::{BudgetUse, Priority, Scheduler};
@@ -385,6 +385,23 @@ impl CloudClient {
         self.call(Operation::GetService, Method::GET, url, None)
             .await
             .map(|a| a.result)
+    }
+
+    /// `GET …/services/{id}/scalingSchedule` (beta): `None` when the service has none (the
+    /// API answers 404). An organization without the feature answers 400.
+    pub async fn get_scaling_schedule(
+        &self,
+        service_id: &str,
+    ) -> Result<Option<ScalingSchedule>, CloudError> {
+        let url = self.org_url(&["services", id("service", service_id)?, "scalingSchedule"])?;
+        match self
+            .call(Operation::GetScalingSchedule, Method::GET, url, None)
+            .await
+        {
+            Ok(a) => Ok(Some(a.result)),
+            Err(CloudError::Api(e)) if e.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// `PATCH …/services/{id}/replicaScaling` with absolute values.

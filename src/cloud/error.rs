@@ -24,6 +24,7 @@ pub enum Operation {
     ListClickPipes,
     GetClickPipe,
     PatchServiceState,
+    GetScalingSchedule,
 }
 
 impl Operation {
@@ -40,6 +41,7 @@ impl Operation {
             Self::ListClickPipes => "list ClickPipes",
             Self::GetClickPipe => "get ClickPipe",
             Self::PatchServiceState => "change service state",
+            Self::GetScalingSchedule => "get scaling schedule",
         }
     }
 
@@ -51,7 +53,7 @@ impl Operation {
             Self::ListOrganizations | Self::ListServices => None,
             // The full spec (clickhouse-cloud-api 0.5.0) lists it for `organizationGet`.
             Self::GetOrganization => Some("control-plane:organization:view"),
-            Self::GetService => Some("control-plane:service:view"),
+            Self::GetService | Self::GetScalingSchedule => Some("control-plane:service:view"),
             Self::PatchReplicaScaling => Some("control-plane:service:manage-scaling-config"),
             Self::GetCdcScaling
             | Self::PatchCdcScaling
@@ -277,6 +279,7 @@ impl Operation {
             Self::ListClickPipes => "cloud-op-list-clickpipes",
             Self::GetClickPipe => "cloud-op-get-clickpipe",
             Self::PatchServiceState => "cloud-op-change-service-state",
+            Self::GetScalingSchedule => "cloud-op-get-scaling-schedule",
         };
         t!(loc, id)
     }

@@ -247,7 +247,8 @@ pub(super) struct Inner {
     outcomes: Mutex<BTreeMap<OutcomeKind, u64>>,
     settled: Notify,
     /// Service names from the organization's list, refreshed at most once a minute.
-    org_services: tokio::sync::Mutex<Option<(Instant, Vec<ServiceRef>)>>,
+    /// With how many entries of the list answer could not be understood (skipped).
+    org_services: tokio::sync::Mutex<Option<(Instant, Vec<ServiceRef>, usize)>>,
     /// Where resumed operations and reminders post (set by [`Engine::start_background`]).
     pub(super) background: OnceLock<Arc<dyn ChatSurface>>,
     pub(super) stop: CancellationToken,
@@ -404,7 +405,7 @@ impl Engine {
             })
             .collect();
         if self.inner.config.cloud.autocomplete_org_services {
-            if let Ok(list) = self.org_services().await {
+            if let Ok((list, _)) = self.org_services().await {
                 for s in list {
                     if !out.iter().any(|o| o.id == s.id) {
                         out.push(s);
@@ -417,18 +418,18 @@ impl Engine {
         out
     }
 
-    async fn org_services(&self) -> Result<Vec<ServiceRef>, CloudError> {
+    /// The organization's services, and how many entries of the answer were skipped.
+    async fn org_services(&self) -> Result<(Vec<ServiceRef>, usize), CloudError> {
         let mut cache = self.inner.org_services.lock().await;
-        if let Some((at, list)) = cache.as_ref() {
+        if let Some((at, list, skipped)) = cache.as_ref() {
             if at.elapsed() < ORG_LIST_TTL {
-                return Ok(list.clone());
+                return Ok((list.clone(), *skipped));
             }
         }
-        let list: Vec<ServiceRef> = self
-            .inner
-            .cloud
-            .list_services()
-            .await?
+        let listing = self.inner.cloud.list_services_listing(&[]).await?;
+        let skipped = listing.skipped.len();
+        let list: Vec<ServiceRef> = listing
+            .into_items()
             .into_iter()
             .map(|s| ServiceRef {
                 customer_facing: self
@@ -440,8 +441,8 @@ impl Engine {
                 name: s.name,
             })
             .collect();
-        *cache = Some((Instant::now(), list.clone()));
-        Ok(list)
+        *cache = Some((Instant::now(), list.clone(), skipped));
+        Ok((list, skipped))
     }
 
     /// Resolve what a user typed (alias, service name or id) to a service.
@@ -454,7 +455,7 @@ impl Engine {
                 customer_facing: a.customer_facing,
             });
         }
-        let list = self.org_services().await?;
+        let (list, skipped) = self.org_services().await?;
         list.into_iter()
             .find(|s| s.id == typed || s.name.eq_ignore_ascii_case(typed))
             .ok_or_else(|| {
@@ -468,6 +469,7 @@ impl Engine {
                 Rejection::UnknownService {
                     typed: typed.to_owned(),
                     aliases: known.into_iter().map(str::to_owned).collect(),
+                    skipped,
                 }
             })
     }

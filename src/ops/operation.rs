@@ -796,7 +796,12 @@ impl Operation {
         } else {
             text::outcome_detail(self.lang(), self.p.kind, &outcome)
         };
-        if let Outcome::Confirmed { .. } = &outcome {
+        if let Outcome::Confirmed { seen, .. } = &outcome {
+            // Untrusted entry names are quoted in code spans by the text, like service names.
+            if let Some(line) = text::schedule_holds(self.lang(), seen) {
+                thread_text.push('\n');
+                thread_text.push_str(&line);
+            }
             if let Some(line) = self.schedule_followup().await {
                 thread_text.push('\n');
                 thread_text.push_str(&line);

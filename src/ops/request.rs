@@ -170,9 +170,15 @@ pub enum Rejection {
         /// The service's name as people know it.
         service: String,
     },
-    /// Nothing matches what was typed; `aliases` are the configured ones, to suggest.
+    /// Nothing matches what was typed; `aliases` are the configured ones, to suggest;
+    /// `skipped` counts services in the organization's list the bot could not understand
+    /// (the one looked for may be among them).
     #[error("{}", self.user_message(Locale::EnUs))]
-    UnknownService { typed: String, aliases: Vec<String> },
+    UnknownService {
+        typed: String,
+        aliases: Vec<String>,
+        skipped: usize,
+    },
     /// A click from someone who is neither the requester nor a confirmer.
     #[error("{}", self.user_message(Locale::EnUs))]
     NotDecider,
@@ -199,15 +205,27 @@ impl Rejection {
                 command = command.name(),
                 service = service.as_str()
             ),
-            Self::UnknownService { typed, aliases } if aliases.is_empty() => {
-                t!(loc, "unknown-service", typed = typed.as_str())
+            Self::UnknownService {
+                typed,
+                aliases,
+                skipped,
+            } => {
+                let mut text = if aliases.is_empty() {
+                    t!(loc, "unknown-service", typed = typed.as_str())
+                } else {
+                    t!(
+                        loc,
+                        "unknown-service-aliases",
+                        typed = typed.as_str(),
+                        aliases = i18n::join(loc, aliases)
+                    )
+                };
+                if *skipped > 0 {
+                    text.push(' ');
+                    text.push_str(&t!(loc, "listing-skipped-services", n = *skipped));
+                }
+                text
             }
-            Self::UnknownService { typed, aliases } => t!(
-                loc,
-                "unknown-service-aliases",
-                typed = typed.as_str(),
-                aliases = i18n::join(loc, aliases)
-            ),
             Self::NotDecider => t!(loc, "not-decider"),
             Self::Api(e) => e.user_message_in(loc),
             Self::FollowUp(e) => e.user_message(loc),

@@ -334,3 +334,24 @@ pub fn wake_timed_out(
         state = state.map_or_else(|| "?".to_owned(), ToString::to_string)
     )
 }
+
+/// After a baseline change is confirmed while a schedule entry is in force: the service keeps
+/// running with the entry's configuration until the entry ends (`endHourUtc`).
+pub fn schedule_holds(loc: Locale, seen: &Current) -> Option<String> {
+    let Current::Service(s) = seen else {
+        return None;
+    };
+    let active = s.current_scaling.active_entry_id.as_ref()?;
+    let entry = s
+        .scaling_schedule
+        .as_ref()
+        .and_then(|sch| sch.entries.iter().find(|e| &e.id == active));
+    Some(t!(
+        loc,
+        "schedule-holds",
+        entry = entry.map_or(active.as_str(), |e| e.name.as_str()),
+        until = entry
+            .and_then(|e| e.end_hour_utc)
+            .map_or_else(|| "?".to_owned(), |h| format!("{:02}:00", h % 24))
+    ))
+}

@@ -6,6 +6,7 @@
 //!   fixed count (vertical) or replica range (horizontal), mode switch, memory bounds.
 //! - `/idle service enabled timeout-minutes?`: automatic idling.
 //! - `/scaling-status service`: what is configured now and what is in flight.
+//! - `/scaling-schedule service`: the scaling schedule's entries, the one in force, the baseline.
 //!
 //! Integer options are `i64` so that any number Discord sends reaches the engine, which
 //! explains what is allowed; the ranges registered with Discord are only a convenience for
@@ -15,6 +16,7 @@ pub mod cdc_scale;
 pub mod idle;
 pub mod replicas;
 pub mod scaling_history;
+pub mod scaling_schedule;
 pub mod scaling_status;
 
 use serde_json::Value;
@@ -36,6 +38,7 @@ pub fn all() -> Vec<Command> {
         replicas::replicas(),
         idle::idle(),
         scaling_status::scaling_status(),
+        scaling_schedule::scaling_schedule(),
         scaling_history::scaling_history(),
     ];
     localize(&mut commands);
@@ -317,6 +320,7 @@ mod tests {
                 "replicas",
                 "idle",
                 "scaling-status",
+                "scaling-schedule",
                 "scaling-history"
             ]
         );

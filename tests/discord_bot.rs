@@ -52,6 +52,7 @@ async fn registers_the_commands_with_their_options_and_ranges() {
             "replicas",
             "idle",
             "scaling-status",
+            "scaling-schedule",
             "scaling-history"
         ]
     );
@@ -358,7 +359,7 @@ async fn autocomplete_offers_aliases_and_org_services() {
 #[tokio::test]
 async fn api_errors_and_timeouts_reach_the_user() {
     let w = World::start(|c| c.timings.watch_deadline = Duration::from_millis(700)).await;
-    // 424: the service is idle.
+    // 424: the service is idle. The change waits for Wake and continue (tests/wake.rs).
     let ix = w
         .fake
         .slash("cdc-scale")
@@ -367,7 +368,10 @@ async fn api_errors_and_timeouts_reach_the_user() {
         .send()
         .await;
     let answer = w.private_answer(&ix).await;
-    assert!(answer.to_lowercase().contains("idle"), "{answer}");
+    assert!(
+        answer.contains("idle") && answer.contains("Wake and continue"),
+        "{answer}"
+    );
     // 404: no DB ClickPipe on this service.
     let ix = w
         .fake
@@ -389,7 +393,7 @@ async fn api_errors_and_timeouts_reach_the_user() {
         .option_int("cores", 3)
         .send()
         .await;
-    let status = w.status_message("/cdc-scale").await;
+    let status = w.status_message("ingest-cdc").await;
     let timed_out = w.thread_line(&status.id, "Not confirmed").await;
     assert!(
         timed_out.content.contains("Last seen: 2 cores / 8 GB"),

@@ -250,8 +250,22 @@ async fn a_schedule_in_force_is_shown_beside_the_baseline() {
     let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
     console.send("/scaling-status service:analytics-staging");
     console.wait_for("Scaling schedule:");
+    console.send("/scaling-schedule service:analytics-staging");
+    console.wait_for("Outside the entries");
+    console.send("/scaling-schedule service:ingest-cdc");
+    console.wait_for("No scaling schedule is set");
     console.send("/replicas service:analytics-staging count:3");
     let (code, text) = console.finish();
+    assert!(
+        text.contains("- `all-week` Sun, Mon, Tue, Wed, Thu, Fri, Sat 00:00–24:00 UTC: vertical autoscaling, 4 replicas ← in force now"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Outside the entries (baseline): vertical autoscaling, 2 replicas, 8–32 GB per replica"
+        ),
+        "{text}"
+    );
     assert_eq!(code, 0, "{text}");
     assert!(
         text.contains("In force now (schedule entry `all-week`, until 00:00 UTC): replicas 4"),
@@ -265,6 +279,29 @@ async fn a_schedule_in_force_is_shown_beside_the_baseline() {
     );
     assert!(
         text.contains("A scaling schedule entry (`all-week`) is in force until 00:00 UTC"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scaling_schedule_says_when_the_organization_lacks_the_feature() {
+    let mut fixture = Fixture::default();
+    fixture.organization.scheduled_scaling = false;
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            ..SimConfig::default()
+        },
+        fixture,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
+    console.send("/scaling-schedule service:analytics-staging");
+    let (_, text) = console.finish();
+    assert!(
+        text.contains("Scaling schedules (beta) are not enabled for this organization"),
         "{text}"
     );
 }

@@ -43,3 +43,17 @@ listing-skipped-pipes = { $n ->
     [one] One more ClickPipe could not be understood and is not shown (the log names it).
    *[other] { $n } more ClickPipes could not be understood and are not shown (the log names them).
 }
+
+## /scaling-schedule
+cmd-scaling-schedule-name = scaling-schedule
+cmd-scaling-schedule-description = Show a service's scaling schedule: its entries, the one in force now, and the baseline
+cmd-scaling-schedule-service-name = service
+cmd-scaling-schedule-service-description = Service alias, name or id
+console-help-scaling-schedule = the scaling schedule (beta): entries, the one in force now, the baseline
+schedule-header = **`{ $name }`** (`{ $id }`): scaling schedule
+schedule-none = No scaling schedule is set on this service: the baseline applies at all times.
+schedule-not-enabled = Scaling schedules (beta) are not enabled for this organization; ClickHouse support can turn them on.
+schedule-read-error = Could not read the scaling schedule: { $error }
+schedule-active-marker = ← in force now
+schedule-none-active = No entry is in force now.
+schedule-baseline = Outside the entries (baseline): { $settings }

@@ -45,3 +45,17 @@ listing-skipped-pipes = { $n ->
     [few] Ещё { $n } ClickPipe не удалось разобрать, они не показаны (в журнале указано, какие).
    *[other] Ещё { $n } ClickPipe не удалось разобрать, они не показаны (в журнале указано, какие).
 }
+
+## /scaling-schedule
+cmd-scaling-schedule-name = расписание-масштабирования
+cmd-scaling-schedule-description = Показать расписание масштабирования сервиса: записи, действующую сейчас и базовую конфигурацию
+cmd-scaling-schedule-service-name = сервис
+cmd-scaling-schedule-service-description = Псевдоним, имя или id сервиса
+console-help-scaling-schedule = расписание масштабирования (бета): записи, действующая сейчас, базовая конфигурация
+schedule-header = **`{ $name }`** (`{ $id }`): расписание масштабирования
+schedule-none = У этого сервиса нет расписания масштабирования: всегда действует базовая конфигурация.
+schedule-not-enabled = Расписания масштабирования (бета) не включены для этой организации; их может включить поддержка ClickHouse.
+schedule-read-error = Не удалось прочитать расписание масштабирования: { $error }
+schedule-active-marker = ← действует сейчас
+schedule-none-active = Сейчас не действует ни одна запись.
+schedule-baseline = Вне записей (базовая конфигурация): { $settings }

@@ -37,3 +37,17 @@ schedule-holds = 扩缩容计划条目（`{ $entry }`）生效至 UTC { $until }
 ## 机器人无法解析的列表条目（每个列表只提示一次）。
 listing-skipped-services = 组织的服务列表中有 { $n } 个服务无法解析，已略过（日志中有具体名称）。
 listing-skipped-pipes = 另有 { $n } 个 ClickPipe 无法解析，未显示（日志中有具体名称）。
+
+## /scaling-schedule
+cmd-scaling-schedule-name = 扩缩容计划
+cmd-scaling-schedule-description = 查看服务的扩缩容计划：各条目、当前生效的条目和基线配置
+cmd-scaling-schedule-service-name = 服务
+cmd-scaling-schedule-service-description = 服务别名、名称或 id
+console-help-scaling-schedule = 扩缩容计划（测试版）：条目、当前生效的条目、基线配置
+schedule-header = **`{ $name }`**（`{ $id }`）：扩缩容计划
+schedule-none = 此服务未设置扩缩容计划：始终使用基线配置。
+schedule-not-enabled = 此组织未启用扩缩容计划（测试版）；可联系 ClickHouse 支持开启。
+schedule-read-error = 无法读取扩缩容计划：{ $error }
+schedule-active-marker = ← 当前生效
+schedule-none-active = 当前没有生效的条目。
+schedule-baseline = 条目之外（基线配置）：{ $settings }

@@ -511,6 +511,7 @@ impl Session {
                 Input::Quit => true,
                 Input::Press(choice) => self.press(choice).await,
                 Input::Status { service } => self.status(&service).await,
+                Input::Schedule { service } => self.schedule(&service).await,
                 Input::Scale {
                     service,
                     request,
@@ -776,6 +777,28 @@ impl Session {
         use crate::commands::scaling_status::Report;
         match Self::or_interrupt(&mut self.interrupts, Report::collect(&self.engine, service)).await
         {
+            None => true,
+            Some(Ok(report)) => {
+                self.printer.block(&output::plain(&report.render(self.loc)));
+                false
+            }
+            Some(Err(rejection)) => {
+                self.rejected += 1;
+                self.printer.block(&t!(
+                    self.loc,
+                    "console-refused-status",
+                    reason = output::plain(&rejection.user_message(self.loc))
+                ));
+                false
+            }
+        }
+    }
+
+    /// `/scaling-schedule`; `true` when Ctrl-C interrupted it.
+    async fn schedule(&mut self, service: &str) -> bool {
+        use crate::commands::scaling_schedule::ScheduleReport;
+        let collect = ScheduleReport::collect(&self.engine, service);
+        match Self::or_interrupt(&mut self.interrupts, collect).await {
             None => true,
             Some(Ok(report)) => {
                 self.printer.block(&output::plain(&report.render(self.loc)));

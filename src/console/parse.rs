@@ -105,6 +105,10 @@ pub enum Input {
     Status {
         service: String,
     },
+    /// `/scaling-schedule service:…`
+    Schedule {
+        service: String,
+    },
     /// `/scaling-history [service:…]`
     History {
         service: Option<String>,
@@ -396,6 +400,11 @@ const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "scaling-status",
         about: "console-help-scaling-status",
+        options: &[SERVICE],
+    },
+    CommandSpec {
+        name: "scaling-schedule",
+        about: "console-help-scaling-schedule",
         options: &[SERVICE],
     },
     CommandSpec {
@@ -901,6 +910,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
             revert,
         },
         "scaling-status" => Input::Status { service },
+        "scaling-schedule" => Input::Schedule { service },
         "scaling-history" => Input::History {
             service: opt_text("service"),
         },

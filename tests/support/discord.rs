@@ -441,7 +441,7 @@ impl FakeDiscord {
     }
 
     /// Answer the next `times` calls of `method` on paths matching `pattern` (segments, `*`
-    /// for one) with `fault` instead of carrying them out (see [`Fault`]).
+    /// for one, `{thread}` for any thread's id) with `fault` instead of carrying them out (see [`Fault`]).
     pub fn inject(&self, method: &str, pattern: &str, fault: Fault, times: usize) {
         self.inner.lock().faults.push(FaultRule {
             method: method.to_owned(),

@@ -50,10 +50,18 @@ pub struct FaultRule {
 }
 
 impl FaultRule {
-    pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.times > 0
-            && self.method.eq_ignore_ascii_case(method)
-            && path_matches(path, &self.pattern)
+    /// `{thread}` in the pattern matches the id of any thread the fake knows.
+    pub fn matches(&self, method: &str, path: &str, is_thread: impl Fn(&str) -> bool) -> bool {
+        if self.times == 0 || !self.method.eq_ignore_ascii_case(method) {
+            return false;
+        }
+        let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let pattern: Vec<&str> = self.pattern.split('/').filter(|s| !s.is_empty()).collect();
+        path.len() == pattern.len()
+            && path.iter().zip(&pattern).all(|(p, q)| match *q {
+                "{thread}" => is_thread(p),
+                _ => path_matches(p, q),
+            })
     }
 }
 

@@ -287,10 +287,16 @@ fn injected(inner: &Inner, st: &mut State, method: &Method, path: &str, at: Inst
         };
         return rate_limited(&bucket, left, scope);
     }
+    let threads: Vec<String> = st
+        .channels
+        .values()
+        .filter(|c| c.is_thread())
+        .map(|c| c.id.clone())
+        .collect();
     let Some(rule) = st
         .faults
         .iter_mut()
-        .find(|r| r.matches(method.as_str(), path))
+        .find(|r| r.matches(method.as_str(), path, |id| threads.iter().any(|t| t == id)))
     else {
         return Injected::None;
     };

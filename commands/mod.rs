@@ -205,6 +205,8 @@ pub async fn scale(
     request: ScaleRequest,
     revert: RevertInput,
 ) -> Result<(), Error> {
+    // The interaction's token lasts 15 minutes from about now.
+    let asked_at = std::time::Instant::now();
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
     // Everything said about a change goes to this channel and a thread on it: a change the
@@ -233,7 +235,14 @@ pub async fn scale(
         Ok(prepared) => {
             let started = Started::of(&prepared);
             match data.engine.launch(prepared, data.surface.clone()).await {
-                Ok(handle) => started.text(loc, handle.id),
+                Ok(handle) => {
+                    // Where the operation's words go if the channel stops taking them.
+                    if let poise::Context::Application(a) = ctx {
+                        data.surface
+                            .remember_requester(handle.id, &a.interaction.token, asked_at);
+                    }
+                    started.text(loc, handle.id)
+                }
                 Err(rejection) => rejection.user_message(loc),
             }
         }

@@ -132,7 +132,7 @@ impl Default for OnCall {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DiscordConfig {
     #[serde(skip_serializing)]
@@ -141,6 +141,37 @@ pub struct DiscordConfig {
     pub guild_id: Option<u64>,
     /// Send Discord REST traffic through this proxy (twilight-http-proxy style); tests point it at a fake.
     pub proxy_url: Option<String>,
+    /// How long one REST call for a status message, thread or thread message may take
+    /// before it counts as failed (and is tried again, with the same nonce).
+    #[serde(with = "humantime_serde")]
+    pub request_timeout: Duration,
+    /// Tries per such call on 5xx and timeouts, with exponential backoff; 429s are waited
+    /// out as Discord says and do not count. What still fails waits in the outbox.
+    pub attempts: u32,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            guild_id: None,
+            proxy_url: None,
+            request_timeout: Duration::from_secs(15),
+            attempts: 4,
+        }
+    }
+}
+
+impl DiscordConfig {
+    /// How the bot's REST client retries.
+    pub fn rest_policy(&self) -> crate::discord::rest::RestPolicy {
+        let mut policy = crate::discord::rest::RestPolicy {
+            request_timeout: self.request_timeout,
+            ..Default::default()
+        };
+        policy.retry.max_attempts = self.attempts.max(1);
+        policy
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -11,7 +11,7 @@ use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
 use support::{
     bot::{fast_sim, is_status, World, WAIT},
     db::TestDb,
-    discord::{FakeDiscord, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
+    discord::{FakeDiscord, Fault, LimitScope, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
 };
 
 /// Discord drops an interaction whose first callback comes later than this.
@@ -179,5 +179,171 @@ async fn registered_bounds_are_the_validated_ones() {
     let private = w.private_answer(&ix).await;
     assert!(private.contains("10080"), "{private}");
     assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+/// The thread of the operation whose status message mentions `contains`, once the outcome
+/// (✅) is in it: every line in it, oldest first.
+async fn settled_thread(w: &World, contains: &str) -> (String, Vec<String>) {
+    let status = w.status_message(contains).await;
+    w.thread_line(&status.id, "✅").await;
+    // A moment for anything that would (wrongly) come twice.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let lines = w
+        .fake
+        .thread_messages(&status.id)
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    (status.id, lines)
+}
+
+/// Each line once, "accepted" before "✅", and the status message says Confirmed.
+fn assert_told_once_in_order(w: &World, status: &str, lines: &[String]) {
+    let accepted: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("The API accepted the change"))
+        .collect();
+    let done: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].starts_with("✅"))
+        .collect();
+    assert_eq!(accepted.len(), 1, "one acceptance line: {lines:#?}");
+    assert_eq!(done.len(), 1, "one outcome line: {lines:#?}");
+    assert!(accepted[0] < done[0], "in the order said: {lines:#?}");
+    let status = w.fake.message(status).unwrap();
+    assert!(status.content.contains("Confirmed"), "{}", status.content);
+}
+
+/// Issue 14, REST faults: one 429 on a thread post and one 500 on the next used to lose
+/// both follow-ups ("accepted…" and ✅) for good while the status said "Confirmed". Now the
+/// bot waits as long as `retry_after` says (the fake answers 429 again, and lists a problem,
+/// for any call on the bucket before that), retries the 500, and both lines arrive once, in
+/// order. Behind the fake (a REST proxy), serenity's own rate limiter is off: this is the bot's.
+#[tokio::test]
+async fn a_rate_limit_then_a_server_error_on_thread_posts_lose_nothing() {
+    let w = World::start(|_| {}).await;
+    let limited = Fault::RateLimited {
+        retry_after: Duration::from_millis(400),
+        scope: LimitScope::Route,
+    };
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", limited, 1);
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", Fault::Status(500), 1);
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await;
+    assert!(w.private_answer(&ix).await.starts_with("Started #1"));
+    let (status, lines) = settled_thread(&w, "/replicas").await;
+    assert_told_once_in_order(&w, &status, &lines);
+    assert_eq!(w.fake.pending_faults(), 0, "both faults were hit");
+    let statuses: Vec<u16> = w.fake.failed_calls().iter().map(|c| c.status).collect();
+    assert_eq!(statuses, [429, 500]);
+    w.fake.assert_clean();
+    w.stop().await;
+}
+
+/// A global 429, a 503 on thread creation and an answer that never comes in time (the message
+/// was created; the bot cannot know): retried within Discord's rules, and the message sent
+/// again with the same nonce shows once.
+#[tokio::test]
+async fn global_limits_server_errors_and_lost_answers_are_retried_without_doubles() {
+    let w = World::start(|c| c.discord.request_timeout = Duration::from_millis(500)).await;
+    w.fake.inject(
+        "POST",
+        "/channels/*/messages/*/threads",
+        Fault::Status(503),
+        1,
+    );
+    let global = Fault::RateLimited {
+        retry_after: Duration::from_millis(300),
+        scope: LimitScope::Global,
+    };
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", global, 1);
+    w.fake.inject(
+        "POST",
+        "/channels/{thread}/messages",
+        Fault::LateAnswer(Duration::from_millis(1500)),
+        1,
+    );
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await;
+    assert!(w.private_answer(&ix).await.starts_with("Started #1"));
+    let (status, lines) = settled_thread(&w, "/replicas").await;
+    assert_told_once_in_order(&w, &status, &lines);
+    assert_eq!(w.fake.pending_faults(), 0);
+    assert_eq!(w.fake.threads().len(), 1);
+    w.fake.assert_clean();
+    w.stop().await;
+}
+
+/// Discord failing for longer than the retries last: the lines wait in the store's outbox,
+/// and the background pass posts them later, in order, once; the outcome waits behind them.
+#[tokio::test]
+async fn what_could_not_be_posted_waits_in_the_outbox_for_a_later_pass() {
+    let w = World::start(|c| {
+        c.discord.attempts = 2;
+        // The background pass runs every lease_ttl / 3.
+        c.store.lease_ttl = Duration::from_secs(3);
+    })
+    .await;
+    // Two tries for "accepted", two more when the outcome wants to follow it.
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", Fault::Status(502), 4);
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await;
+    assert!(w.private_answer(&ix).await.starts_with("Started #1"));
+    let (status, lines) = settled_thread(&w, "/replicas").await;
+    assert_told_once_in_order(&w, &status, &lines);
+    assert_eq!(w.fake.pending_faults(), 0);
+    w.fake.assert_clean();
+    w.stop().await;
+}
+
+/// The thread deleted while the change is watched: the rest of the operation's words go to
+/// the requester privately (the interaction's follow-ups), with why, instead of nowhere.
+#[tokio::test]
+async fn a_deleted_thread_falls_back_to_private_follow_ups() {
+    let w = World::start(|_| {}).await;
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    let thread = w.fake.wait_for_thread(|_| true, WAIT).await;
+    w.fake.delete_channel(&thread.id);
+    let done = w
+        .fake
+        .wait_for_followup(&ix, |m| m.content.contains("✅"), WAIT)
+        .await;
+    assert!(done.flags & 64 != 0, "privately");
+    let private: Vec<String> = w
+        .fake
+        .followups_for(&ix)
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert!(
+        private
+            .iter()
+            .any(|m| m.contains("cannot post in its thread: the thread or channel was deleted")),
+        "{private:#?}"
+    );
     w.stop().await;
 }

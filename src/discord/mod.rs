@@ -7,8 +7,11 @@
 //! - [`buttons`]: Confirm / Cancel, routed by message id from one gateway handler.
 //! - [`claim`]: the first callback (the private deferral) decides which instance answers.
 //! - [`permissions`]: what the bot must be allowed in a channel before it sends a change.
-//! - [`surface`]: [`DiscordSurface`], bot-token REST only (the interaction token expires after
-//!   15 minutes; follow-ups may come later).
+//! - [`rest`]: the bot-token REST client for status messages, threads and thread messages:
+//!   429s waited out as Discord says (per route and global, with or without a proxy), 5xx
+//!   and timeouts retried with backoff and the same nonce.
+//! - [`surface`]: [`DiscordSurface`], bot-token REST (the interaction token expires after
+//!   15 minutes; follow-ups may come later), private follow-ups while the token lives.
 //!
 //! [`start`] runs the bot inside the current runtime and returns a [`BotHandle`] (tests use it
 //! with a fake Discord); [`run`] is `clickscale run`: build everything from the config, start,
@@ -19,6 +22,7 @@ pub mod claim;
 pub mod errors;
 pub mod permissions;
 pub mod reminders;
+pub mod rest;
 pub mod surface;
 pub mod types;
 
@@ -250,6 +254,12 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
         .as_ref()
         .context("DISCORD_TOKEN is not set: the bot token from the Discord developer portal (Bot > Reset Token)")?;
     let http = build_http(token.expose_secret(), config.discord.proxy_url.as_deref());
+    let rest = rest::DiscordRest::new(
+        token.expose_secret(),
+        config.discord.proxy_url.as_deref(),
+        config.discord.rest_policy(),
+    )
+    .context("building the Discord REST client")?;
     let commands = crate::commands::all();
     let registration = crate::commands::registration(&commands, &config)?;
     let guild = config.discord.guild_id.map(GuildId::new);
@@ -280,7 +290,7 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
                     Ok(n) => tracing::info!(commands = n, guild = ?guild.map(|g| g.get()), "slash commands registered"),
                     Err(e) => tracing::error!(error = %e, "registering the slash commands failed"),
                 }
-                let surface = Arc::new(DiscordSurface::new(ctx.http.clone()));
+                let surface = Arc::new(DiscordSurface::new(ctx.http.clone(), rest));
                 // Resume unsettled operations and reminders before saying we are ready.
                 if let Err(e) = engine.start_background(surface.clone()).await {
                     tracing::error!(error = format!("{e:#}"), "could not resume background work");

@@ -253,6 +253,13 @@ pub(super) struct Inner {
     pub(super) background: OnceLock<Arc<dyn ChatSurface>>,
     pub(super) stop: CancellationToken,
     metrics: Arc<crate::telemetry::Metrics>,
+    /// Threads whose queued lines failed to post: new lines queue behind them for the
+    /// background pass instead of waiting on a failing chat (see [`super::delivery`]).
+    pub(super) backlog: dashmap::DashSet<String>,
+    /// One flush at a time per thread, so lines go out once and in order.
+    pub(super) thread_locks: DashMap<String, Arc<tokio::sync::Mutex<()>>>,
+    /// Operations whose requester was already told why their lines come privately.
+    pub(super) told_privately: dashmap::DashSet<OperationId>,
 }
 
 impl std::fmt::Debug for dyn ChatSurface {
@@ -315,6 +322,9 @@ impl Engine {
                 background: OnceLock::new(),
                 stop: CancellationToken::new(),
                 metrics: Arc::default(),
+                backlog: dashmap::DashSet::new(),
+                thread_locks: DashMap::new(),
+                told_privately: dashmap::DashSet::new(),
             }),
         })
     }
@@ -816,6 +826,9 @@ impl Engine {
         if self.inner.background.set(surface).is_err() {
             anyhow::bail!("the engine's background work is already running");
         }
+        if let Some(surface) = self.background_surface() {
+            self.flush_outbox(surface.as_ref()).await;
+        }
         self.post_unposted_notices().await;
         self.adopt_unsettled().await;
         let weak = Arc::downgrade(&self.inner);
@@ -835,6 +848,9 @@ impl Engine {
                 let round = async {
                     engine.keep_leases().await;
                     engine.adopt_unsettled().await;
+                    if let Some(surface) = engine.background_surface() {
+                        engine.flush_outbox(surface.as_ref()).await;
+                    }
                     engine.post_unposted_notices().await;
                     // Interaction ids only matter while Discord could still deliver them again.
                     if Instant::now() >= next_prune {

@@ -4,6 +4,7 @@
 //! input, reads the current configuration and builds the plan before anything is sent;
 //! [`Engine::launch`] runs the rest in the background and reports through a [`ChatSurface`].
 mod command;
+mod delivery;
 pub mod engine;
 pub mod followup;
 pub mod notices;
@@ -23,6 +24,6 @@ pub use request::{
 };
 pub use surface::{
     Actor, Ask, ButtonStyle, ChatSurface, ClickGuard, Decision, MessageRef, NoticeButton, Origin,
-    ReminderPost, ThreadRef,
+    ReminderPost, ThreadRef, Undeliverable,
 };
 pub use watch::{PollSettings, Window, WindowSource};

@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 use tokio::{sync::watch, time::Instant};
 
 use super::{
+    delivery::Addressee,
     engine::{instant_of, Engine, Outcome, Phase, Supersession},
     followup::FollowUp,
     notices,
     request::{OperationId, Prepared, Resource},
-    surface::{ChatSurface, Decision, MessageRef, ThreadRef},
+    surface::{ChatSurface, Decision, MessageRef, ThreadRef, Undeliverable},
     text,
     watch::Observation,
 };
@@ -845,8 +846,10 @@ impl Operation {
             Err(e) => {
                 // The store is gone: say it anyway, the user must not be left waiting.
                 tracing::error!(error = format!("{e:#}"), "could not record the outcome");
-                show(
+                let _ = show(
+                    &self.engine,
                     self.surface.as_ref(),
+                    self.id,
                     &notice,
                     self.status.as_ref(),
                     self.thread.as_ref(),
@@ -897,17 +900,23 @@ impl Operation {
         }
     }
 
+    /// Say `line` in the thread, through the outbox (see [`super::delivery`]).
     async fn say(&self, line: &str) {
-        if let Some(t) = &self.thread {
-            if let Err(e) = self.surface.post_in_thread(t, line).await {
-                tracing::warn!(error = %e, "could not post in the thread");
-            }
-        }
+        let to = Addressee {
+            id: self.id,
+            origin: self.p.origin.clone(),
+            service: self.p.service.clone(),
+        };
+        self.engine
+            .say_in_thread(self.surface.as_ref(), &to, self.thread.as_ref(), line)
+            .await;
     }
 }
 
 /// Claim the stored notice of a settled operation, post it, and clear it (see
-/// [`crate::store::Store::claim_notice`]).
+/// [`crate::store::Store::claim_notice`]). Lines still queued for the thread go first; if
+/// they cannot, or part of the notice cannot be posted for now, the rest stays in the store
+/// for the background pass.
 pub(super) async fn post_notice(
     engine: &Engine,
     surface: &dyn ChatSurface,
@@ -915,6 +924,11 @@ pub(super) async fn post_notice(
     status: Option<&MessageRef>,
     thread: Option<&ThreadRef>,
 ) {
+    if let Some(t) = thread {
+        if !engine.flush_thread(surface, t).await {
+            return;
+        }
+    }
     let store = engine.store();
     let ttl = engine.settings().lease_ttl;
     let claimed = match store.claim_notice(id, engine.instance(), ttl).await {
@@ -925,41 +939,94 @@ pub(super) async fn post_notice(
             return;
         }
     };
-    match serde_json::from_value::<Notice>(claimed) {
-        Ok(notice) => {
-            show(
-                surface,
-                &notice,
-                status,
-                thread,
-                &format!("cs-{}-end", id.0),
-            )
-            .await
+    let notice = match serde_json::from_value::<Notice>(claimed) {
+        Ok(notice) => notice,
+        Err(e) => {
+            tracing::error!(operation = %id, error = %e, "unreadable notice");
+            let _ = store.clear_notice(id).await;
+            return;
         }
-        Err(e) => tracing::error!(operation = %id, error = %e, "unreadable notice"),
-    }
-    if let Err(e) = store.clear_notice(id).await {
-        tracing::warn!(operation = %id, error = format!("{e:#}"), "could not clear the posted notice");
+    };
+    let left = show(
+        engine,
+        surface,
+        id,
+        &notice,
+        status,
+        thread,
+        &format!("cs-{}-end", id.0),
+    )
+    .await;
+    let kept = match left.map(|rest| serde_json::to_value(&rest)) {
+        None => store.clear_notice(id).await,
+        Some(Ok(rest)) => {
+            tracing::warn!(operation = %id, "the outcome could not be posted yet; the background pass tries again");
+            store.set_notice(id, &rest).await
+        }
+        Some(Err(e)) => Err(e.into()),
+    };
+    if let Err(e) = kept {
+        tracing::warn!(operation = %id, error = format!("{e:#}"), "could not record what of the notice was posted");
     }
 }
 
 /// Post the notice; `key` makes the thread post idempotent where the surface can (Discord's
-/// message nonce), so a notice posted again after a crash shows once.
+/// message nonce), so a notice posted again after a crash shows once. A part refused for good
+/// goes to the requester privately (or the audit log); returns what is left to post later.
 async fn show(
+    engine: &Engine,
     surface: &dyn ChatSurface,
+    id: OperationId,
     notice: &Notice,
     status: Option<&MessageRef>,
     thread: Option<&ThreadRef>,
     key: &str,
-) {
-    if let (Some(t), false) = (thread, notice.thread.is_empty()) {
-        if let Err(e) = surface.post_in_thread_once(t, &notice.thread, key).await {
-            tracing::warn!(error = %e, "could not post the outcome in the thread");
+) -> Option<Notice> {
+    let mut left = notice.clone();
+    if !notice.thread.is_empty() {
+        let refused = match thread {
+            Some(t) => match surface.post_in_thread_once(t, &notice.thread, key).await {
+                Ok(()) => {
+                    left.thread.clear();
+                    None
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "could not post the outcome in the thread"
+                    );
+                    Undeliverable::of(&e).map(Some)
+                }
+            },
+            None => Some(None),
+        };
+        if let Some(why) = refused {
+            if let Some(to) = engine.addressee(id).await {
+                engine
+                    .undelivered(surface, &to, thread, &notice.thread, why)
+                    .await;
+            }
+            left.thread.clear();
         }
     }
-    if let Some(m) = status {
-        if let Err(e) = surface.edit_status(m, &notice.status).await {
-            tracing::warn!(error = %e, "could not edit the status message");
+    match status {
+        Some(m) if !notice.status.is_empty() => {
+            match surface.edit_status(m, &notice.status).await {
+                Ok(()) => left.status.clear(),
+                Err(e) => {
+                    tracing::warn!(
+                        error = format!("{e:#}"),
+                        "could not edit the status message"
+                    );
+                    // A status message that is gone or may not be edited stays as it is: the
+                    // outcome went to the thread or to the requester.
+                    if Undeliverable::of(&e).is_some() {
+                        left.status.clear();
+                    }
+                }
+            }
         }
+        _ => left.status.clear(),
     }
+    (!left.thread.is_empty() || !left.status.is_empty()).then_some(left)
 }

@@ -9,7 +9,7 @@ use std::{fmt, sync::Arc, time::Duration};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::request::Rejection;
+use super::request::{OperationId, Rejection};
 
 /// Who asked for (or clicked on) something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +104,38 @@ pub struct ReminderPost {
 /// privately (the surface renders it in the clicker's language).
 pub type ClickGuard = Arc<dyn Fn(&Actor) -> Result<(), Rejection> + Send + Sync>;
 
+/// Why a surface cannot post somewhere, for good: retrying will not help, so the engine falls
+/// back to telling the requester privately, or to the audit log. Surfaces put it inside the
+/// `anyhow::Error` they return; [`Undeliverable::of`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Undeliverable {
+    #[error("the bot is no longer allowed to post there")]
+    MissingPermission,
+    #[error("the channel or thread was deleted")]
+    Gone,
+    #[error("the thread is archived and locked")]
+    Locked,
+    #[error("the chat refused the message")]
+    Refused,
+}
+
+impl Undeliverable {
+    /// The refusal inside a surface's error, if that is what it was.
+    pub fn of(e: &anyhow::Error) -> Option<Self> {
+        e.downcast_ref::<Self>().copied()
+    }
+
+    /// Why, in the reader's language.
+    pub fn render(self, loc: crate::i18n::Locale) -> String {
+        match self {
+            Self::MissingPermission => crate::t!(loc, "undeliverable-permission"),
+            Self::Gone => crate::t!(loc, "undeliverable-gone"),
+            Self::Locked => crate::t!(loc, "undeliverable-locked"),
+            Self::Refused => crate::t!(loc, "undeliverable-refused"),
+        }
+    }
+}
+
 /// What the engine needs from a chat surface. Errors are the surface's own (network, gone
 /// channel); the engine logs them and goes on, since it cannot report a broken chat in that chat.
 #[async_trait]
@@ -127,6 +159,13 @@ pub trait ChatSurface: Send + Sync + 'static {
     ) -> anyhow::Result<()> {
         let _ = key;
         self.post_in_thread(thread, text).await
+    }
+    /// Tell the person who asked for operation `op`, privately, where nobody else sees it
+    /// (Discord: an ephemeral follow-up, while the interaction's 15 minutes last). `Err` when
+    /// that way is closed; the engine writes to the audit log instead.
+    async fn tell_requester(&self, op: OperationId, text: &str) -> anyhow::Result<()> {
+        let _ = (op, text);
+        anyhow::bail!("no private way to the requester on this surface")
     }
     /// Put Confirm / Cancel buttons on the status message and wait for an allowed click or the
     /// timeout. Clicks that `guard` rejects are answered privately and do not end the wait.

@@ -27,10 +27,13 @@ pub enum AuditAction {
     Snoozed,
     Extended,
     Reverted,
+    /// A line the bot could not post where it belonged (thread gone, permission revoked)
+    /// nor tell the requester privately: the entry keeps what was not delivered.
+    Undelivered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         Self::Requested,
         Self::Confirmed,
         Self::Cancelled,
@@ -43,6 +46,7 @@ impl AuditAction {
         Self::Snoozed,
         Self::Extended,
         Self::Reverted,
+        Self::Undelivered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -59,6 +63,7 @@ impl AuditAction {
             Self::Snoozed => "snoozed",
             Self::Extended => "extended",
             Self::Reverted => "reverted",
+            Self::Undelivered => "undelivered",
         }
     }
 }

@@ -38,11 +38,13 @@ mod audit;
 mod interactions;
 mod lease;
 mod operations;
+mod outbox;
 mod reminders;
 
 pub use audit::{AuditAction, AuditEntry, AuditRecord};
 pub use lease::{same_instance, Lease, Leased};
 pub use operations::{NewOperation, OperationRecord, TakeOver};
+pub use outbox::OutboxLine;
 pub use reminders::{NewReminder, Reminder, ReminderId, ReminderKind, ReminderState};
 
 /// Used when neither `--database-url` nor `CLICKSCALE_DATABASE_URL` is given.

@@ -395,6 +395,15 @@ impl Store {
         Ok(notice.flatten().map(|j| j.0))
     }
 
+    /// Part of the notice was posted: keep only what is left to post (the claim stays, so
+    /// the claimer, or another process once it lapses, posts the rest).
+    pub async fn set_notice(&self, id: OperationId, notice: &Value) -> anyhow::Result<()> {
+        let sql = "UPDATE operations SET notice = $2 WHERE id = $1 AND notice IS NOT NULL";
+        let k = key(id)?;
+        on_db!(self, p => sqlx::query(sql).bind(k).bind(Json(notice)).execute(p).await.map(|_| ()))
+            .with_context(|| format!("keeping the rest of the notice of operation {id}"))
+    }
+
     /// The notice was posted: forget it and drop the lease.
     pub async fn clear_notice(&self, id: OperationId) -> anyhow::Result<()> {
         let sql = "UPDATE operations SET notice = NULL, lease_owner = NULL, lease_until = NULL \

@@ -28,6 +28,7 @@
 //! - No GUILD_CREATE is ever sent, so serenity's cache never runs client-side permission checks.
 //! - Waiting uses tokio timers: do not pause tokio time in tests that drive the fake.
 
+mod faults;
 mod gateway;
 mod interactions;
 mod rest;
@@ -46,6 +47,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{Fault, FaultRule, LimitScope};
 pub use interactions::{ClickBuilder, InjectError, SlashBuilder};
 pub use state::{
     path_matches, Callback, FakeChannel, FakeMessage, GatewayStats, InteractionKind,
@@ -436,6 +438,29 @@ impl FakeDiscord {
         self.inner.lock().channels.insert(id.clone(), channel);
         self.inner.bump();
         id
+    }
+
+    /// Answer the next `times` calls of `method` on paths matching `pattern` (segments, `*`
+    /// for one, `{thread}` for any thread's id) with `fault` instead of carrying them out (see [`Fault`]).
+    pub fn inject(&self, method: &str, pattern: &str, fault: Fault, times: usize) {
+        self.inner.lock().faults.push(FaultRule {
+            method: method.to_owned(),
+            pattern: pattern.to_owned(),
+            fault,
+            times,
+        });
+        self.inner.bump();
+    }
+
+    /// Faults injected with [`Self::inject`] that have not fired yet.
+    pub fn pending_faults(&self) -> usize {
+        self.inner.lock().faults.iter().map(|f| f.times).sum()
+    }
+
+    /// Deletes a thread (or channel), as a moderator would: later calls on it get 404.
+    pub fn delete_channel(&self, id: &str) {
+        self.inner.lock().channels.remove(id);
+        self.inner.bump();
     }
 
     /// What the bot may do in `channel` from now on (Discord permission bits): sent as the

@@ -13,6 +13,7 @@ use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use super::faults::{bucket_hash, bucket_of, rate_limited_body, ActiveLimit, Fault, LimitScope};
 use super::state::{
     now_timestamp, segments, Callback, FakeChannel, FakeMessage, Inner, InteractionKind,
     MessageOrigin, RecordedCall, RegisteredCommand, State, CHANNEL_DM, CHANNEL_PRIVATE_THREAD,
@@ -130,6 +131,8 @@ pub(crate) async fn handle(
     let api_path = full_path.strip_prefix(API_PREFIX);
     let body_json = parse_body(&headers, &body);
 
+    let mut extra_headers: Vec<(&'static str, String)> = Vec::new();
+    let mut late: Option<std::time::Duration> = None;
     let reply = {
         let mut state = inner.lock();
         let reply = match (&body_json, api_path) {
@@ -148,16 +151,25 @@ pub(crate) async fn handle(
                 Reply::error(401, 0, "401: Unauthorized")
             }
             (Ok(_), None) => Reply::unknown_route(),
-            (Ok(parsed), Some(path)) => {
-                let request = Request {
-                    method: &method,
-                    segments: segments(path),
-                    query: uri.query(),
-                    body: parsed.as_ref(),
-                    at,
-                };
-                route(&inner, &mut state, &request)
-            }
+            (Ok(parsed), Some(path)) => match injected(&inner, &mut state, &method, path, at) {
+                Injected::Answer(reply, headers) => {
+                    extra_headers = headers;
+                    reply
+                }
+                other => {
+                    if let Injected::Late(d) = other {
+                        late = Some(d);
+                    }
+                    let request = Request {
+                        method: &method,
+                        segments: segments(path),
+                        query: uri.query(),
+                        body: parsed.as_ref(),
+                        at,
+                    };
+                    route(&inner, &mut state, &request)
+                }
+            },
         };
         if !reply.known {
             inner.problem(
@@ -184,16 +196,131 @@ pub(crate) async fn handle(
     };
     inner.bump();
 
+    if let Some(delay) = late {
+        // Carried out already; the client hears of it too late (or never).
+        tokio::time::sleep(delay).await;
+    }
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = Response::builder().status(status);
+    for (name, value) in extra_headers {
+        builder = builder.header(name, value);
+    }
     let built = match reply.body {
-        Some(body) => Response::builder()
-            .status(status)
+        Some(body) => builder
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string())),
-        None => Response::builder().status(status).body(Body::empty()),
+        None => builder.body(Body::empty()),
     };
     // A builder fed a valid status and a static header cannot fail.
     built.unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+/// What the fault model does with a call before it is routed.
+enum Injected {
+    /// Nothing: route it.
+    None,
+    /// Route it, then hold the answer back this long.
+    Late(std::time::Duration),
+    /// Answer this instead of carrying it out.
+    Answer(Reply, Vec<(&'static str, String)>),
+}
+
+/// Interaction callbacks and webhooks are not under the bot's global limit on Discord.
+fn under_global_limit(path: &str) -> bool {
+    !(path.starts_with("/interactions/") || path.starts_with("/webhooks/"))
+}
+
+fn rate_limited(bucket: &str, left: std::time::Duration, scope: LimitScope) -> Injected {
+    let secs = left.as_secs_f64();
+    let global = scope == LimitScope::Global;
+    let mut headers = vec![
+        ("retry-after", format!("{}", secs.ceil() as u64)),
+        ("x-ratelimit-limit", "5".to_owned()),
+        ("x-ratelimit-remaining", "0".to_owned()),
+        ("x-ratelimit-reset-after", format!("{secs:.3}")),
+        ("x-ratelimit-bucket", bucket_hash(bucket)),
+        (
+            "x-ratelimit-scope",
+            if global { "global" } else { "user" }.to_owned(),
+        ),
+    ];
+    if global {
+        headers.push(("x-ratelimit-global", "true".to_owned()));
+    }
+    Injected::Answer(
+        Reply {
+            status: 429,
+            body: Some(rate_limited_body(left, global)),
+            known: true,
+        },
+        headers,
+    )
+}
+
+/// Enforce announced rate limits, then fire the first matching injected fault.
+fn injected(inner: &Inner, st: &mut State, method: &Method, path: &str, at: Instant) -> Injected {
+    let bucket = bucket_of(method.as_str(), path);
+    st.limits.retain(|l| l.until > at);
+    let in_force = st
+        .limits
+        .iter()
+        .filter(|l| match &l.bucket {
+            Some(b) => *b == bucket,
+            None => under_global_limit(path),
+        })
+        .map(|l| (l.until, l.bucket.is_none()))
+        .max();
+    if let Some((until, global)) = in_force {
+        let left = until - at;
+        inner.problem(
+            st,
+            format!(
+                "{method} {path}: sent {:.0} ms before the {} rate limit ended",
+                left.as_secs_f64() * 1000.0,
+                if global { "global" } else { "route's" }
+            ),
+        );
+        let scope = if global {
+            LimitScope::Global
+        } else {
+            LimitScope::Route
+        };
+        return rate_limited(&bucket, left, scope);
+    }
+    let threads: Vec<String> = st
+        .channels
+        .values()
+        .filter(|c| c.is_thread())
+        .map(|c| c.id.clone())
+        .collect();
+    let Some(rule) = st
+        .faults
+        .iter_mut()
+        .find(|r| r.matches(method.as_str(), path, |id| threads.iter().any(|t| t == id)))
+    else {
+        return Injected::None;
+    };
+    rule.times -= 1;
+    let fault = rule.fault;
+    st.faults.retain(|r| r.times > 0);
+    match fault {
+        Fault::RateLimited { retry_after, scope } => {
+            st.limits.push(ActiveLimit {
+                bucket: (scope == LimitScope::Route).then(|| bucket.clone()),
+                until: at + retry_after,
+            });
+            rate_limited(&bucket, retry_after, scope)
+        }
+        Fault::Status(status) => Injected::Answer(
+            Reply::error(status, 0, &format!("{status}: injected server error")),
+            Vec::new(),
+        ),
+        Fault::Refused { status, code } => Injected::Answer(
+            Reply::error(status, code, &format!("injected refusal {code}")),
+            Vec::new(),
+        ),
+        Fault::LateAnswer(delay) => Injected::Late(delay),
+    }
 }
 
 fn is_bot_authorized(headers: &HeaderMap) -> bool {

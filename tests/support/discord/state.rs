@@ -468,6 +468,10 @@ pub(crate) struct State {
     pub gateway: GatewayState,
     /// (channel, nonce) of messages sent with `enforce_nonce` -> the message and when.
     pub nonces: HashMap<(String, String), (String, Instant)>,
+    /// Faults still to inject, in the order they were added.
+    pub faults: Vec<super::faults::FaultRule>,
+    /// Rate limits the fake announced and still enforces.
+    pub limits: Vec<super::faults::ActiveLimit>,
 }
 
 impl State {
@@ -552,6 +556,8 @@ impl Inner {
             interactions: HashMap::new(),
             tokens: HashMap::new(),
             nonces: HashMap::new(),
+            faults: Vec::new(),
+            limits: Vec::new(),
             gateway: GatewayState {
                 session_id: "fake-session".to_owned(),
                 ..GatewayState::default()

@@ -12,3 +12,5 @@ cost-no-rate-cdc = no money estimate: no DB ClickPipes compute rate is configure
 cost-no-tier = no money estimate: the organization's tier is not configured (`cost.organization_tier`)
 cost-no-rate-service = no money estimate: no service compute rate is configured for tier `{ $tier }` in { $provider } { $region } (`cost.service_rates`)
 cost-estimate-note = Amounts are estimates at the configured rates (public list prices unless your contract's are set).
+# In the after-snapshot reminder, its repeats and the escalation.
+reminder-cost = So far it has cost { $so_far } beyond the previous size ({ $hourly } an hour more).

@@ -12,3 +12,5 @@ cost-no-rate-cdc = без оценки в деньгах: тариф на выч
 cost-no-tier = без оценки в деньгах: не указан тарифный план организации (`cost.organization_tier`)
 cost-no-rate-service = без оценки в деньгах: не настроен тариф на вычисления сервиса для плана `{ $tier }` в { $provider } { $region } (`cost.service_rates`)
 cost-estimate-note = Суммы — оценки по настроенным тарифам (публичные цены, если не заданы цены вашего договора).
+# In the after-snapshot reminder, its repeats and the escalation.
+reminder-cost = Сверх прежнего размера это уже стоило { $so_far } (на { $hourly } в час больше).

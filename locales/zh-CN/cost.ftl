@@ -12,3 +12,5 @@ cost-no-rate-cdc = 无费用估算：未配置 DB ClickPipes 计算费率（`cos
 cost-no-tier = 无费用估算：未配置组织的套餐等级（`cost.organization_tier`）
 cost-no-rate-service = 无费用估算：未为套餐 `{ $tier }`（{ $provider } { $region }）配置服务计算费率（`cost.service_rates`）
 cost-estimate-note = 金额均为按所配置费率的估算（未设置合同价格时使用公开标价）。
+# In the after-snapshot reminder, its repeats and the escalation.
+reminder-cost = 与之前的规格相比，至今已多花费 { $so_far }（每小时多 { $hourly }）。

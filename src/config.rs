@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     cloud::{CloudSettings, RateLimit, RetryPolicy},
-    scaling::Limits,
+    scaling::{Limits, Money, Rates, ServiceRate},
 };
 
 pub const DEFAULT_API_URL: &str = "https://api.clickhouse.cloud";
@@ -34,6 +34,64 @@ pub struct Config {
     pub policy: Policy,
     pub store: StoreConfig,
     pub oncall: OnCall,
+    pub cost: CostConfig,
+}
+
+/// `[cost]`: the rates money estimates are made with, and the weekly digest. Contracts
+/// differ, so every rate can be set; the defaults are the documented list prices (README
+/// "Cost estimates" names the pages and their dates).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CostConfig {
+    /// USD per DB ClickPipes compute unit (2 vCPU + 8 GB) per hour; list price 0.20.
+    /// `"none"`: no rate, so no CDC money is shown.
+    #[serde(with = "crate::scaling::cost::optional_rate")]
+    pub cdc_unit_hour: Option<Money>,
+    /// The organization's tier (`basic`, `scale`, `enterprise`): the API does not report it,
+    /// and service compute rates depend on it.
+    pub organization_tier: Option<String>,
+    /// Service compute per unit (8 GiB RAM, 2 vCPU) per hour, by tier, cloud and region; the
+    /// first entry that matches wins. None by default: see the README for why.
+    pub service_rates: Vec<ServiceRate>,
+    pub digest: DigestConfig,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        Self {
+            cdc_unit_hour: Some(Money(crate::scaling::cost::CDC_UNIT_HOUR_LIST_PRICE)),
+            organization_tier: None,
+            service_rates: Vec::new(),
+            digest: DigestConfig::default(),
+        }
+    }
+}
+
+impl CostConfig {
+    /// The rates the cost model prices with.
+    pub fn rates(&self) -> Rates {
+        Rates {
+            cdc_unit_hour: self.cdc_unit_hour,
+            organization_tier: self
+                .organization_tier
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+            service: self.service_rates.clone(),
+        }
+    }
+}
+
+/// `[cost.digest]`: a weekly summary of what is scaled up, what it cost, what was kept and
+/// what went unanswered. Off unless a channel is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestConfig {
+    /// Discord channel id that gets the digest; no digest when unset.
+    pub channel: Option<String>,
+    /// The day it is posted (UTC), `monday` to `sunday`; Monday when unset.
+    pub weekday: Option<chrono::Weekday>,
 }
 
 /// How this instance shares the database with others. The URL itself comes from
@@ -271,12 +329,16 @@ impl Default for Timings {
 pub struct RiskConfig {
     /// Ask for confirmation when a change multiplies cost by more than this.
     pub cost_up_confirm_factor: f64,
+    /// Also ask when a change adds more than this many USD per hour (at the `[cost]` rates);
+    /// off when unset.
+    pub cost_up_confirm_per_hour: Option<Money>,
 }
 
 impl Default for RiskConfig {
     fn default() -> Self {
         Self {
             cost_up_confirm_factor: 2.0,
+            cost_up_confirm_per_hour: None,
         }
     }
 }
@@ -420,6 +482,20 @@ impl Config {
         anyhow::ensure!(
             self.risk.cost_up_confirm_factor >= 1.0,
             "risk.cost_up_confirm_factor must be at least 1.0"
+        );
+        anyhow::ensure!(
+            self.risk
+                .cost_up_confirm_per_hour
+                .is_none_or(|m| !m.0.is_sign_negative()),
+            "risk.cost_up_confirm_per_hour must not be negative"
+        );
+        let c = &self.cost;
+        anyhow::ensure!(
+            c.cdc_unit_hour.is_none_or(|m| !m.0.is_sign_negative())
+                && c.service_rates
+                    .iter()
+                    .all(|r| !r.unit_hour.0.is_sign_negative()),
+            "[cost] rates must not be negative"
         );
         let o = &self.oncall;
         anyhow::ensure!(

@@ -188,6 +188,44 @@ macro_rules! t {
     }};
 }
 
+/// Number formatters per locale (CLDR data compiled into the binary by `icu_decimal`):
+/// `1,008.50`, `1 008,50`, `1,008.50`.
+static NUMBERS: LazyLock<Vec<icu_decimal::DecimalFormatter>> = LazyLock::new(|| {
+    Locale::ALL
+        .iter()
+        .map(|l| {
+            let id: icu_locale_core::Locale =
+                l.tag().parse().expect("static locale tags are valid");
+            icu_decimal::DecimalFormatter::try_new((&id).into(), Default::default())
+                .expect("compiled data covers en-US, zh-CN and ru")
+        })
+        .collect()
+});
+
+/// An amount of money (an estimate) in `locale`, without a sign: `$1.40`, `$1,008` in English,
+/// `1,40 $`, `1 008 $` in Russian, `US$1.40` in Chinese (the `money` message places the
+/// symbol). Cents below $100; whole dollars from $100 on, where cents only add noise to an
+/// estimate.
+pub fn money(locale: Locale, amount: crate::scaling::Money) -> String {
+    use rust_decimal::{Decimal, RoundingStrategy::MidpointAwayFromZero};
+    let abs = amount.0.abs();
+    let rounded = if abs >= Decimal::from(100) {
+        abs.round_dp_with_strategy(0, MidpointAwayFromZero)
+    } else {
+        let mut cents = abs.round_dp_with_strategy(2, MidpointAwayFromZero);
+        cents.rescale(2);
+        cents
+    };
+    let number = rounded
+        .to_string()
+        .parse::<icu_decimal::input::Decimal>()
+        .map(|d| NUMBERS[locale.index()].format_to_string(&d))
+        .unwrap_or_else(|_| rounded.to_string());
+    let mut args = Args::new();
+    args.set("amount", FluentValue::from(number));
+    tr_args(locale, "money", &args)
+}
+
 /// Variables of a message, for [`tr_args`].
 pub type Args<'a> = FluentArgs<'a>;
 

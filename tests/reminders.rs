@@ -167,6 +167,15 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
     }
     assert!(post.text.contains("8 cores / 32 GB"), "{}", post.text);
     assert!(post.text.contains("it was 2 cores / 8 GB"), "{}", post.text);
+    // Issue 11: what the scale-up has cost so far beyond the previous size, at list prices
+    // (2 -> 8 cores: 3 more units of $0.20), said to be an estimate once.
+    assert!(
+        post.text
+            .contains("beyond the previous size ($0.60 an hour more)"),
+        "{}",
+        post.text
+    );
+    assert_eq!(post.text.matches("estimates").count(), 1, "{}", post.text);
     let labels: Vec<&str> = post.buttons.iter().map(|b| b.label.as_str()).collect();
     assert_eq!(
         labels,
@@ -306,6 +315,12 @@ async fn a_resync_stops_the_scale_down_and_the_reminder_comes_back_when_it_ends(
         .find(|a| a.entry.action == AuditAction::Kept)
         .expect("a Kept entry");
     assert_eq!(keep.entry.detail.as_deref(), Some("backfill all week"));
+    // Issue 11: Keep records the running cost with the reason.
+    let running = keep.entry.after.as_ref().expect("the running cost");
+    assert!(
+        running["extra_per_hour_usd"].as_str().is_some() && running["extra_so_far_usd"].is_string(),
+        "{running}"
+    );
     assert_eq!(w.cdc().await, CdcScaling::from_cores(6));
 }
 
@@ -382,6 +397,14 @@ async fn unanswered_reminders_are_repeated_then_escalated_then_scaled_down_when_
         posts[1].1.text
     );
     assert!(posts[2].1.text.contains("Escalation: nobody answered"));
+    // Issue 11: the repeat and the escalation say what the scale-up has cost so far.
+    for post in &posts[1..3] {
+        assert!(
+            post.1.text.contains("So far it has cost $"),
+            "{}",
+            post.1.text
+        );
+    }
     assert_eq!(posts[2].1.mention_roles, ["role-leads"]);
     w.surface
         .wait_for("the escalation in its channel", WAIT, |r| {

@@ -322,6 +322,7 @@ fn patch() -> impl Strategy<Value = ReplicaScalingPatch> {
 
 fn policy() -> impl Strategy<Value = RiskPolicy> {
     (1.0f64..5.0, any::<bool>()).prop_map(|(f, c)| RiskPolicy {
+        cost_up_confirm_per_hour: None,
         cost_up_confirm_factor: f,
         customer_facing: c,
     })

@@ -28,7 +28,7 @@ use crate::{
     cloud::{CloudClient, CloudError},
     config::Config,
     i18n::Locale,
-    scaling::{self, Current, Limits, Plan, RiskPolicy},
+    scaling::{self, Current, Limits, Money, Plan, Rates, RiskPolicy},
     store::{AuditAction, AuditEntry, NewOperation, OperationRecord, Store},
 };
 
@@ -199,6 +199,9 @@ pub struct EngineSettings {
     pub cdc_window: (Duration, Duration),
     pub service_window: Duration,
     pub cost_up_confirm_factor: f64,
+    pub cost_up_confirm_per_hour: Option<Money>,
+    /// What changes are priced at (`[cost]`).
+    pub rates: Rates,
     pub lease_ttl: Duration,
 }
 
@@ -212,6 +215,8 @@ impl EngineSettings {
             cdc_window: (c.timings.cdc_expected_min, c.timings.cdc_expected_max),
             service_window: c.timings.service_expected_max,
             cost_up_confirm_factor: c.risk.cost_up_confirm_factor,
+            cost_up_confirm_per_hour: c.risk.cost_up_confirm_per_hour,
+            rates: c.cost.rates(),
             lease_ttl: c.store.lease_ttl,
         })
     }
@@ -612,13 +617,21 @@ impl Engine {
         Ok(p)
     }
 
+    /// The configured confirmation thresholds, for a service that does or does not serve
+    /// customers.
+    fn risk_policy(&self, customer_facing: bool) -> RiskPolicy {
+        let s = &self.inner.settings;
+        RiskPolicy {
+            cost_up_confirm_factor: s.cost_up_confirm_factor,
+            cost_up_confirm_per_hour: s.cost_up_confirm_per_hour,
+            customer_facing,
+        }
+    }
+
     /// The plan for a change whose target is known; [`Engine::prepare`] adds supersession.
     pub(super) fn plan(&self, i: PlanInput) -> Result<Prepared, Rejection> {
-        let policy = RiskPolicy {
-            cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
-            customer_facing: i.service.customer_facing,
-        };
-        let plan = scaling::plan(&i.current, &i.target, &policy);
+        let policy = self.risk_policy(i.service.customer_facing);
+        let plan = scaling::plan_priced(&i.current, &i.target, &policy, &self.inner.settings.rates);
         Ok(Prepared {
             kind: i.kind,
             service: i.service,
@@ -1067,11 +1080,9 @@ impl Engine {
             .filter_map(|r| {
                 let current: Current = serde_json::from_value(r.before).ok()?;
                 let target: scaling::Target = serde_json::from_value(r.target).ok()?;
-                let policy = RiskPolicy {
-                    cost_up_confirm_factor: self.inner.settings.cost_up_confirm_factor,
-                    customer_facing: r.service.customer_facing,
-                };
-                let plan = scaling::plan(&current, &target, &policy);
+                let policy = self.risk_policy(r.service.customer_facing);
+                let plan =
+                    scaling::plan_priced(&current, &target, &policy, &self.inner.settings.rates);
                 Some(InFlight {
                     id: r.id,
                     kind: r.kind,

@@ -6,6 +6,7 @@
 mod command;
 mod delivery;
 pub mod engine;
+pub mod episodes;
 pub mod followup;
 pub mod notices;
 mod operation;

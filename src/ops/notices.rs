@@ -6,7 +6,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{engine::Phase, request::OperationId, surface::Actor, text::duration};
-use crate::{i18n::Locale, scaling::Target, t};
+use crate::{
+    i18n::Locale,
+    scaling::{Money, Target},
+    t,
+};
 
 /// The bot itself, as the actor of automatic steps in the audit log.
 pub fn system_actor() -> Actor {
@@ -123,6 +127,8 @@ pub struct SnapshotDone<'a> {
     pub scaled_for: Duration,
     /// (name, state) of the DB ClickPipes, none of them loading.
     pub pipes: &'a [(String, String)],
+    /// What the scale-up costs per hour beyond the previous size, when it can be priced.
+    pub extra_per_hour: Option<Money>,
 }
 
 pub fn snapshot_done(loc: Locale, role: Option<&str>, again: bool, d: &SnapshotDone<'_>) -> String {
@@ -149,7 +155,7 @@ pub fn snapshot_done(loc: Locale, role: Option<&str>, again: bool, d: &SnapshotD
         String::new()
     };
     format!(
-        "{}{}",
+        "{}{}{}",
         mention(role),
         t!(
             loc,
@@ -160,8 +166,27 @@ pub fn snapshot_done(loc: Locale, role: Option<&str>, again: bool, d: &SnapshotD
             current = d.current,
             scaled_for = duration(loc, d.scaled_for),
             restore = d.restore
-        )
+        ),
+        running_cost(loc, d.extra_per_hour, d.scaled_for)
     )
+}
+
+/// ` So far +$1.20 beyond the previous size (+$0.60/h). Amounts are estimates…`, or nothing
+/// when the scale-up cannot be priced.
+pub fn running_cost(loc: Locale, extra_per_hour: Option<Money>, scaled_for: Duration) -> String {
+    match extra_per_hour {
+        Some(extra) => format!(
+            " {} {}",
+            t!(
+                loc,
+                "reminder-cost",
+                so_far = crate::i18n::money(loc, extra.over(scaled_for)),
+                hourly = crate::i18n::money(loc, extra)
+            ),
+            super::text::estimate_note(loc)
+        ),
+        None => String::new(),
+    }
 }
 
 pub fn escalation(loc: Locale, role: Option<&str>, waited: Duration, reminder: &str) -> String {

@@ -25,7 +25,7 @@ use super::{
 use crate::{
     cloud::CloudClient,
     i18n::Locale,
-    scaling::{Current, Target},
+    scaling::{Current, Money, Target},
     store::{
         AuditAction, Leased, NewReminder, OperationRecord, Reminder, ReminderId, ReminderKind,
         ReminderState,
@@ -345,6 +345,7 @@ impl Engine {
                                     restore: &restore,
                                     scaled_for,
                                     pipes: &finished,
+                                    extra_per_hour: self.extra_per_hour(&ctx.op),
                                 },
                             )
                         })
@@ -570,8 +571,21 @@ impl Engine {
                     .clock
                     .span(to_std(Utc::now() - p.since)),
                 pipes: &finished,
+                extra_per_hour: self.extra_per_hour(&ctx.op),
             },
         )
+    }
+
+    /// What the scale-up of `op` costs per hour beyond the size before it, when both sizes
+    /// can be priced at the configured rates.
+    fn extra_per_hour(&self, op: &OperationRecord) -> Option<Money> {
+        let before: Current = serde_json::from_value(op.before.clone()).ok()?;
+        let target: Target = serde_json::from_value(op.target.clone()).ok()?;
+        self.settings()
+            .rates
+            .change(&before, &target)
+            .difference()
+            .filter(|m| m.is_positive())
     }
 
     /// Post (or re-post) the reminder with its buttons, pinging the on-call role.
@@ -816,7 +830,21 @@ impl Engine {
         action: AuditAction,
         detail: Option<String>,
     ) {
+        self.audit_reminder_with(ctx, actor, action, detail, None)
+            .await
+    }
+
+    /// [`Self::audit_reminder`] with structured values in `after`.
+    async fn audit_reminder_with(
+        &self,
+        ctx: &Context,
+        actor: &Actor,
+        action: AuditAction,
+        detail: Option<String>,
+        after: Option<serde_json::Value>,
+    ) {
         let mut e = crate::store::AuditEntry::new(Utc::now(), &actor.id, &actor.name, action);
+        e.after = after;
         e.operation = Some(ctx.op.id);
         e.guild = ctx.op.origin.guild.clone();
         e.channel = Some(ctx.op.origin.channel.clone());
@@ -937,8 +965,28 @@ impl Engine {
                     .filter(|r| !r.is_empty())
                     .ok_or_else(|| t!(loc, "keep-needs-reason"))?
                     .to_owned();
-                self.audit_reminder(&ctx, actor, AuditAction::Kept, Some(reason.clone()))
-                    .await;
+                // The running cost goes to the audit log with the reason: what keeping it
+                // has cost so far, and costs on.
+                let scaled_for = self
+                    .config()
+                    .oncall
+                    .clock
+                    .span(to_std(Utc::now() - p.since));
+                let running = self.extra_per_hour(&ctx.op).map(|extra| {
+                    serde_json::json!({
+                        "scaled_up_for_seconds": scaled_for.as_secs(),
+                        "extra_per_hour_usd": extra,
+                        "extra_so_far_usd": extra.over(scaled_for),
+                    })
+                });
+                self.audit_reminder_with(
+                    &ctx,
+                    actor,
+                    AuditAction::Kept,
+                    Some(reason.clone()),
+                    running,
+                )
+                .await;
                 self.close(
                     &mut r,
                     &p,

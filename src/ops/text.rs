@@ -175,14 +175,23 @@ pub fn confirm_prompt(p: &Prepared, timeout: Duration) -> String {
         .plan
         .confirmation_reasons()
         .iter()
-        .map(|r| risk(loc, r))
+        .map(|r| p.plan.risk_text(r, loc))
         .collect();
-    t!(
+    let prompt = t!(
         loc,
         "confirm-prompt",
         reasons = reasons.join("; "),
         timeout = duration(loc, timeout)
-    )
+    );
+    match p.plan.cost.difference() {
+        Some(_) => format!("{prompt}\n{}", estimate_note(loc)),
+        None => prompt,
+    }
+}
+
+/// Said once per message that shows money: the amounts are estimates.
+pub fn estimate_note(loc: Locale) -> String {
+    t!(loc, "cost-estimate-note")
 }
 
 pub fn confirmed_by(loc: Locale, name: &str) -> String {

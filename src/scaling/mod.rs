@@ -10,6 +10,8 @@
 //! - [`idle_patch`]: automatic idling on/off and its timeout.
 //! - [`plan`]: what changes, field by field, and the [`Risk`]s a [`RiskPolicy`] may want
 //!   confirmed; [`matches_target`] tells the watcher when the API reports the target.
+//! - [`cost`]: the cost model, configuration + [`Rates`] -> [`Money`] per hour; plans made
+//!   with [`plan_priced`] carry the hourly difference ([`CostChange`]).
 //! - [`Settings`]: which API settings a change sets, so that only overlapping changes supersede.
 //! - [`FollowUpClock`]: the clock follow-ups run and speak on (scaled in `console --sim`).
 //! - [`parse_duration`]: `30m`, `4h`, `1h30m`, `2d` for time-boxed requests.
@@ -17,6 +19,7 @@
 //! The numbers below are the API's (spec 2026-07-31, see the Cloud API notes §6) unless stated.
 
 mod clock;
+pub mod cost;
 mod error;
 mod limits;
 mod plan;
@@ -24,11 +27,12 @@ mod rules;
 mod settings;
 
 pub use clock::FollowUpClock;
+pub use cost::{CostChange, Money, NoRate, Rates, ServiceRate};
 pub use error::{Bound, DurationProblem, FixedMemory, Origin, RuleError};
 pub use limits::{Limits, LimitsError};
 pub use plan::{
-    matches_target, plan, shown_while_idle, Change, Current, Field, Plan, Risk, RiskPolicy, Target,
-    Value,
+    hourly_difference, matches_target, no_rate, plan, plan_priced, shown_while_idle, Change,
+    Current, Field, Plan, Risk, RiskPolicy, Target, Value,
 };
 pub use rules::{
     cdc_target, idle_patch, parse_duration, replica_patch, replica_precheck, CdcInput, IdleInput,

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::cost::{CostChange, Money, NoRate, Rates};
 use crate::{
     cloud::model::{AutoscalingMode, CdcScaling, ReplicaScalingPatch, Service, ServiceState},
     i18n::{self, FluentValue, Locale},
@@ -229,6 +230,10 @@ impl fmt::Display for Risk {
 pub struct RiskPolicy {
     /// Confirm when the cost grows by more than this factor (default 2.0).
     pub cost_up_confirm_factor: f64,
+    /// Also confirm when the cost grows by more than this much money per hour (when the
+    /// change can be priced); off when unset.
+    #[serde(default)]
+    pub cost_up_confirm_per_hour: Option<Money>,
     /// The service serves customers: idling it needs a confirmation.
     pub customer_facing: bool,
 }
@@ -237,6 +242,7 @@ impl Default for RiskPolicy {
     fn default() -> Self {
         Self {
             cost_up_confirm_factor: 2.0,
+            cost_up_confirm_per_hour: None,
             customer_facing: false,
         }
     }
@@ -263,6 +269,9 @@ pub struct Plan {
     pub risks: Vec<Risk>,
     /// The policy the plan was made with; decides [`Plan::needs_confirmation`].
     pub policy: RiskPolicy,
+    /// What the change does to the cost per hour, at the configured rates ([`plan_priced`]).
+    #[serde(default)]
+    pub cost: CostChange,
 }
 
 impl Plan {
@@ -275,11 +284,45 @@ impl Plan {
     }
 
     /// The risks the policy wants confirmed (a subset of `risks`), for the confirmation prompt.
+    /// A cost increase is confirmed when it passes the factor or the money per hour.
     pub fn confirmation_reasons(&self) -> Vec<&Risk> {
+        let money_over = match (self.policy.cost_up_confirm_per_hour, self.cost.difference()) {
+            (Some(limit), Some(extra)) => extra > limit,
+            _ => false,
+        };
         self.risks
             .iter()
-            .filter(|r| self.policy.requires_confirmation(r))
+            .filter(|r| {
+                self.policy.requires_confirmation(r)
+                    || (money_over && matches!(r, Risk::CostUp { .. }))
+            })
             .collect()
+    }
+
+    /// A risk in `loc`; a cost increase with its money when the plan is priced:
+    /// `cost x4.0: +$0.60/h, ≈ $438 a month if left on`.
+    pub fn risk_text(&self, risk: &Risk, loc: Locale) -> String {
+        let base = risk.render(loc);
+        if !matches!(risk, Risk::CostUp { .. }) {
+            return base;
+        }
+        match self.cost_text(loc) {
+            Some(money) => t!(loc, "risk-cost-money", risk = base, money = money),
+            None => base,
+        }
+    }
+
+    /// The hourly difference and what it comes to if left on, or why it has no price; `None`
+    /// when nothing billed changes (or the API did not report enough to price it).
+    pub fn cost_text(&self, loc: Locale) -> Option<String> {
+        match &self.cost {
+            CostChange::Unknown => None,
+            CostChange::PerHour { .. } => {
+                let extra = self.cost.difference()?;
+                (!extra.0.is_zero()).then(|| hourly_difference(loc, extra))
+            }
+            CostChange::NoRate(missing) => Some(no_rate(loc, missing)),
+        }
     }
 
     /// One line for a status message in `loc`, e.g.
@@ -305,10 +348,15 @@ impl Plan {
             };
         }
         let changes = self.changes_text(loc);
-        if self.risks.is_empty() {
+        let mut risks: Vec<String> = self.risks.iter().map(|r| self.risk_text(r, loc)).collect();
+        // Every priced plan shows its money: with the cost increase when there is one,
+        // otherwise on its own (a saving, or a change below the cost-up factor).
+        if !self.risks.iter().any(|r| matches!(r, Risk::CostUp { .. })) {
+            risks.extend(self.cost_text(loc));
+        }
+        if risks.is_empty() {
             return changes;
         }
-        let risks: Vec<String> = self.risks.iter().map(|r| r.render(loc)).collect();
         t!(
             loc,
             "plan-with-risks",
@@ -328,7 +376,17 @@ impl Plan {
 ///
 /// Only fields the target sets are compared (a PATCH leaves the others alone). A target equal
 /// to the current values gives a plan without changes (a no-op) and without risks.
+///
+/// The plan is not priced ([`CostChange::Unknown`]); [`plan_priced`] prices it.
 pub fn plan(current: &Current, target: &Target, policy: &RiskPolicy) -> Plan {
+    Plan {
+        cost: CostChange::Unknown,
+        ..plan_priced(current, target, policy, &Rates::default())
+    }
+}
+
+/// [`plan`], with what the change does to the cost per hour at `rates`.
+pub fn plan_priced(current: &Current, target: &Target, policy: &RiskPolicy, rates: &Rates) -> Plan {
     let mut b = Builder {
         changes: Vec::new(),
         unchanged: Vec::new(),
@@ -340,11 +398,52 @@ pub fn plan(current: &Current, target: &Target, policy: &RiskPolicy) -> Plan {
         (Target::Service(p), Current::Service(s)) => b.service(&Seen::of(s), p, policy),
         (Target::Service(p), Current::Cdc(_)) => b.service(&Seen::default(), p, policy),
     }
+    let cost = if b.changes.is_empty() {
+        CostChange::Unknown
+    } else {
+        rates.change(current, target)
+    };
     Plan {
         changes: b.changes,
         unchanged: b.unchanged,
         risks: b.risks,
         policy: *policy,
+        cost,
+    }
+}
+
+/// `+$0.60/h (≈ $14.40 a day, ≈ $438 a month if left on)`, or `−$0.60/h (…)` for a saving.
+pub fn hourly_difference(loc: Locale, extra: Money) -> String {
+    let id = if extra.0.is_sign_negative() {
+        "cost-hourly-less"
+    } else {
+        "cost-hourly-more"
+    };
+    t!(
+        loc,
+        id,
+        hourly = i18n::money(loc, extra.abs()),
+        daily = i18n::money(loc, extra.abs().per_day()),
+        monthly = i18n::money(loc, extra.abs().per_month())
+    )
+}
+
+/// Why there is no price: which rate is missing.
+pub fn no_rate(loc: Locale, missing: &NoRate) -> String {
+    match missing {
+        NoRate::Cdc => t!(loc, "cost-no-rate-cdc"),
+        NoRate::Service { tier: None, .. } => t!(loc, "cost-no-tier"),
+        NoRate::Service {
+            tier: Some(tier),
+            provider,
+            region,
+        } => t!(
+            loc,
+            "cost-no-rate-service",
+            tier = tier.as_str(),
+            provider = provider.as_deref().unwrap_or("?"),
+            region = region.as_deref().unwrap_or("?")
+        ),
     }
 }
 

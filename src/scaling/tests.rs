@@ -595,6 +595,60 @@ fn cdc_plan_summary_and_cost() {
     );
 }
 
+/// Issue 11: a plan shows the hourly difference in money and what it comes to if left on,
+/// and the cost-up confirmation can be set in money per hour as well as a factor.
+#[test]
+fn priced_plans_show_money_and_confirm_by_money_per_hour() {
+    let rates = Rates::list_prices();
+    let priced = |from, to, policy: &RiskPolicy| {
+        plan_priced(
+            &cdc(from),
+            &Target::Cdc(CdcScaling::from_cores(to)),
+            policy,
+            &rates,
+        )
+    };
+    let p = priced(2, 8, &RiskPolicy::default());
+    assert_eq!(
+        p.summary(Locale::EnUs),
+        "CDC compute: 2 cores / 8 GB -> 8 cores / 32 GB (cost x4.0: +$0.60/h, ≈ $14.40 a day, \
+         ≈ $438 a month if left on)"
+    );
+    let ru = p.summary(Locale::Ru);
+    assert!(ru.contains("+0,60 $ в час") && ru.contains("438 $"), "{ru}");
+    assert!(p.summary(Locale::ZhCn).contains("US$438"));
+    // A saving is shown too, beside the capacity risk.
+    let down = priced(8, 2, &RiskPolicy::default());
+    assert!(
+        down.summary(Locale::EnUs)
+            .ends_with("(capacity goes down, −$0.60/h, ≈ $14.40 a day, ≈ $438 a month saved)"),
+        "{}",
+        down.summary(Locale::EnUs)
+    );
+    // Doubling passes no factor, but it passes $0.10 an hour.
+    let by_money = RiskPolicy {
+        cost_up_confirm_per_hour: Some(Money::parse("0.10").unwrap()),
+        ..RiskPolicy::default()
+    };
+    assert!(!priced(2, 4, &RiskPolicy::default()).needs_confirmation());
+    let p = priced(2, 4, &by_money);
+    assert!(p.needs_confirmation());
+    assert_eq!(
+        p.confirmation_reasons(),
+        vec![&Risk::CostUp { factor: 2.0 }]
+    );
+    // +$0.10 is not more than $0.10.
+    assert!(!priced(2, 3, &by_money).needs_confirmation());
+    // No rate: said instead of a number.
+    let none = plan_priced(
+        &cdc(2),
+        &Target::Cdc(CdcScaling::from_cores(8)),
+        &RiskPolicy::default(),
+        &Rates::default(),
+    );
+    assert!(none.summary(Locale::EnUs).contains("no money estimate"));
+}
+
 fn svc_plan(s: &Service, patch: ReplicaScalingPatch, policy: &RiskPolicy) -> Plan {
     plan(
         &Current::Service(Box::new(s.clone())),

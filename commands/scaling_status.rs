@@ -322,3 +322,57 @@ pub fn schedule_entry(loc: Locale, e: &crate::cloud::model::ScalingScheduleEntry
         end = hour(e.end_hour_utc)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::{ApiError, Operation, SkippedEntry};
+
+    fn not_found() -> CloudError {
+        CloudError::Api(ApiError {
+            status: 404,
+            code: Some("NOT_FOUND".into()),
+            message: "none".into(),
+            request_id: None,
+            operation: Operation::GetCdcScaling,
+            attempts: 1,
+        })
+    }
+
+    #[test]
+    fn skipped_pipes_get_one_note_for_the_listing() {
+        let skipped = |index| SkippedEntry {
+            index,
+            id: Some(format!("p-{index}")),
+            reason: "invalid type".into(),
+        };
+        let report = Report {
+            service: ServiceRef {
+                id: "s".into(),
+                name: "svc".into(),
+                customer_facing: false,
+            },
+            config: Err(not_found()),
+            cdc: Err(not_found()),
+            pipes: Ok(Listing {
+                items: Vec::new(),
+                skipped: vec![skipped(0), skipped(3)],
+            }),
+            in_flight: Vec::new(),
+            reminders: Vec::new(),
+        };
+        let text = report.render(Locale::EnUs);
+        assert_eq!(
+            text.matches("2 more ClickPipes could not be understood and are not shown")
+                .count(),
+            1,
+            "{text}"
+        );
+        assert!(
+            !text.contains("p-3"),
+            "one note, not a line per entry:\n{text}"
+        );
+        let ru = report.render(Locale::Ru);
+        assert!(ru.contains("Ещё 2 ClickPipe не удалось разобрать"), "{ru}");
+    }
+}

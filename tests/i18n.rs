@@ -347,6 +347,21 @@ fn rejections_and_cloud_errors_follow_the_locale() {
         aliases: vec!["prod".into(), "staging".into()],
         skipped: 0,
     };
+    let with_skipped = Rejection::UnknownService {
+        typed: "x".into(),
+        aliases: Vec::new(),
+        skipped: 1,
+    };
+    assert!(
+        with_skipped
+            .user_message(Locale::EnUs)
+            .ends_with("One service in the organization's list could not be understood and was left out (the log names it)."),
+        "{}",
+        with_skipped.user_message(Locale::EnUs)
+    );
+    assert!(with_skipped
+        .user_message(Locale::Ru)
+        .contains("сервис из списка организации не удалось разобрать"));
     assert_eq!(
         unknown.to_string(),
         "No service called `x`. Configured aliases: prod, staging; a service name or id from the organization works too."

@@ -57,3 +57,6 @@ schedule-read-error = Could not read the scaling schedule: { $error }
 schedule-active-marker = ← in force now
 schedule-none-active = No entry is in force now.
 schedule-baseline = Outside the entries (baseline): { $settings }
+
+## A ClickPipe in a reminder's check that the bot could not understand.
+reminder-pipe-not-understood = not understood by the bot (see the log)

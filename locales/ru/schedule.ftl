@@ -59,3 +59,6 @@ schedule-read-error = Не удалось прочитать расписани�
 schedule-active-marker = ← действует сейчас
 schedule-none-active = Сейчас не действует ни одна запись.
 schedule-baseline = Вне записей (базовая конфигурация): { $settings }
+
+## A ClickPipe in a reminder's check that the bot could not understand.
+reminder-pipe-not-understood = бот не смог разобрать (см. журнал)

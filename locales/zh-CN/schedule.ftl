@@ -51,3 +51,6 @@ schedule-read-error = 无法读取扩缩容计划：{ $error }
 schedule-active-marker = ← 当前生效
 schedule-none-active = 当前没有生效的条目。
 schedule-baseline = 条目之外（基线配置）：{ $settings }
+
+## A ClickPipe in a reminder's check that the bot could not understand.
+reminder-pipe-not-understood = 机器人无法解析（见日志）

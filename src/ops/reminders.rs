@@ -740,9 +740,25 @@ impl Engine {
         cloud: &CloudClient,
         op: &OperationRecord,
     ) -> Result<PipeCheck, crate::cloud::CloudError> {
-        let pipes = cloud.list_clickpipes(&op.service.id).await?;
+        let listing = cloud.list_clickpipes_listing(&op.service.id).await?;
         let mut check = PipeCheck::default();
-        for p in pipes.into_iter().filter(|p| p.is_db_pipe()) {
+        // A pipe the bot could not understand may be a DB pipe still loading: a person must
+        // look before anything scales down on its own (one entry per skipped pipe, named by
+        // its id as far as it was readable, escaped).
+        for skipped in &listing.skipped {
+            let name = match &skipped.id {
+                Some(id) => format!("{:?}", id.chars().take(40).collect::<String>()),
+                None => format!("#{}", skipped.index + 1),
+            };
+            let entry = (
+                name,
+                crate::t!(op.origin.lang(), "reminder-pipe-not-understood"),
+            );
+            // Listed with the others in the reminder, so the person deciding sees it.
+            check.attention.push(entry.clone());
+            check.finished.push(entry);
+        }
+        for p in listing.into_items().into_iter().filter(|p| p.is_db_pipe()) {
             let loading = p.state.as_ref().is_some_and(|s| s.is_loading());
             let attention = p.state.as_ref().is_none_or(|s| s.needs_attention());
             let state = p

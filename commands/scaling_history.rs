@@ -11,7 +11,7 @@ use crate::{
         Context, Error,
     },
     i18n::Locale,
-    ops::{text, Engine},
+    ops::{episodes, text, Engine},
     scaling::{self, Current, RiskPolicy, Target},
     store::{AuditAction, AuditRecord},
     t,
@@ -19,6 +19,8 @@ use crate::{
 
 /// How many entries the history shows; Discord messages stop at 2000 characters.
 const SHOWN: usize = 15;
+/// How many scale-up episodes it shows under the entries.
+const EPISODES_SHOWN: usize = 5;
 
 /// Show recent scaling requests, outcomes, reminders and acknowledgements
 #[poise::command(slash_command, rename = "scaling-history", guild_only)]
@@ -61,6 +63,18 @@ pub async fn render(engine: &Engine, service: Option<&str>, loc: Locale) -> Resu
     out.push('\n');
     for e in &entries {
         let _ = writeln!(out, "{}", line(loc, e));
+    }
+    // Each scale-up with how long it ran and what it cost beyond the previous size; the
+    // newest few, so the reply stays under Discord's 2000 characters.
+    let scale_ups = episodes::recent(engine, filter.as_deref())
+        .await
+        .unwrap_or_default();
+    if !scale_ups.is_empty() {
+        let _ = writeln!(out, "{}", t!(loc, "episodes-title"));
+        for ep in scale_ups.iter().rev().take(EPISODES_SHOWN).rev() {
+            let _ = writeln!(out, "• {}", episodes::describe(loc, ep));
+        }
+        let _ = writeln!(out, "{}", text::estimate_note(loc));
     }
     Ok(out.trim_end().to_owned())
 }

@@ -11,7 +11,10 @@ use crate::{
     },
     discord::{errors::reply_ephemeral, Context, Error},
     i18n::{self, Locale},
-    ops::{text, Engine, InFlight, Rejection, ServiceRef},
+    ops::{
+        episodes::{self, Episode, Resource},
+        text, Engine, InFlight, Rejection, ServiceRef,
+    },
     store::{Reminder, ReminderKind},
     t,
 };
@@ -45,6 +48,8 @@ pub struct Report {
     pub in_flight: Vec<InFlight>,
     /// Open follow-ups on this service (scale-down after the snapshot, timed reverts).
     pub reminders: Vec<Reminder>,
+    /// Scale-ups still running on this service, priced from the audit log.
+    pub scaled_up: Vec<Episode>,
 }
 
 impl Report {
@@ -70,7 +75,14 @@ impl Report {
             .into_iter()
             .filter(|r| r.service_id == service.id)
             .collect();
+        let scaled_up = episodes::recent(engine, Some(&service.id))
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(Episode::is_open)
+            .collect();
         Ok(Self {
+            scaled_up,
             service,
             config,
             cdc,
@@ -121,6 +133,27 @@ impl Report {
             Err(e) => t!(loc, "scaling-read-error", error = e.user_message_in(loc)),
         };
         let _ = writeln!(out, "{}", t!(loc, "scaling-cdc", cdc = cdc));
+        for ep in &self.scaled_up {
+            let resource = match ep.resource {
+                Resource::Cdc => t!(loc, "episode-resource-cdc"),
+                Resource::Service => t!(loc, "episode-resource-service"),
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                t!(
+                    loc,
+                    "status-extra-cost",
+                    hourly = i18n::money(loc, ep.extra_per_hour),
+                    since = ep.started.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    resource = resource,
+                    cost = i18n::money(loc, ep.extra_cost)
+                )
+            );
+        }
+        if !self.scaled_up.is_empty() {
+            let _ = writeln!(out, "{}", text::estimate_note(loc));
+        }
         match &self.pipes {
             Ok(pipes) => {
                 let db: Vec<String> = pipes

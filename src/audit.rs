@@ -55,7 +55,12 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     Some(options.get_filename().to_path_buf())
 }
 
-pub async fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
+/// `rates` and `clock` price the scale-up episodes listed after the entries.
+pub async fn run(
+    args: AuditArgs,
+    rates: &crate::scaling::Rates,
+    clock: &crate::scaling::FollowUpClock,
+) -> anyhow::Result<ExitCode> {
     let since = parse_since(&args.since, Utc::now())?;
     // Reading must not create an empty database (and then report that it is empty).
     if let Some(path) = sqlite_file(&args.database.url) {
@@ -97,14 +102,33 @@ pub async fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         store.close().await;
     }
+    // Episodes of the period: scale-ups confirmed in it (and how they ended, if they did).
+    let episodes = crate::ops::episodes::episodes(&entries, rates, Utc::now(), clock);
     let mut out = std::io::stdout().lock();
     if args.json {
         for e in &entries {
             serde_json::to_writer(&mut out, e)?;
             writeln!(out)?;
         }
+        // One `{"episode": …}` line per scale-up after the entries.
+        for ep in &episodes {
+            serde_json::to_writer(&mut out, &serde_json::json!({ "episode": ep }))?;
+            writeln!(out)?;
+        }
     } else {
         writeln!(out, "{}", table(&entries))?;
+        if !episodes.is_empty() {
+            let en = crate::i18n::Locale::EnUs;
+            writeln!(out, "\n{}", crate::t!(en, "episodes-title"))?;
+            for ep in &episodes {
+                writeln!(
+                    out,
+                    "  {}",
+                    terminal_safe(&crate::ops::episodes::describe(en, ep))
+                )?;
+            }
+            writeln!(out, "{}", crate::ops::text::estimate_note(en))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

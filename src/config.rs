@@ -37,7 +37,7 @@ pub struct Config {
     pub cost: CostConfig,
 }
 
-/// `[cost]`: the rates money estimates are made with, and the weekly digest. Contracts
+/// `[cost]`: the rates money estimates are made with. Contracts
 /// differ, so every rate can be set; the defaults are the documented list prices (README
 /// "Cost estimates" names the pages and their dates).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,7 +53,6 @@ pub struct CostConfig {
     /// Service compute per unit (8 GiB RAM, 2 vCPU) per hour, by tier, cloud and region; the
     /// first entry that matches wins. None by default: see the README for why.
     pub service_rates: Vec<ServiceRate>,
-    pub digest: DigestConfig,
 }
 
 impl Default for CostConfig {
@@ -62,7 +61,6 @@ impl Default for CostConfig {
             cdc_unit_hour: Some(Money(crate::scaling::cost::CDC_UNIT_HOUR_LIST_PRICE)),
             organization_tier: None,
             service_rates: Vec::new(),
-            digest: DigestConfig::default(),
         }
     }
 }
@@ -81,17 +79,6 @@ impl CostConfig {
             service: self.service_rates.clone(),
         }
     }
-}
-
-/// `[cost.digest]`: a weekly summary of what is scaled up, what it cost, what was kept and
-/// what went unanswered. Off unless a channel is set.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct DigestConfig {
-    /// Discord channel id that gets the digest; no digest when unset.
-    pub channel: Option<String>,
-    /// The day it is posted (UTC), `monday` to `sunday`; Monday when unset.
-    pub weekday: Option<chrono::Weekday>,
 }
 
 /// How this instance shares the database with others. The URL itself comes from

@@ -14,7 +14,8 @@
 //!   (commands first; polls, reminder checks and probes in one queue by deadline), retries with
 //!   backoff.
 //! - [`scaling`]: domain rules without I/O. Raw chat input -> validated request; current vs
-//!   target -> [`scaling::Plan`] with a risk class.
+//!   target -> [`scaling::Plan`] with a risk class; the cost model ([`scaling::cost`]:
+//!   configuration + rates -> money per hour).
 //! - [`ops`]: the engine, without serenity or reqwest types: submit -> confirm -> apply ->
 //!   watch -> settle, every step recorded in the store and resumed after a restart; then the
 //!   follow-up (scale-down reminder after the snapshots, timed revert). It runs any command
@@ -22,7 +23,8 @@
 //!   Polls are planned where changes land (windows learned from the store) and batched: one
 //!   list read confirms every watched replica / idle change.
 //!   Supersession (by the settings a change sets), joining and in-flight lists come from the
-//!   store, so every instance sees the same.
+//!   store, so every instance sees the same. [`ops::episodes`]: scale-up episodes (duration,
+//!   extra cost) from audit entries, a pure function.
 //! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
 //!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.

@@ -143,7 +143,11 @@ async fn run() -> anyhow::Result<ExitCode> {
                 .map_err(|e| busy_port(e, listen))
         }
         Command::Check(args) => check(config()?, args).await,
-        Command::Audit(args) => clickscale::audit::run(args).await,
+        Command::Audit(args) => {
+            // The configuration only prices the scale-up episodes: defaults are list prices.
+            let config = config()?;
+            clickscale::audit::run(args, &config.cost.rates(), &config.oncall.clock).await
+        }
         Command::Healthcheck(args) => Ok(healthcheck(args).await),
     }
 }

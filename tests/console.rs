@@ -269,6 +269,12 @@ fn history_in_the_console_and_the_audit_export_agree() {
         "kept by alice: revert:never: load test",
         "API call by clickscale (request id",
         "outcome by clickscale: confirmed",
+        // Issue 11: the scale-up with how long it has run and its extra cost (2 -> 4 cores,
+        // one more DB ClickPipes unit at the $0.20 list price).
+        "Scale-ups and what they cost beyond the previous size:",
+        "`ingest-cdc` DB ClickPipes compute: scaled up since",
+        "$0.20 an hour more, $0.",
+        "Amounts are estimates",
     ] {
         assert!(
             run.transcript.contains(line),
@@ -294,10 +300,16 @@ fn history_in_the_console_and_the_audit_export_agree() {
         String::from_utf8(out.stdout).unwrap()
     };
     let json = audit(&["--since", "1h", "--json"]);
-    let entries: Vec<serde_json::Value> = json
+    let (episodes, entries): (Vec<serde_json::Value>, Vec<serde_json::Value>) = json
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .partition(|v| v.get("episode").is_some());
+    // One open scale-up episode after the entries, priced at the list price.
+    assert_eq!(episodes.len(), 1, "{json}");
+    let episode = &episodes[0]["episode"];
+    assert_eq!(episode["resource"], "cdc", "{episode}");
+    assert_eq!(episode["extra_per_hour"], "0.20", "{episode}");
+    assert!(episode["ended"].is_null(), "{episode}");
     let actions: Vec<&str> = entries
         .iter()
         .map(|e| e["action"].as_str().unwrap())
@@ -318,7 +330,9 @@ fn history_in_the_console_and_the_audit_export_agree() {
     assert!(entries[2]["request_id"].is_string());
     let table = audit(&["--since", "2026-01-01T00:00:00Z", "--service", "ingest-cdc"]);
     assert!(table.starts_with("time (UTC)"), "{table}");
-    assert_eq!(table.lines().count(), 5, "{table}");
+    // Four entries under the header, then the episode with its note.
+    assert_eq!(table.lines().count(), 9, "{table}");
+    assert!(table.contains("scaled up since"), "{table}");
     assert!(
         audit(&["--since", "2999-01-01T00:00:00Z", "--service", "ingest-cdc"])
             .contains("No audit entries in that period.")

@@ -14,3 +14,9 @@ cost-no-rate-service = no money estimate: no service compute rate is configured 
 cost-estimate-note = Amounts are estimates at the configured rates (public list prices unless your contract's are set).
 # In the after-snapshot reminder, its repeats and the escalation.
 reminder-cost = So far it has cost { $so_far } beyond the previous size ({ $hourly } an hour more).
+episode-resource-cdc = DB ClickPipes compute
+episode-resource-service = service compute
+episode-open = `{ $service }` { $resource }: scaled up since { $since } ({ $duration }), { $hourly } an hour more, { $cost } beyond the previous size so far
+episode-closed = `{ $service }` { $resource }: scaled up from { $since } to { $until } ({ $duration }), { $cost } beyond the previous size
+episodes-title = Scale-ups and what they cost beyond the previous size:
+status-extra-cost = Extra cost now: { $hourly } an hour since { $since } ({ $resource }), { $cost } so far.

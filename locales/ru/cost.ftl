@@ -14,3 +14,9 @@ cost-no-rate-service = без оценки в деньгах: не настро�
 cost-estimate-note = Суммы — оценки по настроенным тарифам (публичные цены, если не заданы цены вашего договора).
 # In the after-snapshot reminder, its repeats and the escalation.
 reminder-cost = Сверх прежнего размера это уже стоило { $so_far } (на { $hourly } в час больше).
+episode-resource-cdc = вычисления DB ClickPipes
+episode-resource-service = вычисления сервиса
+episode-open = `{ $service }`, { $resource }: увеличено с { $since } ({ $duration }), на { $hourly } в час больше, сверх прежнего размера уже { $cost }
+episode-closed = `{ $service }`, { $resource }: увеличено с { $since } по { $until } ({ $duration }), { $cost } сверх прежнего размера
+episodes-title = Увеличения мощности и их стоимость сверх прежнего размера:
+status-extra-cost = Дополнительные расходы сейчас: { $hourly } в час с { $since } ({ $resource }), уже { $cost }.

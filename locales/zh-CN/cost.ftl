@@ -14,3 +14,9 @@ cost-no-rate-service = 无费用估算：未为套餐 `{ $tier }`（{ $provider 
 cost-estimate-note = 金额均为按所配置费率的估算（未设置合同价格时使用公开标价）。
 # In the after-snapshot reminder, its repeats and the escalation.
 reminder-cost = 与之前的规格相比，至今已多花费 { $so_far }（每小时多 { $hourly }）。
+episode-resource-cdc = DB ClickPipes 计算
+episode-resource-service = 服务计算
+episode-open = `{ $service }` { $resource }：自 { $since } 起扩容（{ $duration }），每小时多 { $hourly }，至今比之前多花费 { $cost }
+episode-closed = `{ $service }` { $resource }：{ $since } 至 { $until } 扩容（{ $duration }），比之前多花费 { $cost }
+episodes-title = 扩容记录及比之前规格多出的费用：
+status-extra-cost = 当前额外费用：自 { $since } 起每小时 { $hourly }（{ $resource }），至今 { $cost }。

@@ -345,6 +345,8 @@ fn rejections_and_cloud_errors_follow_the_locale() {
     let unknown = Rejection::UnknownService {
         typed: "x".into(),
         aliases: vec!["prod".into(), "staging".into()],
+        closest: Vec::new(),
+        listed: Vec::new(),
     };
     assert_eq!(
         unknown.to_string(),

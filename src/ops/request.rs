@@ -164,9 +164,15 @@ pub enum Rejection {
         /// The service's name as people know it.
         service: String,
     },
-    /// Nothing matches what was typed; `aliases` are the configured ones, to suggest.
+    /// Nothing matches what was typed; `aliases` are the configured ones, `closest` the
+    /// known names nearest to what was typed, `listed` every known name when there are few.
     #[error("{}", self.user_message(Locale::EnUs))]
-    UnknownService { typed: String, aliases: Vec<String> },
+    UnknownService {
+        typed: String,
+        aliases: Vec<String>,
+        closest: Vec<String>,
+        listed: Vec<String>,
+    },
     /// A click from someone who is neither the requester nor a confirmer.
     #[error("{}", self.user_message(Locale::EnUs))]
     NotDecider,
@@ -182,6 +188,17 @@ pub enum Rejection {
     AlreadyInFlight { id: OperationId, actor: String },
 }
 
+/// A service name from the API as inline code: no backticks, line breaks or mentions can
+/// come out of it.
+fn quoted_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '`' && *c != '@')
+        .take(64)
+        .collect();
+    format!("`{clean}`")
+}
+
 impl Rejection {
     /// The explanation shown to the person who asked, in their language.
     pub fn user_message(&self, loc: Locale) -> String {
@@ -193,15 +210,36 @@ impl Rejection {
                 command = command.name(),
                 service = service.as_str()
             ),
-            Self::UnknownService { typed, aliases } if aliases.is_empty() => {
-                t!(loc, "unknown-service", typed = typed.as_str())
+            Self::UnknownService {
+                typed,
+                aliases,
+                closest,
+                listed,
+            } => {
+                let mut out = if aliases.is_empty() {
+                    t!(loc, "unknown-service", typed = typed.as_str())
+                } else {
+                    t!(
+                        loc,
+                        "unknown-service-aliases",
+                        typed = typed.as_str(),
+                        aliases = i18n::join(loc, aliases)
+                    )
+                };
+                let quoted = |names: &[String]| -> String {
+                    let names: Vec<String> = names.iter().map(|n| quoted_name(n)).collect();
+                    i18n::join(loc, &names)
+                };
+                if !closest.is_empty() {
+                    out.push(' ');
+                    out.push_str(&t!(loc, "unknown-service-closest", names = quoted(closest)));
+                }
+                if !listed.is_empty() {
+                    out.push(' ');
+                    out.push_str(&t!(loc, "unknown-service-listed", names = quoted(listed)));
+                }
+                out
             }
-            Self::UnknownService { typed, aliases } => t!(
-                loc,
-                "unknown-service-aliases",
-                typed = typed.as_str(),
-                aliases = i18n::join(loc, aliases)
-            ),
             Self::NotDecider => t!(loc, "not-decider"),
             Self::Api(e) => e.user_message_in(loc),
             Self::FollowUp(e) => e.user_message(loc),

@@ -168,12 +168,12 @@ fn line(loc: Locale, r: &AuditRecord) -> String {
         .as_deref()
         .map(|r| t!(loc, "history-request", id = r))
         .unwrap_or_default();
-    let detail: String = detail_in(loc, r)
-        .map(|d| format!(": {}", d.replace('\n', " ")))
-        .unwrap_or_default()
-        .chars()
-        .take(160)
-        .collect();
+    let detail = text::shorten(
+        &detail_in(loc, r)
+            .map(|d| format!(": {}", d.replace('\n', " ")))
+            .unwrap_or_default(),
+        160,
+    );
     t!(
         loc,
         "history-line",

@@ -393,6 +393,7 @@ mod tests {
             }),
             in_flight: Vec::new(),
             reminders: Vec::new(),
+            scaled_up: Vec::new(),
         };
         let text = report.render(Locale::EnUs);
         assert_eq!(

@@ -23,11 +23,16 @@
 //!   Polls are planned where changes land (windows learned from the store) and batched: one
 //!   list read confirms every watched replica / idle change.
 //!   Supersession (by the settings a change sets), joining and in-flight lists come from the
-//!   store, so every instance sees the same. [`ops::episodes`]: scale-up episodes (duration,
-//!   extra cost) from audit entries, a pure function.
-//! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
-//!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
-//! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
+//!   store, so every instance sees the same. Thread lines go through the store's outbox
+//!   (`ops::delivery`): posted in order, once, later if the chat fails; refused ones go to the
+//!   requester privately, then to the audit log. [`ops::episodes`]: scale-up episodes
+//!   (duration, extra cost) from audit entries, a pure function.
+//! - [`store`]: durable operations, reminders, audit log, the outbox of thread lines and
+//!   leases in SQLite (default) or PostgreSQL (several instances), through sqlx; migrations in
+//!   top-level `migrations/`.
+//! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier,
+//!   buttons, and the bot-token REST client (`discord::rest`) that waits out 429s and
+//!   retries 5xx/timeouts by Discord's rules, with or without a proxy.
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
 //! - [`i18n`]: every user-facing text, from Fluent files in `locales/` (en-US, zh-CN, ru).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.

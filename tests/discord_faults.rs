@@ -347,3 +347,81 @@ async fn a_deleted_thread_falls_back_to_private_follow_ups() {
     );
     w.stop().await;
 }
+
+/// Issue 14, messages that help: a mistyped service used to get only "No service called";
+/// now the closest names come with it (and every name, when there are few).
+#[tokio::test]
+async fn an_unknown_service_gets_the_closest_names() {
+    let w = World::start(|_| {}).await;
+    let ix = w
+        .fake
+        .slash("replicas")
+        .option_str("service", "prdo")
+        .option_int("count", 4)
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("No service called `prdo`"), "{private}");
+    assert!(private.contains("Did you mean `prod`"), "{private}");
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+/// `/cdc-scale` on a Basic-tier service said "either the service is unknown or no DB
+/// ClickPipe"; it says that Basic cannot scale.
+#[tokio::test]
+async fn cdc_scale_on_a_basic_service_says_basic_cannot_scale() {
+    let w = World::start(|_| {}).await;
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "basic-dev")
+        .option_int("cores", 2)
+        .send()
+        .await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.contains("Basic-tier services"), "{private}");
+    assert!(
+        !private.contains("either the service is unknown"),
+        "{private}"
+    );
+    assert_eq!(w.patches(), 0);
+    w.stop().await;
+}
+
+/// `/scaling-history` cut long details in the middle of a word; now at a word boundary,
+/// with an ellipsis.
+#[tokio::test]
+async fn scaling_history_cuts_details_at_word_boundaries() {
+    let w = World::start(|_| {}).await;
+    let words = [
+        "backfill", "of", "the", "orders", "table", "runs", "all", "week", "while", "finance",
+    ];
+    let reason = std::iter::repeat_n(words.join(" "), 4)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .option_str("revert", "never")
+        .option_str("reason", &reason)
+        .send()
+        .await;
+    assert!(w.private_answer(&ix).await.starts_with("Started #1"));
+    let status = w.status_message("/cdc-scale").await;
+    w.thread_line(&status.id, "✅").await;
+    let ix = w.fake.slash("scaling-history").send().await;
+    let history = w.private_answer(&ix).await;
+    let kept = history
+        .lines()
+        .find(|l| l.contains("revert:never"))
+        .unwrap_or_else(|| panic!("no kept line in {history}"));
+    let before = kept
+        .strip_suffix('…')
+        .unwrap_or_else(|| panic!("cut without an ellipsis: {kept}"));
+    let last = before.rsplit(' ').next().unwrap();
+    assert!(words.contains(&last), "cut inside a word: {kept}");
+    w.stop().await;
+}

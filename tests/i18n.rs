@@ -346,11 +346,15 @@ fn rejections_and_cloud_errors_follow_the_locale() {
         typed: "x".into(),
         aliases: vec!["prod".into(), "staging".into()],
         skipped: 0,
+        closest: Vec::new(),
+        listed: Vec::new(),
     };
     let with_skipped = Rejection::UnknownService {
         typed: "x".into(),
         aliases: Vec::new(),
         skipped: 1,
+        closest: Vec::new(),
+        listed: Vec::new(),
     };
     assert!(
         with_skipped

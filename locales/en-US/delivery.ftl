@@ -13,3 +13,6 @@ delivery-private-first = #{ $op }: I cannot post in its thread: { $why }. Its up
 delivery-private = #{ $op }: { $line }
 # /scaling-history: a line that could neither be posted nor sent privately.
 action-undelivered = not delivered
+# An unknown service: the nearest known names, and every known name when there are few.
+unknown-service-closest = Did you mean { $names }?
+unknown-service-listed = Known services: { $names }.

@@ -10,3 +10,5 @@ delivery-private-first = #{ $op }: не могу писать в ветку эт
     { $line }
 delivery-private = #{ $op }: { $line }
 action-undelivered = не доставлено
+unknown-service-closest = Возможно, вы имели в виду { $names }?
+unknown-service-listed = Известные сервисы: { $names }.

@@ -10,3 +10,5 @@ delivery-private-first = #{ $op }：无法在它的子区中发消息：{ $why }
     { $line }
 delivery-private = #{ $op }：{ $line }
 action-undelivered = 未送达
+unknown-service-closest = 你是否想输入 { $names }？
+unknown-service-listed = 已知的服务：{ $names }。

@@ -275,6 +275,30 @@ impl std::fmt::Debug for dyn ChatSurface {
 
 const ORG_LIST_TTL: Duration = Duration::from_secs(60);
 
+/// Up to this many known service names, an unknown one is answered with all of them.
+const SHORT_SERVICE_LIST: usize = 8;
+
+/// The known names nearest to `typed` (at most three, best first): similar enough by
+/// Jaro-Winkler (which favours a shared start, as typos and abbreviations keep), or
+/// containing what was typed.
+pub(super) fn closest_names(typed: &str, known: &[String]) -> Vec<String> {
+    let typed = typed.to_lowercase();
+    let mut scored: Vec<(f64, &String)> = known
+        .iter()
+        .map(|k| {
+            let name = k.to_lowercase();
+            let mut score = strsim::jaro_winkler(&typed, &name);
+            if !typed.is_empty() && name.contains(&typed) {
+                score = score.max(0.9);
+            }
+            (score, k)
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, k)| k.clone()).collect()
+}
+
 /// How often handled interaction ids older than a day are deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
@@ -471,22 +495,37 @@ impl Engine {
             });
         }
         let (list, skipped) = self.org_services().await?;
-        list.into_iter()
+        if let Some(found) = list
+            .iter()
             .find(|s| s.id == typed || s.name.eq_ignore_ascii_case(typed))
-            .ok_or_else(|| {
-                let known: Vec<&str> = self
-                    .inner
-                    .config
-                    .services
-                    .iter()
-                    .map(|s| s.alias.as_str())
-                    .collect();
-                Rejection::UnknownService {
-                    typed: typed.to_owned(),
-                    aliases: known.into_iter().map(str::to_owned).collect(),
-                    skipped,
-                }
-            })
+        {
+            return Ok(found.clone());
+        }
+        let aliases: Vec<String> = self
+            .inner
+            .config
+            .services
+            .iter()
+            .map(|s| s.alias.clone())
+            .collect();
+        let mut known: Vec<String> = aliases.clone();
+        for s in &list {
+            if !known.iter().any(|k| k.eq_ignore_ascii_case(&s.name)) {
+                known.push(s.name.clone());
+            }
+        }
+        Err(Rejection::UnknownService {
+            typed: typed.to_owned(),
+            closest: closest_names(typed, &known),
+            // A short list helps more than any guess; a long one is what autocomplete is for.
+            listed: if known.len() <= SHORT_SERVICE_LIST {
+                known
+            } else {
+                Vec::new()
+            },
+            aliases,
+            skipped,
+        })
     }
 
     /// Whether `actor` may run `kind` on `service` in `channel`.
@@ -546,6 +585,13 @@ impl Engine {
                 })?;
                 return self.against_open(prepared).await;
             }
+            // A 404 for CDC scaling means either no DB ClickPipe or a service that cannot
+            // scale at all: say which.
+            Err(e)
+                if kind.resource() == super::request::Resource::Cdc && e.status() == Some(404) =>
+            {
+                return Err(self.why_no_cdc(&service.id, e).await);
+            }
             Err(e) => return Err(e.into()),
         };
         let target = match early_target {
@@ -569,6 +615,18 @@ impl Engine {
             confirmed_by: None,
         })?;
         self.against_open(prepared).await
+    }
+
+    /// Why the API has no CDC scaling for a service: a Basic-tier service cannot scale at all
+    /// (the tier says so); otherwise the API's own 404 (no DB ClickPipe yet).
+    async fn why_no_cdc(&self, service_id: &str, not_found: CloudError) -> Rejection {
+        match self.inner.cloud.get_service(service_id).await {
+            Ok(service) => match crate::scaling::ServiceKind::of(&service).basic_tier {
+                Some(tier) => Rejection::Invalid(crate::scaling::RuleError::BasicTier { tier }),
+                None => Rejection::Api(not_found),
+            },
+            Err(_) => Rejection::Api(not_found),
+        }
     }
 
     /// The configuration a command plans against: what it reads is what it changes.

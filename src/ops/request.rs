@@ -170,13 +170,16 @@ pub enum Rejection {
         /// The service's name as people know it.
         service: String,
     },
-    /// Nothing matches what was typed; `aliases` are the configured ones, to suggest;
+    /// Nothing matches what was typed; `aliases` are the configured ones, `closest` the
+    /// known names nearest to what was typed, `listed` every known name when there are few;
     /// `skipped` counts services in the organization's list the bot could not understand
     /// (the one looked for may be among them).
     #[error("{}", self.user_message(Locale::EnUs))]
     UnknownService {
         typed: String,
         aliases: Vec<String>,
+        closest: Vec<String>,
+        listed: Vec<String>,
         skipped: usize,
     },
     /// A click from someone who is neither the requester nor a confirmer.
@@ -194,6 +197,17 @@ pub enum Rejection {
     AlreadyInFlight { id: OperationId, actor: String },
 }
 
+/// A service name from the API as inline code: no backticks, line breaks or mentions can
+/// come out of it.
+fn quoted_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control() && *c != '`' && *c != '@')
+        .take(64)
+        .collect();
+    format!("`{clean}`")
+}
+
 impl Rejection {
     /// The explanation shown to the person who asked, in their language.
     pub fn user_message(&self, loc: Locale) -> String {
@@ -208,9 +222,11 @@ impl Rejection {
             Self::UnknownService {
                 typed,
                 aliases,
+                closest,
+                listed,
                 skipped,
             } => {
-                let mut text = if aliases.is_empty() {
+                let mut out = if aliases.is_empty() {
                     t!(loc, "unknown-service", typed = typed.as_str())
                 } else {
                     t!(
@@ -220,11 +236,23 @@ impl Rejection {
                         aliases = i18n::join(loc, aliases)
                     )
                 };
-                if *skipped > 0 {
-                    text.push(' ');
-                    text.push_str(&t!(loc, "listing-skipped-services", n = *skipped));
+                let quoted = |names: &[String]| -> String {
+                    let names: Vec<String> = names.iter().map(|n| quoted_name(n)).collect();
+                    i18n::join(loc, &names)
+                };
+                if !closest.is_empty() {
+                    out.push(' ');
+                    out.push_str(&t!(loc, "unknown-service-closest", names = quoted(closest)));
                 }
-                text
+                if !listed.is_empty() {
+                    out.push(' ');
+                    out.push_str(&t!(loc, "unknown-service-listed", names = quoted(listed)));
+                }
+                if *skipped > 0 {
+                    out.push(' ');
+                    out.push_str(&t!(loc, "listing-skipped-services", n = *skipped));
+                }
+                out
             }
             Self::NotDecider => t!(loc, "not-decider"),
             Self::Api(e) => e.user_message_in(loc),

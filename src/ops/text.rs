@@ -99,6 +99,32 @@ pub fn summary(loc: Locale, plan: &Plan) -> String {
     plan.summary(loc)
 }
 
+/// `text` in at most `max` characters: cut at the last word boundary that fits, marked with
+/// an ellipsis, so no word is shown half (a single word longer than half the room is cut
+/// inside, rather than leaving almost nothing).
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let room: String = text.chars().take(max.saturating_sub(1)).collect();
+    let next_is_space = text
+        .chars()
+        .nth(room.chars().count())
+        .is_some_and(char::is_whitespace);
+    let cut = if next_is_space {
+        room.as_str()
+    } else {
+        match room.rfind(char::is_whitespace) {
+            Some(at) if room[..at].chars().count() * 2 >= max => &room[..at],
+            _ => room.as_str(),
+        }
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';')
+    )
+}
+
 pub fn thread_name(id: OperationId, p: &Prepared) -> String {
     let name = format!("{} {} {}", p.kind, p.service.name, id);
     // Discord caps thread names at 100 characters.
@@ -363,4 +389,22 @@ pub fn schedule_holds(loc: Locale, seen: &Current) -> Option<String> {
             .and_then(|e| e.end_hour_utc)
             .map_or_else(|| "?".to_owned(), |h| format!("{:02}:00", h % 24))
     ))
+}
+
+#[cfg(test)]
+mod shorten_tests {
+    use super::shorten;
+
+    #[test]
+    fn cuts_at_a_word_boundary_with_an_ellipsis() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("backfill runs all week long", 16), "backfill runs…");
+        assert_eq!(shorten("one two", 4), "one…");
+        // No boundary in reach: cut inside the word rather than show nothing.
+        assert_eq!(shorten("abcdefghijkl", 6), "abcde…");
+        let long = "слово ".repeat(40);
+        let cut = shorten(&long, 160);
+        assert!(cut.chars().count() <= 160);
+        assert!(cut.ends_with("слово…"), "{cut}");
+    }
 }

@@ -250,6 +250,8 @@ fn the_build_stage_copies_every_compile_time_input() {
             for (marker, relative_to_file) in [
                 ("#[path = \"", true),
                 ("include_str!(\"", true),
+                // A path built by `concat!` (src/i18n.rs): its first piece names the folder.
+                ("include_str!(concat!(\"", true),
                 ("include_bytes!(\"", true),
                 ("migrate!(\"", false),
             ] {

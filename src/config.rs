@@ -644,6 +644,45 @@ mod tests {
     }
 
     #[test]
+    fn cost_rates_and_the_money_threshold_are_configurable() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "c.toml",
+                r#"
+                [cost]
+                cdc_unit_hour = 0.25
+                organization_tier = "scale"
+                [[cost.service_rates]]
+                provider = "aws"
+                region = "us-east-1"
+                unit_hour = "0.31"
+                "#,
+            )?;
+            jail.set_env("CLICKSCALE_RISK__COST_UP_CONFIRM_PER_HOUR", "1.50");
+            let c = Config::load(Some(Path::new("c.toml"))).map_err(|e| e.to_string())?;
+            let rates = c.cost.rates();
+            assert_eq!(rates.cdc_unit_hour, Money::parse("0.25"));
+            assert_eq!(rates.organization_tier.as_deref(), Some("scale"));
+            assert_eq!(rates.service[0].tier, "*");
+            assert_eq!(rates.service[0].unit_hour, Money::parse("0.31").unwrap());
+            assert_eq!(c.risk.cost_up_confirm_per_hour, Money::parse("1.5"));
+            // Defaults: the CDC list price, no service rate.
+            let d = Config::default().cost.rates();
+            assert_eq!(d.cdc_unit_hour, Money::parse("0.20"));
+            assert!(d.service.is_empty() && d.organization_tier.is_none());
+            jail.create_file("off.toml", "[cost]\ncdc_unit_hour = \"none\"\n")?;
+            let off = Config::load(Some(Path::new("off.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(off.cost.rates().cdc_unit_hour, None);
+            jail.create_file("neg.toml", "[cost]\ncdc_unit_hour = -1\n")?;
+            let err = Config::load(Some(Path::new("neg.toml")))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("must not be negative"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
     fn policy_denies_what_no_rule_allows() {
         let p = Policy {
             rules: vec![PolicyRule {

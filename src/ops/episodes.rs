@@ -187,6 +187,59 @@ pub fn episodes(
     done
 }
 
+/// One episode as a line in `loc`: what was scaled up, since when, for how long, and what it
+/// cost beyond the previous size (still running or over).
+pub fn describe(loc: crate::i18n::Locale, ep: &Episode) -> String {
+    use crate::{i18n::money, t};
+    let when = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let resource = match ep.resource {
+        Resource::Cdc => t!(loc, "episode-resource-cdc"),
+        Resource::Service => t!(loc, "episode-resource-service"),
+    };
+    let service = ep.service_name.as_deref().unwrap_or(&ep.service_id);
+    let duration = super::text::duration(loc, ep.duration);
+    match ep.ended {
+        None => t!(
+            loc,
+            "episode-open",
+            service = service,
+            resource = resource,
+            since = when(ep.started),
+            duration = duration,
+            hourly = money(loc, ep.extra_per_hour),
+            cost = money(loc, ep.extra_cost)
+        ),
+        Some(end) => t!(
+            loc,
+            "episode-closed",
+            service = service,
+            resource = resource,
+            since = when(ep.started),
+            until = when(end),
+            duration = duration,
+            cost = money(loc, ep.extra_cost)
+        ),
+    }
+}
+
+/// How far back the surfaces look for scale-ups still running.
+pub const LOOKBACK: chrono::Duration = chrono::Duration::days(31);
+
+/// The episodes on `service` (or all) in the audit log of the last [`LOOKBACK`].
+pub async fn recent(engine: &super::Engine, service: Option<&str>) -> anyhow::Result<Vec<Episode>> {
+    let now = Utc::now();
+    let records = engine
+        .store()
+        .audit_since(now - LOOKBACK, service, 100_000)
+        .await?;
+    Ok(episodes(
+        &records,
+        &engine.settings().rates,
+        now,
+        &engine.config().oncall.clock,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,57 +316,4 @@ mod tests {
         // Without a rate nothing can be priced, so there is no episode to tell.
         assert!(episodes(&log, &Rates::default(), at(13, 0), &FollowUpClock::wall()).is_empty());
     }
-}
-
-/// One episode as a line in `loc`: what was scaled up, since when, for how long, and what it
-/// cost beyond the previous size (still running or over).
-pub fn describe(loc: crate::i18n::Locale, ep: &Episode) -> String {
-    use crate::{i18n::money, t};
-    let when = |t: DateTime<Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
-    let resource = match ep.resource {
-        Resource::Cdc => t!(loc, "episode-resource-cdc"),
-        Resource::Service => t!(loc, "episode-resource-service"),
-    };
-    let service = ep.service_name.as_deref().unwrap_or(&ep.service_id);
-    let duration = super::text::duration(loc, ep.duration);
-    match ep.ended {
-        None => t!(
-            loc,
-            "episode-open",
-            service = service,
-            resource = resource,
-            since = when(ep.started),
-            duration = duration,
-            hourly = money(loc, ep.extra_per_hour),
-            cost = money(loc, ep.extra_cost)
-        ),
-        Some(end) => t!(
-            loc,
-            "episode-closed",
-            service = service,
-            resource = resource,
-            since = when(ep.started),
-            until = when(end),
-            duration = duration,
-            cost = money(loc, ep.extra_cost)
-        ),
-    }
-}
-
-/// How far back the surfaces look for scale-ups still running.
-pub const LOOKBACK: chrono::Duration = chrono::Duration::days(31);
-
-/// The episodes on `service` (or all) in the audit log of the last [`LOOKBACK`].
-pub async fn recent(engine: &super::Engine, service: Option<&str>) -> anyhow::Result<Vec<Episode>> {
-    let now = Utc::now();
-    let records = engine
-        .store()
-        .audit_since(now - LOOKBACK, service, 100_000)
-        .await?;
-    Ok(episodes(
-        &records,
-        &engine.settings().rates,
-        now,
-        &engine.config().oncall.clock,
-    ))
 }

@@ -308,6 +308,17 @@ impl CloudClient {
         self.inner.scheduler.round_for(reads)
     }
 
+    /// How long before its plan a background read is to be asked for so that it leaves by
+    /// then: one steady permit while commands are waiting at the key, nothing otherwise.
+    pub fn background_lead(&self) -> Duration {
+        self.inner.scheduler.background_lead()
+    }
+
+    /// The most [`Self::background_lead`] can be.
+    pub fn background_lead_max(&self) -> Duration {
+        self.inner.scheduler.steady_period()
+    }
+
     /// The background's guaranteed share of the budget: one permit per this long.
     pub fn background_reserve_every(&self) -> Duration {
         self.inner.scheduler.reserve_every()

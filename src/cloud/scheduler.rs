@@ -239,6 +239,28 @@ impl Scheduler {
         self.reserve_every
     }
 
+    /// How long before its plan a background read is to be asked for so that it leaves by
+    /// then: one steady permit while commands are waiting, nothing otherwise.
+    ///
+    /// While commands wait, a background read gets the reserved share: it claims the next
+    /// permit and waits up to one steady period for the limiter to have it. Asked that much
+    /// early, it leaves within `[plan - period, plan]` instead of up to a period late (a list
+    /// read confirming every watched replica change came up to 1.25 s late during a launch
+    /// storm, past the poll interval + 2 s the lag may take). Without commands waiting the
+    /// permit is there at once, so asking early would only read more often.
+    pub(super) fn background_lead(&self) -> Duration {
+        if self.urgent.load(Ordering::Acquire) > 0 {
+            self.steady_period()
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    /// The most [`Self::background_lead`] can be: one steady permit.
+    pub(super) fn steady_period(&self) -> Duration {
+        burst_and_period(self.limit).1
+    }
+
     /// How long one round of `reads` background reads takes at the steady rate the budget
     /// sustains: what the budget, not the API, makes a watcher wait between two reads.
     pub(super) fn round_for(&self, reads: usize) -> Duration {
@@ -519,6 +541,56 @@ mod tests {
         }
         let used = s.budget_use();
         assert!(used.reserved_total >= 10, "{used:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_read_asked_one_lead_early_leaves_by_its_plan_through_a_storm_of_commands() {
+        let s = Arc::new(Scheduler::new(budget()).unwrap());
+        let start = Instant::now();
+        let storm_until = Duration::from_secs(150);
+        let mut storm = Vec::new();
+        for _ in 0..40 {
+            let s = s.clone();
+            storm.push(tokio::spawn(async move {
+                while start.elapsed() < storm_until {
+                    s.acquire(Priority::Command).await;
+                }
+            }));
+        }
+        // Reads planned 10.6 s apart (off the limiter's 1.25 s grid), every other one asked
+        // at its plan, the others as early as the lead says at one period before it.
+        let (mut late_at_plan, mut late_with_lead) = (Duration::ZERO, Duration::ZERO);
+        for k in 1..=12u32 {
+            let plan = start + Duration::from_millis(10_600) * k;
+            let with_lead = k % 2 == 0;
+            if with_lead {
+                tokio::time::sleep_until(plan - s.steady_period()).await;
+                tokio::time::sleep_until(plan - s.background_lead()).await;
+            } else {
+                tokio::time::sleep_until(plan).await;
+            }
+            tokio::time::timeout(Duration::from_secs(10), s.acquire(Priority::Background))
+                .await
+                .expect("the reserved share");
+            let late = Instant::now().saturating_duration_since(plan);
+            if with_lead {
+                late_with_lead = late_with_lead.max(late);
+            } else {
+                late_at_plan = late_at_plan.max(late);
+            }
+        }
+        // Asked at its plan, a read waits for the next permit; asked a lead early, it has
+        // it by its plan.
+        assert!(
+            late_at_plan > Duration::from_millis(500),
+            "{late_at_plan:?}"
+        );
+        assert_eq!(late_with_lead, Duration::ZERO);
+        assert_eq!(s.background_lead(), s.steady_period());
+        for t in storm {
+            t.await.unwrap();
+        }
+        assert_eq!(s.background_lead(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]

@@ -19,6 +19,8 @@
 //!   everything watched at the rate the budget sustains (12.5 s for 10 CDC services), since
 //!   closer plans would only queue. When the budget, not the API, stretches a watcher's
 //!   reads past the poll interval, its observations say by how much ([`Observation::budget_round`]).
+//!   While commands are waiting at the key (a launch storm), a read is asked for one permit
+//!   before its plan, so that it leaves by its plan and not up to a permit after it.
 
 use std::{
     collections::{BTreeMap, HashMap},
@@ -426,6 +428,14 @@ fn poll_error(e: CloudError) -> PollError {
     }
 }
 
+/// Sleeps until a read planned for `due` is to be asked for: one permit early while commands
+/// are waiting at the key, so that it leaves by `due` rather than up to a permit late
+/// ([`CloudClient::background_lead`]); at `due` otherwise.
+async fn until_asked(cloud: &CloudClient, due: Instant) {
+    tokio::time::sleep_until(due.checked_sub(cloud.background_lead_max()).unwrap_or(due)).await;
+    tokio::time::sleep_until(due.checked_sub(cloud.background_lead()).unwrap_or(due)).await;
+}
+
 /// One CDC stream: a GET when its watchers' plan says so, until the last watcher leaves.
 async fn cdc_loop(inner: Arc<PollersInner>, key: Key, wake: Arc<Notify>) {
     inner.relearn_if_stale().await;
@@ -438,7 +448,7 @@ async fn cdc_loop(inner: Arc<PollersInner>, key: Key, wake: Arc<Notify>) {
         };
         let Some(due) = due else { return };
         tokio::select! {
-            () = tokio::time::sleep_until(due) => {}
+            () = until_asked(&inner.cloud, due) => {}
             // A watcher joined (or the stream ended): plan again.
             () = wake.notified() => continue,
         }
@@ -481,7 +491,7 @@ async fn list_loop(inner: Arc<PollersInner>) {
             return;
         };
         tokio::select! {
-            () = tokio::time::sleep_until(due) => {}
+            () = until_asked(&inner.cloud, due) => {}
             () = inner.list_wake.notified() => continue,
         }
         let watched: Vec<Key> = inner

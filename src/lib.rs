@@ -23,6 +23,9 @@
 //!   list read confirms every watched replica / idle change.
 //!   Supersession (by the settings a change sets), joining and in-flight lists come from the
 //!   store, so every instance sees the same.
+//! - [`chart`]: pictures, pure: audit entries -> [`chart::Timeline`] (steps of CDC cores,
+//!   replicas and memory bounds, event markers, scale-up episodes) -> PNG, drawn with plotters
+//!   and one embedded font (Latin, Cyrillic, CJK).
 //! - [`store`]: durable operations, reminders, audit log and leases in SQLite (default) or
 //!   PostgreSQL (several instances), through sqlx; migrations in top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier, buttons.
@@ -37,6 +40,7 @@
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 
 pub mod audit;
+pub mod chart;
 pub mod check;
 pub mod cloud;
 #[path = "../commands/mod.rs"]

@@ -755,7 +755,8 @@ fn history_of_a_service_writes_its_chart_to_the_chart_directory() {
         "warn",
     );
     assert!(
-        run.transcript.contains("Chart of 2 days written to"),
+        run.transcript
+            .contains("Chart of the last 2 days written to"),
         "{}\n{}",
         run.transcript,
         run.stderr

@@ -27,6 +27,9 @@ chart-failed = The chart could not be drawn (an internal error; it is in the bot
 cmd-scaling-history-days-name = days
 cmd-scaling-history-days-description = Days the chart of the service covers (1-31, default 7)
 console-help-history-days = days the service's chart covers (1-31, default 7)
-console-chart-written = Chart of { $days } days written to { $path }
+console-chart-written = Chart of the last { $days ->
+    [one] day
+   *[other] { $days } days
+} written to { $path }
 console-chart-not-written = The chart could not be written to { $path }: { $error }
 chart-not-sent = Discord did not accept the chart as an attachment, so it is not shown; the history above is complete.

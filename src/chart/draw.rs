@@ -303,10 +303,15 @@ impl Painter<'_, '_> {
         let mut high = Vec::with_capacity(series.len() * 2 + 1);
         let mut low = Vec::with_capacity(series.len() * 2 + 1);
         for (i, p) in series.iter().enumerate() {
-            let x = self.x_of(p.at, &plot);
             let next = series
                 .get(i + 1)
                 .map_or(plot.x1 - 1, |n| self.x_of(n.at, &plot));
+            // A value reported in the chart's last moments still shows as a short run.
+            let x = if i + 1 == series.len() {
+                self.x_of(p.at, &plot).min(next - 3)
+            } else {
+                self.x_of(p.at, &plot)
+            };
             if p.value.low < p.value.high {
                 self.fill(
                     Rect::new(x, y_of(p.value.high), next.max(x + 1), y_of(p.value.low)),

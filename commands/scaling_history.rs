@@ -1,11 +1,16 @@
-//! `/scaling-history [service]`: the newest audit entries (requests, confirmations, API calls,
-//! outcomes, reminders and their answers), as one private message.
+//! `/scaling-history [service] [days]`: the newest audit entries (requests, confirmations, API
+//! calls, outcomes, reminders and their answers), as one private message; with `service`, a
+//! PNG timeline of its last `days` (7 by default) attached ([`crate::chart`] draws it from
+//! the audit entries this module reads).
 
 use std::{fmt::Write as _, time::Duration};
 
 use chrono::{DateTime, Utc};
 
+use serenity::all::{CreateAllowedMentions, CreateAttachment, EditInteractionResponse};
+
 use crate::{
+    chart::{self, Png, Timeline},
     discord::{
         errors::{locale, reply_ephemeral},
         Context, Error,
@@ -29,13 +34,156 @@ pub async fn scaling_history(
     #[description = "Only this service (alias, name or id)"]
     #[autocomplete = "super::autocomplete_service"]
     service: Option<String>,
+    #[description = "Days the chart of the service covers (1-31, default 7)"]
+    #[min = 1]
+    #[max = 31]
+    days: Option<i64>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let reply = match render(&ctx.data().engine, service.as_deref(), locale(ctx)).await {
+    let loc = locale(ctx);
+    let period = match chart_days(loc, service.as_deref(), days) {
+        Ok(period) => period,
+        Err(refusal) => {
+            reply_ephemeral(ctx, &refusal).await?;
+            return Ok(());
+        }
+    };
+    let text = match render(&ctx.data().engine, service.as_deref(), loc).await {
         Ok(text) | Err(text) => text,
     };
-    reply_ephemeral(ctx, &reply).await?;
+    let (Some(service), Some(days)) = (service, period) else {
+        reply_ephemeral(ctx, &text).await?;
+        return Ok(());
+    };
+    match chart(&ctx.data().engine, &service, days, loc).await {
+        Ok(chart) => reply_with_chart(ctx, &text, chart).await?,
+        // Said, not swallowed: the text history still comes, with the reason there is no chart.
+        Err(why) => reply_ephemeral(ctx, &format!("{text}\n{why}")).await?,
+    }
     Ok(())
+}
+
+/// The private answer (after the deferral) with the chart attached: Discord receives it as a
+/// multipart upload (`payload_json` and `files[0]`). When Discord refuses the upload, the
+/// text still comes, saying that the chart could not be sent.
+async fn reply_with_chart(ctx: Context<'_>, text: &str, chart: HistoryChart) -> Result<(), Error> {
+    let poise::Context::Application(actx) = ctx else {
+        // Only slash commands are registered.
+        reply_ephemeral(ctx, text).await?;
+        return Ok(());
+    };
+    let size = chart.png.0.len();
+    let reply = EditInteractionResponse::new()
+        .content(text)
+        .allowed_mentions(CreateAllowedMentions::new())
+        .new_attachment(CreateAttachment::bytes(chart.png.0, chart.file_name));
+    let http = &actx.serenity_context().http;
+    if let Err(e) = actx.interaction.edit_response(http, reply).await {
+        tracing::warn!(error = %e, bytes = size, "Discord refused the chart upload");
+        let loc = locale(ctx);
+        let said = format!("{text}\n{}", t!(loc, "chart-not-sent"));
+        reply_ephemeral(ctx, &said).await?;
+    }
+    Ok(())
+}
+
+/// The chart's period when not given, and the longest one.
+pub const DAYS_DEFAULT: u32 = 7;
+pub const DAYS_MAX: u32 = 31;
+
+/// The most audit entries one chart draws (the newest of the period); far above what a
+/// month of scaling writes, and it renders in well under a second (`benches/chart.rs`).
+pub const CHART_ENTRIES_MAX: u32 = 100_000;
+
+/// How many days the chart covers: `None` when there is no chart (no `service`); `Err` is a
+/// refusal to show instead, before anything is read.
+pub fn chart_days(
+    loc: Locale,
+    service: Option<&str>,
+    days: Option<i64>,
+) -> Result<Option<u32>, String> {
+    match (service, days) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(t!(loc, "chart-days-needs-service")),
+        (Some(_), None) => Ok(Some(DAYS_DEFAULT)),
+        (Some(_), Some(d)) => match u32::try_from(d) {
+            Ok(d) if (1..=DAYS_MAX).contains(&d) => Ok(Some(d)),
+            _ => Err(t!(loc, "chart-days-out-of-range", days = d, max = DAYS_MAX)),
+        },
+    }
+}
+
+/// A rendered chart and the file name it travels under.
+#[derive(Debug, Clone)]
+pub struct HistoryChart {
+    pub png: Png,
+    /// `scaling-history-<service>-<UTC time>.png`, safe as a file name anywhere.
+    pub file_name: String,
+}
+
+/// The chart of `service` over the last `days`, from the audit log; `Err` is what to say
+/// instead.
+pub async fn chart(
+    engine: &Engine,
+    service: &str,
+    days: u32,
+    loc: Locale,
+) -> Result<HistoryChart, String> {
+    let filter = engine
+        .config()
+        .service_alias(service)
+        .map_or_else(|| service.trim().to_owned(), |a| a.id.clone());
+    let to = Utc::now();
+    let from = to - chrono::Duration::days(i64::from(days));
+    let entries = engine
+        .store()
+        .audit_newest_since(from, Some(&filter), CHART_ENTRIES_MAX)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = format!("{e:#}"), "reading the audit log failed");
+            t!(loc, "history-unavailable")
+        })?;
+    // The name the audit log has for it (an alias or id typed in chat is not a name).
+    let name = entries
+        .iter()
+        .rev()
+        .find_map(|r| r.entry.service_name.clone())
+        .unwrap_or_else(|| service.trim().to_owned());
+    let mut timeline = Timeline::from_audit(&name, from, to, &entries);
+    timeline.truncated = entries.len() >= CHART_ENTRIES_MAX as usize;
+    let png = chart::render(&timeline, loc).map_err(|e| {
+        tracing::error!(error = %e, "drawing the history chart failed");
+        t!(loc, "chart-failed")
+    })?;
+    Ok(HistoryChart {
+        png,
+        file_name: format!(
+            "scaling-history-{}-{}.png",
+            file_safe(&name),
+            to.format("%Y%m%dT%H%M%SZ")
+        ),
+    })
+}
+
+/// `name` with everything but ASCII letters, digits, `-` and `_` replaced by `_`, at most 60
+/// characters: a service name is untrusted and becomes part of a path.
+fn file_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .take(60)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() {
+        "service".to_owned()
+    } else {
+        safe
+    }
 }
 
 /// The history as text; `Err` is a refusal to show instead.

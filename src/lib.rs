@@ -33,6 +33,9 @@
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier,
 //!   buttons, and the bot-token REST client (`discord::rest`) that waits out 429s and
 //!   retries 5xx/timeouts by Discord's rules, with or without a proxy.
+//! - [`chart`]: pictures, pure: audit entries -> [`chart::Timeline`] (steps of CDC cores,
+//!   replicas and memory bounds, event markers, scale-up episodes) -> PNG, drawn with plotters
+//!   and one embedded font (Latin, Cyrillic, CJK).
 //! - [`console`]: the same engine in a terminal (like Hubot's shell adapter).
 //! - [`i18n`]: every user-facing text, from Fluent files in `locales/` (en-US, zh-CN, ru).
 //! - [`sim`]: a ClickHouse Cloud API simulator (axum) for tests, demos and rehearsals.
@@ -44,6 +47,7 @@
 #![warn(missing_debug_implementations, rust_2018_idioms)]
 
 pub mod audit;
+pub mod chart;
 pub mod check;
 pub mod cloud;
 #[path = "../commands/mod.rs"]

@@ -757,3 +757,58 @@ async fn typed_reminder_labels_and_hints_in_russian() {
     assert!(!text.contains("Not understood"), "{text}");
     assert_eq!(code, 1, "one input was not understood:\n{text}");
 }
+
+#[test]
+fn history_of_a_service_writes_its_chart_to_the_chart_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("charts");
+    let run = console_on(
+        &database_in(dir.path()),
+        "/cdc-scale service:ingest-cdc cores:4\n/scaling-history service:ingest-cdc days:2\n/scaling-history service:ingest-cdc days:0\n/scaling-history days:3\n",
+        &["--settle-each", "--chart-dir", charts.to_str().unwrap()],
+        "warn",
+    );
+    assert!(
+        run.transcript
+            .contains("Chart of the last 2 days written to"),
+        "{}\n{}",
+        run.transcript,
+        run.stderr
+    );
+    for refusal in [
+        "`days:0` is not allowed: the chart covers 1 to 31 days",
+        "`days:` sets the period of a service's chart: give `service:` too.",
+    ] {
+        assert!(
+            run.transcript.contains(refusal),
+            "no `{refusal}` in:\n{}",
+            run.transcript
+        );
+    }
+    // One chart: the refused lines wrote none.
+    let files: Vec<_> = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(
+        name.starts_with("scaling-history-ingest-cdc-") && name.ends_with(".png"),
+        "{name}"
+    );
+    assert!(
+        run.transcript.contains(&name),
+        "the path is printed:\n{}",
+        run.transcript
+    );
+    let bytes = std::fs::read(&files[0]).unwrap();
+    let info = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG")
+        .info()
+        .clone();
+    assert_eq!(
+        (info.width, info.height),
+        (clickscale::chart::WIDTH, clickscale::chart::HEIGHT)
+    );
+}

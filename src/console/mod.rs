@@ -15,7 +15,10 @@ pub mod output;
 pub mod parse;
 pub mod surface;
 
-use std::{collections::BTreeMap, io::IsTerminal, net::SocketAddr, process::ExitCode, sync::Arc};
+use std::{
+    collections::BTreeMap, io::IsTerminal, net::SocketAddr, path::PathBuf, process::ExitCode,
+    sync::Arc,
+};
 
 use anyhow::Context as _;
 use tokio::sync::watch;
@@ -74,6 +77,10 @@ pub struct ConsoleArgs {
     /// Serve /healthz, /readyz and /metrics on this address while the console runs.
     #[arg(long, value_name = "ADDR", env = "CLICKSCALE_HTTP_ADDR")]
     pub http: Option<SocketAddr>,
+    /// Where `/scaling-history service:…` writes its chart (PNG) [default: the system's
+    /// temporary directory, e.g. /tmp].
+    #[arg(long = "chart-dir", value_name = "DIR", env = "CLICKSCALE_CHART_DIR")]
+    pub chart_dir: Option<PathBuf>,
 }
 
 /// Where the console keeps its state, and whether it outlives the run.
@@ -213,6 +220,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
         interrupts: interrupts(),
         ephemeral: store_choice == StoreChoice::Ephemeral,
         limits,
+        chart_dir: args.chart_dir.clone().unwrap_or_else(std::env::temp_dir),
         clock_said: false,
     };
     let lines = if session.interactive {
@@ -420,6 +428,8 @@ struct Session {
     limits: crate::scaling::Limits,
     /// The scaled follow-up clock (`--sim`) was explained already.
     clock_said: bool,
+    /// Where `/scaling-history service:…` writes its chart.
+    chart_dir: PathBuf,
 }
 
 impl Session {
@@ -526,7 +536,7 @@ impl Session {
                     };
                     self.scale(submission).await
                 }
-                Input::History { service } => self.history(service.as_deref()).await,
+                Input::History { service, days } => self.history(service.as_deref(), days).await,
                 Input::Answer(answer) => self.answer(answer).await,
             };
             if done {
@@ -758,15 +768,54 @@ impl Session {
         false
     }
 
-    /// `/scaling-history`: the newest audit entries.
-    async fn history(&mut self, service: Option<&str>) -> bool {
+    /// `/scaling-history`: the newest audit entries; with a service, its chart written to a
+    /// PNG file in the chart directory, and the path printed.
+    async fn history(&mut self, service: Option<&str>, days: Option<i64>) -> bool {
         use crate::commands::scaling_history;
+        let period = match scaling_history::chart_days(self.loc, service, days) {
+            Ok(period) => period,
+            Err(refusal) => {
+                self.rejected += 1;
+                self.printer
+                    .block(&format!("refused: {}", output::plain(&refusal)));
+                return false;
+            }
+        };
         match scaling_history::render(&self.engine, service, self.loc).await {
             Ok(text) => self.printer.block(&output::plain(&text)),
             Err(e) => {
                 self.rejected += 1;
                 self.printer
                     .block(&format!("refused: {}", output::plain(&e)));
+                return false;
+            }
+        }
+        let (Some(service), Some(days)) = (service, period) else {
+            return false;
+        };
+        match scaling_history::chart(&self.engine, service, days, self.loc).await {
+            Ok(chart) => {
+                let path = self.chart_dir.join(&chart.file_name);
+                let written = std::fs::create_dir_all(&self.chart_dir)
+                    .and_then(|()| std::fs::write(&path, chart.png.bytes()));
+                let shown = output::plain(&path.display().to_string());
+                let line = match written {
+                    Ok(()) => t!(self.loc, "console-chart-written", days = days, path = shown),
+                    Err(e) => {
+                        self.rejected += 1;
+                        t!(
+                            self.loc,
+                            "console-chart-not-written",
+                            path = shown,
+                            error = e.to_string()
+                        )
+                    }
+                };
+                self.printer.block(&line);
+            }
+            Err(why) => {
+                self.rejected += 1;
+                self.printer.block(&output::plain(&why));
             }
         }
         false
@@ -955,6 +1004,7 @@ mod tests {
             sim_time_scale: 1.0,
             settle_each: false,
             http: None,
+            chart_dir: None,
         };
         let a = args.actor();
         assert_eq!((a.id.as_str(), a.name.as_str()), ("alice", "alice"));

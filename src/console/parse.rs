@@ -109,9 +109,10 @@ pub enum Input {
     Schedule {
         service: String,
     },
-    /// `/scaling-history [service:…]`
+    /// `/scaling-history [service:…] [days:N]`
     History {
         service: Option<String>,
+        days: Option<i64>,
     },
     /// A reminder button: `Scale down now`, `Snooze 1h`, `Keep: reason`, `Extend 1h`, `Revert now`.
     Answer(Answer),
@@ -410,12 +411,20 @@ const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "scaling-history",
         about: "console-help-scaling-history",
-        options: &[OptionSpec {
-            name: "service",
-            kind: Kind::Text,
-            required: false,
-            about: "console-help-history-service",
-        }],
+        options: &[
+            OptionSpec {
+                name: "service",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-history-service",
+            },
+            OptionSpec {
+                name: "days",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-history-days",
+            },
+        ],
     },
 ];
 
@@ -913,6 +922,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
         "scaling-schedule" => Input::Schedule { service },
         "scaling-history" => Input::History {
             service: opt_text("service"),
+            days: int("days"),
         },
         other => unreachable!("/{other} is in COMMANDS but not handled"),
     })

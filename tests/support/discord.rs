@@ -18,6 +18,10 @@
 //!
 //! Model decisions a test author should know:
 //! - Every REST call is recorded; unknown routes are answered 404 and listed as problems.
+//! - Multipart bodies (attachments) are read like Discord reads them: a `payload_json` part and
+//!   `files[n]` parts, each matched by its placeholder id to an `attachments` entry of the
+//!   payload, at most 10 files, each within `attachment_size_limit` (else 413, code 40005),
+//!   25 MiB in all. Accepted files are kept on the message with their bytes.
 //!   Bodies Discord would reject (empty or over-long messages, bad components) are answered
 //!   with Discord's error and also listed as problems. [`FakeDiscord::assert_clean`] checks both.
 //! - A type 5 callback creates a loading original (flag 128) that the first edit fills in.
@@ -50,8 +54,8 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, FaultRule, LimitScope};
 pub use interactions::{ClickBuilder, InjectError, SlashBuilder};
 pub use state::{
-    path_matches, Callback, FakeChannel, FakeMessage, GatewayStats, InteractionKind,
-    InteractionRef, MessageOrigin, RecordedCall, FLAG_EPHEMERAL, FLAG_LOADING,
+    path_matches, Callback, FakeAttachment, FakeChannel, FakeMessage, GatewayStats,
+    InteractionKind, InteractionRef, MessageOrigin, RecordedCall, FLAG_EPHEMERAL, FLAG_LOADING,
     FLAG_SUPPRESS_EMBEDS, FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS,
     PERM_SEND_MESSAGES, PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
 };
@@ -86,6 +90,9 @@ pub struct FakeConfig {
     pub member_permissions: u64,
     /// `app_permissions` sent with each interaction.
     pub app_permissions: u64,
+    /// `attachment_size_limit` sent with each interaction, and enforced on every uploaded
+    /// file (413 above it, as Discord answers).
+    pub attachment_size_limit: u64,
 }
 
 impl Default for FakeConfig {
@@ -104,6 +111,7 @@ impl Default for FakeConfig {
             user_name: "tester".to_owned(),
             member_permissions: 2_248_473_465_835_073,
             app_permissions: 2_248_473_465_835_073,
+            attachment_size_limit: 8_388_608,
         }
     }
 }

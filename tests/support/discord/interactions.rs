@@ -191,7 +191,10 @@ fn base_payload(
     v.insert("version".into(), json!(1));
     v.insert("locale".into(), json!(actor.locale));
     v.insert("entitlements".into(), json!([]));
-    v.insert("attachment_size_limit".into(), json!(8_388_608));
+    v.insert(
+        "attachment_size_limit".into(),
+        json!(cfg.attachment_size_limit),
+    );
     v.insert(
         "app_permissions".into(),
         json!(st

@@ -15,11 +15,11 @@ use serde_json::{json, Value};
 
 use super::faults::{bucket_hash, bucket_of, rate_limited_body, ActiveLimit, Fault, LimitScope};
 use super::state::{
-    now_timestamp, segments, Callback, FakeChannel, FakeMessage, Inner, InteractionKind,
-    MessageOrigin, RecordedCall, RegisteredCommand, State, CHANNEL_DM, CHANNEL_PRIVATE_THREAD,
-    CHANNEL_PUBLIC_THREAD, FLAG_EPHEMERAL, FLAG_LOADING, FLAG_SUPPRESS_EMBEDS,
-    FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS, PERM_SEND_MESSAGES,
-    PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
+    now_timestamp, segments, Callback, FakeAttachment, FakeChannel, FakeMessage, Inner,
+    InteractionKind, MessageOrigin, RecordedCall, RegisteredCommand, State, CHANNEL_DM,
+    CHANNEL_PRIVATE_THREAD, CHANNEL_PUBLIC_THREAD, FLAG_EPHEMERAL, FLAG_LOADING,
+    FLAG_SUPPRESS_EMBEDS, FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS,
+    PERM_SEND_MESSAGES, PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
 };
 
 const API_PREFIX: &str = "/api/v10";
@@ -109,6 +109,8 @@ struct Request<'a> {
     segments: Vec<&'a str>,
     query: Option<&'a str>,
     body: Option<&'a Value>,
+    /// Files of a multipart body, checked against the payload's `attachments` already.
+    files: &'a [FakeAttachment],
     at: Instant,
 }
 
@@ -129,19 +131,23 @@ pub(crate) async fn handle(
     let at = Instant::now();
     let full_path = uri.path();
     let api_path = full_path.strip_prefix(API_PREFIX);
-    let body_json = parse_body(&headers, &body);
+    let parsed_body = parse_body(&headers, &body, inner.config.attachment_size_limit).await;
+    let (body_json, files) = match parsed_body {
+        Ok(Parsed { json, files }) => (Ok(json), files),
+        Err(refusal) => (Err(refusal), Vec::new()),
+    };
 
     let mut extra_headers: Vec<(&'static str, String)> = Vec::new();
     let mut late: Option<std::time::Duration> = None;
     let reply = {
         let mut state = inner.lock();
         let reply = match (&body_json, api_path) {
-            (Err(why), _) => {
+            (Err(BodyRefusal { why, reply }), _) => {
                 inner.problem(
                     &mut state,
-                    format!("{method} {full_path}: unreadable body: {why}"),
+                    format!("{method} {full_path}: body refused: {why}"),
                 );
-                Reply::error(400, 50109, "The request body contains invalid JSON.")
+                Reply::error(reply.0, reply.1, reply.2)
             }
             (Ok(_), _) if !is_bot_authorized(&headers) => {
                 inner.problem(
@@ -165,6 +171,7 @@ pub(crate) async fn handle(
                         segments: segments(path),
                         query: uri.query(),
                         body: parsed.as_ref(),
+                        files: &files,
                         at,
                     };
                     route(&inner, &mut state, &request)
@@ -187,6 +194,7 @@ pub(crate) async fn handle(
                 Ok(v) => v,
                 Err(_) => Some(Value::String(String::from_utf8_lossy(&body).into_owned())),
             },
+            files,
             status: reply.status,
             response: reply.body.clone(),
             known: reply.known,
@@ -330,21 +338,184 @@ fn is_bot_authorized(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("Bot ") && v.len() > 4)
 }
 
-/// `Ok(None)` for an empty body; multipart (attachments) is not supported (pitfall 16).
-fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Option<Value>, String> {
+/// A request body as the routes see it.
+struct Parsed {
+    /// The JSON body, or a multipart body's `payload_json`; `None` for an empty body.
+    json: Option<Value>,
+    /// A multipart body's `files[n]` parts, in order, with their placeholder ids.
+    files: Vec<FakeAttachment>,
+}
+
+/// Why a body was refused, and Discord's answer (status, code, message).
+struct BodyRefusal {
+    why: String,
+    reply: (u16, u64, &'static str),
+}
+
+impl BodyRefusal {
+    fn invalid(why: impl Into<String>) -> Self {
+        Self {
+            why: why.into(),
+            reply: (400, 50035, "Invalid Form Body"),
+        }
+    }
+}
+
+/// Discord's limits on uploads: files per message, and bytes per request.
+const MAX_FILES: usize = 10;
+const MAX_REQUEST_BYTES: usize = 25 * 1024 * 1024;
+
+async fn parse_body(
+    headers: &HeaderMap,
+    body: &Bytes,
+    file_limit: u64,
+) -> Result<Parsed, BodyRefusal> {
     if body.is_empty() {
-        return Ok(None);
+        return Ok(Parsed {
+            json: None,
+            files: Vec::new(),
+        });
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if content_type.starts_with("multipart/") {
-        return Err("multipart bodies (attachments) are not supported by the fake".to_owned());
+        return parse_multipart(content_type, body, file_limit).await;
     }
     serde_json::from_slice(body)
-        .map(Some)
-        .map_err(|e| format!("not JSON: {e}"))
+        .map(|json| Parsed {
+            json: Some(json),
+            files: Vec::new(),
+        })
+        .map_err(|e| BodyRefusal {
+            why: format!("not JSON: {e}"),
+            reply: (400, 50109, "The request body contains invalid JSON."),
+        })
+}
+
+/// `multipart/form-data` as Discord reads a message with files: the JSON in `payload_json`,
+/// each file in a `files[n]` part whose `n` is the `id` of an entry in the payload's
+/// `attachments` (`data.attachments` in an interaction callback).
+async fn parse_multipart(
+    content_type: &str,
+    body: &Bytes,
+    file_limit: u64,
+) -> Result<Parsed, BodyRefusal> {
+    if !content_type.starts_with("multipart/form-data") {
+        return Err(BodyRefusal::invalid(format!(
+            "{content_type} is not multipart/form-data"
+        )));
+    }
+    if body.len() > MAX_REQUEST_BYTES {
+        return Err(BodyRefusal {
+            why: format!("{} bytes in one request", body.len()),
+            reply: (413, 40005, "Request entity too large"),
+        });
+    }
+    let boundary = multer::parse_boundary(content_type)
+        .map_err(|e| BodyRefusal::invalid(format!("no boundary: {e}")))?;
+    let chunk = body.clone();
+    let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(chunk) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let mut payload = None;
+    let mut files = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(BodyRefusal::invalid(format!("unreadable multipart: {e}"))),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let part_type = field.content_type().map(|m| m.essence_str().to_owned());
+        let data = field
+            .bytes()
+            .await
+            .map_err(|e| BodyRefusal::invalid(format!("part `{name}` unreadable: {e}")))?;
+        if name == "payload_json" {
+            let json: Value = serde_json::from_slice(&data).map_err(|e| BodyRefusal {
+                why: format!("payload_json is not JSON: {e}"),
+                reply: (400, 50109, "The request body contains invalid JSON."),
+            })?;
+            payload = Some(json);
+        } else if let Some(n) = name
+            .strip_prefix("files[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .filter(|n| n.parse::<u64>().is_ok())
+        {
+            let Some(filename) = filename.filter(|f| !f.is_empty()) else {
+                return Err(BodyRefusal::invalid(format!(
+                    "part `{name}` has no filename"
+                )));
+            };
+            if data.len() as u64 > file_limit {
+                return Err(BodyRefusal {
+                    why: format!(
+                        "`{filename}` has {} bytes, over the attachment size limit of {file_limit}",
+                        data.len()
+                    ),
+                    reply: (413, 40005, "Request entity too large"),
+                });
+            }
+            files.push(FakeAttachment {
+                id: n.to_owned(),
+                filename,
+                description: None,
+                content_type: part_type,
+                data: data.to_vec(),
+            });
+        } else {
+            return Err(BodyRefusal::invalid(format!(
+                "unexpected multipart part `{name}` (Discord takes `payload_json` and `files[n]`)"
+            )));
+        }
+    }
+    let Some(json) = payload else {
+        return Err(BodyRefusal::invalid(
+            "a multipart body without `payload_json`",
+        ));
+    };
+    if files.len() > MAX_FILES {
+        return Err(BodyRefusal::invalid(format!(
+            "{} files; a message takes at most {MAX_FILES}",
+            files.len()
+        )));
+    }
+    let entries = json["attachments"]
+        .as_array()
+        .or_else(|| json["data"]["attachments"].as_array())
+        .cloned()
+        .unwrap_or_default();
+    let id_of = |e: &Value| match &e["id"] {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    };
+    for file in &mut files {
+        let Some(entry) = entries
+            .iter()
+            .find(|e| id_of(e).as_deref() == Some(&file.id))
+        else {
+            return Err(BodyRefusal::invalid(format!(
+                "files[{}] has no entry with id {} in `attachments`",
+                file.id, file.id
+            )));
+        };
+        if let Some(named) = entry["filename"].as_str() {
+            if named != file.filename {
+                return Err(BodyRefusal::invalid(format!(
+                    "files[{}] is `{}` but its attachments entry names `{named}`",
+                    file.id, file.filename
+                )));
+            }
+        }
+        file.description = entry["description"].as_str().map(str::to_owned);
+    }
+    Ok(Parsed {
+        json: Some(json),
+        files,
+    })
 }
 
 fn route(inner: &Inner, st: &mut State, req: &Request<'_>) -> Reply {
@@ -641,7 +812,10 @@ fn validate_message_body(body: &Value, require_something: bool) -> Result<(), Re
         let stickers = body["sticker_ids"]
             .as_array()
             .is_some_and(|a| !a.is_empty());
-        if content_empty && embeds.is_empty() && rows.is_empty() && !stickers {
+        let files = body["attachments"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        if content_empty && embeds.is_empty() && rows.is_empty() && !stickers && !files {
             return Err(Reply::error(400, 50006, "Cannot send an empty message"));
         }
     }
@@ -736,7 +910,13 @@ struct NewMessage<'a> {
     extra_flags: u64,
 }
 
-fn insert_message(inner: &Inner, st: &mut State, body: &Value, new: NewMessage<'_>) -> FakeMessage {
+fn insert_message(
+    inner: &Inner,
+    st: &mut State,
+    body: &Value,
+    files: &[FakeAttachment],
+    new: NewMessage<'_>,
+) -> FakeMessage {
     let guild_id = st
         .channels
         .get(new.channel_id)
@@ -744,6 +924,7 @@ fn insert_message(inner: &Inner, st: &mut State, body: &Value, new: NewMessage<'
     let array = |key: &str| body[key].as_array().cloned().unwrap_or_default();
     let message = FakeMessage {
         id: inner.ids.next(),
+        attachments: uploaded(inner, files),
         channel_id: new.channel_id.to_owned(),
         guild_id,
         author_id: inner.config.app_id.clone(),
@@ -772,8 +953,35 @@ fn insert_message(inner: &Inner, st: &mut State, body: &Value, new: NewMessage<'
     message
 }
 
+/// Uploaded files as a message keeps them: each with a snowflake of its own.
+fn uploaded(inner: &Inner, files: &[FakeAttachment]) -> Vec<FakeAttachment> {
+    files
+        .iter()
+        .map(|f| FakeAttachment {
+            id: inner.ids.next(),
+            ..f.clone()
+        })
+        .collect()
+}
+
 /// Applies an edit body: present fields replace, `null` clears; the loading flag goes away.
-fn apply_edit(message: &mut FakeMessage, body: &Value) {
+/// An `attachments` list keeps the existing attachments it names and adds the uploaded files
+/// (API v10: whatever it does not list is removed).
+fn apply_edit(inner: &Inner, message: &mut FakeMessage, body: &Value, files: &[FakeAttachment]) {
+    if let Some(list) = body.get("attachments") {
+        let named: Vec<String> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| match &e["id"] {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            })
+            .collect();
+        message.attachments.retain(|a| named.contains(&a.id));
+        message.attachments.extend(uploaded(inner, files));
+    }
     if let Some(content) = body.get("content") {
         message.content = content.as_str().unwrap_or_default().to_owned();
     }
@@ -852,6 +1060,7 @@ fn callback(inner: &Inner, st: &mut State, id: &str, token: &str, req: &Request<
                 inner,
                 st,
                 &data,
+                req.files,
                 NewMessage {
                     channel_id: &channel_id,
                     origin: MessageOrigin::Original {
@@ -876,6 +1085,7 @@ fn callback(inner: &Inner, st: &mut State, id: &str, token: &str, req: &Request<
                 inner,
                 st,
                 &json!({"flags": data["flags"]}),
+                &[],
                 NewMessage {
                     channel_id: &channel_id,
                     origin: MessageOrigin::Original {
@@ -901,7 +1111,7 @@ fn callback(inner: &Inner, st: &mut State, id: &str, token: &str, req: &Request<
             let Some(message) = source.as_deref().and_then(|m| st.message_mut(m)) else {
                 return Reply::unknown_message();
             };
-            apply_edit(message, &data);
+            apply_edit(inner, message, &data, req.files);
             original = source.clone();
         }
         8 => {
@@ -972,7 +1182,7 @@ fn original(inner: &Inner, st: &mut State, app: &str, token: &str, req: &Request
             }
             match st.message_mut(&message_id) {
                 Some(m) => {
-                    apply_edit(m, req.body());
+                    apply_edit(inner, m, req.body(), req.files);
                     let body = m.to_json();
                     message_reply(inner, st, body)
                 }
@@ -1011,6 +1221,7 @@ fn followup(inner: &Inner, st: &mut State, app: &str, token: &str, req: &Request
         inner,
         st,
         req.body(),
+        req.files,
         NewMessage {
             channel_id: &channel_id,
             origin: MessageOrigin::Followup {
@@ -1056,7 +1267,7 @@ fn webhook_message(
             }
             match st.message_mut(message_id) {
                 Some(m) => {
-                    apply_edit(m, req.body());
+                    apply_edit(inner, m, req.body(), req.files);
                     let body = m.to_json();
                     message_reply(inner, st, body)
                 }
@@ -1160,6 +1371,7 @@ fn create_channel_message(
         inner,
         st,
         req.body(),
+        req.files,
         NewMessage {
             channel_id: channel,
             origin: MessageOrigin::Channel,
@@ -1202,7 +1414,7 @@ fn edit_message(
     }
     match st.message_mut(message).filter(|m| m.channel_id == channel) {
         Some(m) => {
-            apply_edit(m, req.body());
+            apply_edit(inner, m, req.body(), req.files);
             let body = m.to_json();
             message_reply(inner, st, body)
         }

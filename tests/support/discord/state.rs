@@ -78,8 +78,11 @@ pub struct RecordedCall {
     /// Path after `/api/v10`, e.g. `/channels/1/messages` (the full path if outside the API).
     pub path: String,
     pub query: Option<String>,
-    /// The JSON body, if any. A body that is not JSON is stored as a JSON string.
+    /// The JSON body, if any (a multipart body's `payload_json`). A body that is not JSON is
+    /// stored as a JSON string.
     pub body: Option<Value>,
+    /// The files of a multipart body (`files[n]` parts), as uploaded.
+    pub files: Vec<FakeAttachment>,
     /// Status the fake answered with.
     pub status: u16,
     /// Body the fake answered with.
@@ -127,6 +130,8 @@ pub enum MessageOrigin {
 #[derive(Clone, Debug)]
 pub struct FakeMessage {
     pub id: String,
+    /// Files uploaded with the message (multipart `files[n]`), with their bytes.
+    pub attachments: Vec<FakeAttachment>,
     /// The channel or thread the message is in.
     pub channel_id: String,
     pub guild_id: Option<String>,
@@ -199,7 +204,7 @@ impl FakeMessage {
             "mention_everyone": false,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": self.attachments.iter().map(FakeAttachment::to_json).collect::<Vec<_>>(),
             "embeds": self.embeds,
             "components": self.components,
             "pinned": false,
@@ -215,6 +220,55 @@ impl FakeMessage {
         }
         if let Some(reference) = &self.message_reference {
             v["message_reference"] = reference.clone();
+        }
+        v
+    }
+}
+
+/// A file uploaded in a multipart body, as Discord keeps it on the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeAttachment {
+    /// The snowflake the fake gave it (the upload's placeholder id while in a request).
+    pub id: String,
+    pub filename: String,
+    pub description: Option<String>,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+    pub data: Vec<u8>,
+}
+
+impl FakeAttachment {
+    /// Width and height from a PNG's IHDR chunk, as Discord reports them for images.
+    pub fn png_size(&self) -> Option<(u32, u32)> {
+        let d = &self.data;
+        if d.len() < 24 || &d[..8] != b"\x89PNG\r\n\x1a\n" || &d[12..16] != b"IHDR" {
+            return None;
+        }
+        let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        Some((be(&d[16..20]), be(&d[20..24])))
+    }
+
+    pub fn to_json(&self) -> Value {
+        let url = format!(
+            "https://cdn.discordapp.com/attachments/0/{}/{}",
+            self.id, self.filename
+        );
+        let mut v = json!({
+            "id": self.id,
+            "filename": self.filename,
+            "size": self.data.len(),
+            "url": url,
+            "proxy_url": url,
+        });
+        if let Some(d) = &self.description {
+            v["description"] = json!(d);
+        }
+        if let Some(t) = &self.content_type {
+            v["content_type"] = json!(t);
+        }
+        if let Some((w, h)) = self.png_size() {
+            v["width"] = json!(w);
+            v["height"] = json!(h);
         }
         v
     }

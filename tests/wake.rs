@@ -37,7 +37,7 @@ fn console_wakes_an_idle_service_then_confirms_the_change() {
     assert!(t.contains("alice asked to wake the service."), "{t}");
     assert!(
         t.contains(
-            "The service runs. Carrying on: CDC compute: 2 cores / 8 GB -> 1 core / 4 GB (capacity goes down)."
+            "The service runs. Carrying on: CDC compute: 2 cores / 8 GB -> 1 core / 4 GB (capacity goes down, −$0.10/h, ≈ $2.40 a day, ≈ $73.00 a month saved)."
         ),
         "{t}"
     );

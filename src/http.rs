@@ -2,8 +2,8 @@
 //!
 //! - `GET /healthz`: 200 `ok` while the process serves requests (liveness).
 //! - `GET /readyz`: 200 when every check passes, else 503; the plain-text body names each
-//!   check and its state: `gateway` (Discord session connected; not applicable to the
-//!   console), `store` (the engine's database answers `SELECT 1`) and `cloud` (the
+//!   check and its state: `gateway` (Discord session connected, or which stage of getting it
+//!   back serenity is at, or why Discord refused it; not applicable to the console), `store` (the engine's database answers `SELECT 1`) and `cloud` (the
 //!   ClickHouse Cloud API answers).
 //! - `GET /metrics`: [`Metrics`](crate::telemetry::Metrics) in the OpenMetrics text format.
 //!
@@ -18,10 +18,7 @@
 use std::{
     future::Future,
     net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
+    sync::Arc,
     time::Duration,
 };
 
@@ -38,6 +35,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     cloud::{ClientStats, CloudClient, CloudError},
+    discord::GatewayStatus,
     ops::Engine,
 };
 
@@ -56,7 +54,7 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct HttpState {
     engine: Engine,
-    gateway: Option<Arc<AtomicBool>>,
+    gateway: Option<GatewayStatus>,
     cloud_recheck_after: Duration,
 }
 
@@ -72,9 +70,9 @@ impl HttpState {
         }
     }
 
-    /// Check the Discord gateway: `true` while the session is connected.
-    pub fn with_gateway(mut self, connected: Arc<AtomicBool>) -> Self {
-        self.gateway = Some(connected);
+    /// Check the Discord gateway session: ready only while it is connected.
+    pub fn with_gateway(mut self, gateway: GatewayStatus) -> Self {
+        self.gateway = Some(gateway);
         self
     }
 
@@ -251,8 +249,14 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
 async fn gateway_check(shared: &Shared) -> Check {
     match &shared.state.gateway {
         None => Check::Skipped("not applicable"),
-        Some(flag) if flag.load(Ordering::Acquire) => Check::Ok("connected".into()),
-        Some(_) => Check::Failed("Discord gateway session not connected".into()),
+        Some(status) => {
+            let state = status.current().await;
+            if state.is_connected() {
+                Check::Ok(state.describe())
+            } else {
+                Check::Failed(state.describe())
+            }
+        }
     }
 }
 

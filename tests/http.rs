@@ -1,20 +1,13 @@
 //! `--http`: /healthz, /readyz and /metrics served in-process against the simulator, and the
 //! real binary (`console --sim --http 127.0.0.1:0`, `healthcheck`) as processes.
 
-use std::{
-    net::SocketAddr,
-    process::Stdio,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{net::SocketAddr, process::Stdio, sync::Arc, time::Duration};
 
 use clickscale::ops::OutcomeKind;
 use clickscale::{
     cloud::{CloudClient, CloudSettings, RateLimit, RetryPolicy},
     config::Config,
+    discord::{GatewayState, GatewayStatus},
     http::{HttpServer, HttpState},
     ops::{Actor, Engine, Origin, Phase, RevertInput, ScaleRequest, Submission},
     sim::{
@@ -24,6 +17,7 @@ use clickscale::{
     },
     store::Store,
 };
+use serenity::all::ConnectionStage;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 fn fast_sim() -> SimConfig {
@@ -103,7 +97,7 @@ fn org_probes(sim: &SimHandle) -> usize {
 #[tokio::test]
 async fn healthz_and_readyz_with_everything_up() {
     let sim = start_sim().await;
-    let gateway = Arc::new(AtomicBool::new(true));
+    let gateway = GatewayStatus::fixed(GatewayState::Connected);
     let server = serve(HttpState::new(engine(sim.base_url()).await).with_gateway(gateway)).await;
     let (status, _, body) = get(server.addr(), "/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok\n"));
@@ -124,15 +118,15 @@ async fn healthz_and_readyz_with_everything_up() {
 #[tokio::test]
 async fn readyz_names_the_gateway_while_it_is_disconnected() {
     let sim = start_sim().await;
-    let gateway = Arc::new(AtomicBool::new(false));
+    let gateway = GatewayStatus::fixed(GatewayState::Connecting(Some(ConnectionStage::Resuming)));
     let server =
         serve(HttpState::new(engine(sim.base_url()).await).with_gateway(gateway.clone())).await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(body.lines().next(), Some("not ready"), "{body}");
-    assert!(
-        check_line(&body, "gateway").starts_with("gateway: FAIL"),
-        "{body}"
+    assert_eq!(
+        check_line(&body, "gateway"),
+        "gateway: FAIL (not connected: serenity's shard is resuming)"
     );
     // The other checks still pass and say so.
     assert!(
@@ -141,7 +135,7 @@ async fn readyz_names_the_gateway_while_it_is_disconnected() {
     );
     assert_eq!(check_line(&body, "store"), "store: ok (SELECT 1 answered)");
 
-    gateway.store(true, Ordering::Release);
+    gateway.set(GatewayState::Connected);
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 200, "{body}");
     server.stop().await;
@@ -448,13 +442,17 @@ async fn healthcheck_fails_when_nothing_listens() {
 
 mod support;
 
-/// Polls `flag` until it equals `want`.
-async fn wait_for_flag(flag: &AtomicBool, want: bool) {
+/// Polls `status` until it says connected.
+async fn wait_until_connected(status: &GatewayStatus) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while flag.load(Ordering::Acquire) != want {
+    loop {
+        let state = status.current().await;
+        if state.is_connected() {
+            return;
+        }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the gateway flag never became {want}"
+            "the gateway never connected: {state:?}"
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -478,7 +476,7 @@ async fn readyz_follows_the_discord_gateway_session() {
     bot.ready().await.unwrap();
     fake.wait_ready().await;
     // READY sets it (just after the command registration that `ready()` waits for).
-    wait_for_flag(&flag, true).await;
+    wait_until_connected(&flag).await;
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(check_line(&body, "gateway"), "gateway: ok (connected)");
@@ -488,16 +486,16 @@ async fn readyz_follows_the_discord_gateway_session() {
     assert!(fake.close_gateway(4000));
     fake.wait_for_gateway(|s| s.resumes > resumes && s.live, Duration::from_secs(10))
         .await;
-    wait_for_flag(&flag, true).await;
+    wait_until_connected(&flag).await;
 
     // A stopped bot is not connected.
     bot.shutdown().await;
-    assert!(!flag.load(Ordering::Acquire));
+    assert_eq!(flag.current().await, GatewayState::Stopped);
     let (status, _, body) = get(server.addr(), "/readyz").await;
     assert_eq!(status, 503, "{body}");
-    assert!(
-        check_line(&body, "gateway").starts_with("gateway: FAIL"),
-        "{body}"
+    assert_eq!(
+        check_line(&body, "gateway"),
+        "gateway: FAIL (the bot stopped)"
     );
     server.stop().await;
 }

@@ -2,6 +2,8 @@
 //! [`ChatSurface`](crate::ops::ChatSurface) that posts status messages and thread follow-ups.
 //!
 //! - [`types`]: [`Data`], [`Context`], [`Error`].
+//! - [`gateway`]: the gateway session's state for `/readyz` (serenity resumes and reconnects
+//!   by itself), and what a fatal close (4004, 4013, 4014) tells the operator to fix.
 //! - [`errors`]: the central `on_error`; every failed interaction gets a private answer with a
 //!   reference id that also appears in the log.
 //! - [`buttons`]: Confirm / Cancel, routed by message id from one gateway handler.
@@ -20,31 +22,25 @@
 pub mod buttons;
 pub mod claim;
 pub mod errors;
+pub mod gateway;
 pub mod permissions;
 pub mod reminders;
 pub mod rest;
 pub mod surface;
 pub mod types;
 
-use std::{
-    future::Future,
-    net::SocketAddr,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc,
-    },
-    time::Duration,
-};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use secrecy::ExposeSecret;
 use serenity::all::{
-    ClientBuilder, ConnectionStage, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId,
-    Http, HttpBuilder, Interaction, Member, ShardManager, User,
+    ClientBuilder, CreateAllowedMentions, FullEvent, GatewayIntents, GuildId, Http, HttpBuilder,
+    Interaction, Member, ShardManager, User,
 };
 use tokio::{sync::watch, task::JoinHandle};
 
 pub use errors::on_error;
+pub use gateway::{GatewayState, GatewayStatus};
 pub use surface::DiscordSurface;
 pub use types::{Command, Context, Data, Error};
 
@@ -146,16 +142,16 @@ pub struct BotHandle {
     task: Option<JoinHandle<Result<(), serenity::Error>>>,
     /// `None` until the commands are registered (or registration failed, with why).
     ready: watch::Receiver<Option<Result<(), String>>>,
-    /// `true` while the gateway session is connected (kept by [`GatewayWatch`]).
-    gateway: Arc<AtomicBool>,
+    /// The gateway session's state, for `/readyz`.
+    gateway: GatewayStatus,
 }
 
 /// How long [`BotHandle::shutdown`] waits for the shards to close before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 impl BotHandle {
-    /// `true` while the gateway session is connected; for readiness checks.
-    pub fn gateway(&self) -> Arc<AtomicBool> {
+    /// The gateway session's state; for readiness checks.
+    pub fn gateway(&self) -> GatewayStatus {
         self.gateway.clone()
     }
 
@@ -218,7 +214,7 @@ impl BotHandle {
     /// Close the gateway sessions and stop the client.
     pub async fn shutdown(mut self) {
         self.shard_manager.shutdown_all().await;
-        self.gateway.store(false, Ordering::Release);
+        self.gateway.set(GatewayState::Stopped);
         if let Some(mut task) = self.task.take() {
             match tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await {
                 Ok(Ok(Ok(()))) => tracing::info!("Discord client stopped"),
@@ -239,6 +235,10 @@ fn stopped_error(
 ) -> anyhow::Error {
     match joined {
         Ok(Ok(())) => anyhow::anyhow!("the Discord client stopped"),
+        Ok(Err(e)) if gateway::refusal(&e).is_some() => anyhow::anyhow!(
+            "Discord refused the gateway session: {}",
+            gateway::refusal(&e).unwrap_or_default()
+        ),
         Ok(Err(e)) => anyhow::Error::new(e).context("the Discord client stopped"),
         Err(e) => anyhow::Error::new(e).context("the Discord client task failed"),
     }
@@ -264,7 +264,6 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     let registration = crate::commands::registration(&commands, &config)?;
     let guild = config.discord.guild_id.map(GuildId::new);
     let (ready_tx, ready) = watch::channel(None);
-    let gateway = Arc::new(AtomicBool::new(false));
 
     let options = poise::FrameworkOptions {
         commands,
@@ -304,11 +303,28 @@ pub async fn start(config: Config, engine: Engine) -> anyhow::Result<BotHandle> 
     // Interactions arrive whatever the intents; GUILDS keeps the channel cache useful.
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .framework(framework)
-        .event_handler(GatewayWatch(gateway.clone()))
         .await
         .context("building the Discord client")?;
     let shard_manager = client.shard_manager.clone();
-    let task = tokio::spawn(async move { client.start().await });
+    let gateway = GatewayStatus::of(shard_manager.clone());
+    let settled = gateway.clone();
+    let task = tokio::spawn(async move {
+        let result = client.start().await;
+        // serenity gives up only when Discord refused the session for good (4004, 4013,
+        // 4014); anything else it resumes or reconnects by itself.
+        let state = match &result {
+            Err(e) => match gateway::refusal(e) {
+                Some(why) => {
+                    tracing::error!(%why, "Discord refused the gateway session; stopping");
+                    GatewayState::Refused(why)
+                }
+                None => GatewayState::Stopped,
+            },
+            Ok(()) => GatewayState::Stopped,
+        };
+        settled.set(state);
+        result
+    });
     Ok(BotHandle {
         shard_manager,
         task: Some(task),
@@ -372,31 +388,6 @@ async fn event_handler(
         _ => {}
     }
     Ok(())
-}
-
-/// Keeps a flag `true` while the gateway session is connected, for `/readyz`. A plain
-/// serenity handler because serenity sends shard stage changes to those only, not to poise.
-#[derive(Debug)]
-struct GatewayWatch(Arc<AtomicBool>);
-
-#[serenity::async_trait]
-impl serenity::all::EventHandler for GatewayWatch {
-    async fn ready(&self, _: serenity::all::Context, _: serenity::all::Ready) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    async fn resume(&self, _: serenity::all::Context, _: serenity::all::ResumedEvent) {
-        self.0.store(true, Ordering::Release);
-    }
-
-    async fn shard_stage_update(
-        &self,
-        _: serenity::all::Context,
-        event: serenity::all::ShardStageUpdateEvent,
-    ) {
-        self.0
-            .store(event.new == ConnectionStage::Connected, Ordering::Release);
-    }
 }
 
 /// The engine's view of a Discord user: id, the name people see, role ids for the policy.

@@ -33,6 +33,8 @@ pub struct World {
     pub fake: FakeDiscord,
     pub sim: SimHandle,
     pub bot: Option<BotHandle>,
+    /// The bot's engine (for `/readyz` and the store).
+    pub engine: Engine,
 }
 
 impl World {
@@ -76,13 +78,14 @@ impl World {
         let cloud = CloudClient::new(config.cloud_settings().unwrap()).unwrap();
         let store = clickscale::store::Store::connect(store_url).await.unwrap();
         let engine = Engine::new(cloud, config.clone(), store).unwrap();
-        let mut bot = discord::start(config, engine).await.unwrap();
+        let mut bot = discord::start(config, engine.clone()).await.unwrap();
         bot.ready().await.unwrap();
         fake.wait_ready().await;
         Self {
             fake,
             sim,
             bot: Some(bot),
+            engine,
         }
     }
 

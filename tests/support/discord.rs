@@ -30,6 +30,10 @@
 //! - A thread started from a message has that message's id. Interactions not answered within
 //!   `interaction_deadline` (3 s) are forgotten, as on Discord; followups need a callback first.
 //! - No GUILD_CREATE is ever sent, so serenity's cache never runs client-side permission checks.
+//! - Interaction tokens expire after `token_lifetime` (15 minutes) or at
+//!   [`FakeDiscord::expire_token`]: webhook calls with them get 401 code 50027.
+//! - Gateway faults (see `gateway.rs`): closes with any code, drops without a close frame, op 7,
+//!   op 9, unACKed heartbeats, refused connections, logins answered with a fatal close.
 //! - Waiting uses tokio timers: do not pause tokio time in tests that drive the fake.
 
 mod faults;
@@ -54,7 +58,7 @@ use tokio::task::JoinHandle;
 pub use faults::{Fault, FaultRule, LimitScope};
 pub use interactions::{ClickBuilder, InjectError, SlashBuilder};
 pub use state::{
-    path_matches, Callback, FakeAttachment, FakeChannel, FakeMessage, GatewayStats,
+    path_matches, Callback, FakeAttachment, FakeChannel, FakeMessage, GatewayFault, GatewayStats,
     InteractionKind, InteractionRef, MessageOrigin, RecordedCall, FLAG_EPHEMERAL, FLAG_LOADING,
     FLAG_SUPPRESS_EMBEDS, FLAG_SUPPRESS_NOTIFICATIONS, PERM_CREATE_PUBLIC_THREADS,
     PERM_SEND_MESSAGES, PERM_SEND_MESSAGES_IN_THREADS, PERM_VIEW_CHANNEL,
@@ -72,6 +76,10 @@ pub struct FakeConfig {
     pub ready_grace: Duration,
     /// Callbacks later than this after the dispatch are answered "Unknown interaction".
     pub interaction_deadline: Duration,
+    /// Webhook calls (edits of `@original`, followups) with an interaction token older than
+    /// this are answered 401 "Invalid Webhook Token" (code 50027), as Discord does after
+    /// 15 minutes. [`FakeDiscord::expire_token`] expires one at once.
+    pub token_lifetime: Duration,
     /// Parse every REST answer with serenity's types and report failures as problems.
     /// Costs tens of microseconds per call; benchmarks may turn it off.
     pub self_check: bool,
@@ -101,6 +109,7 @@ impl Default for FakeConfig {
             heartbeat_interval: Duration::from_millis(1000),
             ready_grace: Duration::from_millis(50),
             interaction_deadline: Duration::from_secs(3),
+            token_lifetime: Duration::from_secs(15 * 60),
             self_check: true,
             app_id: "1100000000000000001".to_owned(),
             bot_name: "fakebot".to_owned(),
@@ -308,9 +317,44 @@ impl FakeDiscord {
         self.retire_live(Outbound::Raw(json!({"op": 7, "d": null}).to_string()))
     }
 
-    /// Closes the live gateway socket with `code` (4000 lets serenity resume).
+    /// Closes the live gateway socket with `code` (4000 lets serenity resume; after 4007 and
+    /// 4009 the session is over and a RESUME is answered op 9 `d:false`).
     pub fn close_gateway(&self, code: u16) -> bool {
         self.retire_live(Outbound::Close(code))
+    }
+
+    /// Drops the live gateway connection without a close frame: the bot sees 1006.
+    pub fn drop_gateway(&self) -> bool {
+        self.retire_live(Outbound::Drop)
+    }
+
+    /// Sends op 9 INVALID_SESSION. `resumable: false` also ends the session on the fake's
+    /// side, so only a fresh IDENTIFY brings the bot back.
+    pub fn invalidate_session(&self, resumable: bool) -> bool {
+        if !resumable {
+            gateway::new_session(&mut self.inner.lock().gateway);
+        }
+        self.retire_live(Outbound::Raw(json!({"op": 9, "d": resumable}).to_string()))
+    }
+
+    /// From now on the gateway misbehaves as `fault` says, until [`Self::heal_gateway`].
+    /// [`GatewayFault::SilentHeartbeats`] applies to the live connection too.
+    pub fn set_gateway_fault(&self, fault: GatewayFault) {
+        self.inner.lock().gateway.fault = fault;
+        self.inner.bump();
+    }
+
+    /// The gateway behaves again.
+    pub fn heal_gateway(&self) {
+        self.set_gateway_fault(GatewayFault::None);
+    }
+
+    /// Expires the interaction's token now, as 15 minutes would: webhook calls with it get 401.
+    pub fn expire_token(&self, ix: &InteractionRef) {
+        if let Some(r) = self.inner.lock().interactions.get_mut(&ix.id) {
+            r.expired = true;
+        }
+        self.inner.bump();
     }
 
     fn retire_live(&self, out: Outbound) -> bool {
@@ -718,8 +762,18 @@ impl FakeDiscord {
         let g = &st.gateway.stats;
         let _ = write!(
             out,
-            "gateway: connections={} identifies={} resumes={} heartbeats={} dispatches={} live={}",
-            g.connections, g.identifies, g.resumes, g.heartbeats, g.dispatches, g.live
+            "gateway: connections={} identifies={} resumes={} heartbeats={} (unACKed {}) \
+             dispatches={} live={} refused={} closed by the fake={:?} fault={:?}",
+            g.connections,
+            g.identifies,
+            g.resumes,
+            g.heartbeats,
+            g.unacked_heartbeats,
+            g.dispatches,
+            g.live,
+            g.refused_connections,
+            g.closed_by_fake,
+            st.gateway.fault
         );
         out
     }

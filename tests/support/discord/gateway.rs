@@ -1,6 +1,12 @@
 //! The JSON gateway at `/`: HELLO, IDENTIFY -> READY, heartbeat -> ACK, RESUME -> RESUMED,
 //! and dispatches with increasing `s`. Text frames only, no compression.
 //!
+//! Faults, as Discord shows them ([`GatewayFault`] and the `FakeDiscord` methods): a close with
+//! any code (4007 and 4009 also end the session, so a RESUME after them is answered op 9
+//! `d:false`), a connection dropped without a close frame (1006), op 7 RECONNECT, op 9
+//! INVALID_SESSION (resumable or not), heartbeats left unACKed, new connections refused, and a
+//! login (IDENTIFY or RESUME) answered with a fatal close such as 4004.
+//!
 //! Every frame is parsed with serenity's own `GatewayEvent` before it is written, because
 //! serenity silently drops a dispatch it cannot parse (pitfall 3).
 
@@ -10,20 +16,34 @@ use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxumState;
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use serenity::model::event::{Event, GatewayEvent};
 use tokio::sync::mpsc;
 
-use super::state::{Inner, LiveConnection, Outbound};
+use super::state::{GatewayFault, Inner, LiveConnection, Outbound};
 
-/// Upgrades `GET /?v=10` to the gateway connection.
+/// Close codes after which Discord does not let the session be resumed.
+const SESSION_ENDING_CLOSES: [u16; 2] = [4007, 4009];
+
+/// Upgrades `GET /?v=10` to the gateway connection (refused while the gateway is unreachable).
 pub(crate) async fn upgrade(
     AxumState(inner): AxumState<Arc<Inner>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if inner.lock().gateway.fault == GatewayFault::Unreachable {
+        inner.lock().gateway.stats.refused_connections += 1;
+        inner.bump();
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| run(inner, socket))
+}
+
+/// A fresh session id, so a RESUME of an ended session is refused.
+pub(crate) fn new_session(gateway: &mut super::state::GatewayState) {
+    gateway.sessions += 1;
+    gateway.session_id = format!("fake-session-{}", gateway.sessions);
 }
 
 /// `Ok` when serenity's shard would accept `text` as the frame it is meant to be.
@@ -116,9 +136,25 @@ async fn on_frame(
     };
     match frame["op"].as_u64() {
         Some(1) => {
-            inner.lock().gateway.stats.heartbeats += 1;
+            let silent = {
+                let mut st = inner.lock();
+                st.gateway.stats.heartbeats += 1;
+                let silent = st.gateway.fault == GatewayFault::SilentHeartbeats;
+                if silent {
+                    st.gateway.stats.unacked_heartbeats += 1;
+                }
+                silent
+            };
             inner.bump();
+            if silent {
+                return true;
+            }
             write_checked(inner, socket, json!({"op": 11}).to_string()).await
+        }
+        Some(2 | 6) if login_refusal(inner).is_some() => {
+            let code = login_refusal(inner).unwrap_or(4004);
+            close(inner, socket, code).await;
+            false
         }
         Some(2) => {
             let mut identify = frame["d"].clone();
@@ -127,6 +163,7 @@ async fn on_frame(
             }
             let text = {
                 let mut st = inner.lock();
+                new_session(&mut st.gateway);
                 // A fresh session starts at 1 (pitfall 9).
                 st.gateway.seq = 1;
                 st.gateway.stats.identifies += 1;
@@ -236,14 +273,41 @@ async fn on_outbound(inner: &Inner, socket: &mut WebSocket, out: Outbound) -> bo
         }
         Outbound::Raw(text) => write_checked(inner, socket, text).await,
         Outbound::Close(code) => {
-            let frame = CloseFrame {
-                code,
-                reason: "closed by the test".into(),
-            };
-            let _ = socket.send(Message::Close(Some(frame))).await;
+            close(inner, socket, code).await;
+            false
+        }
+        Outbound::Drop => {
+            // Returning drops the socket: no close frame, the TCP connection just ends.
+            inner.lock().gateway.stats.closed_by_fake.push(None);
+            inner.bump();
             false
         }
     }
+}
+
+/// The close code a login is answered with right now, if logins are refused.
+fn login_refusal(inner: &Inner) -> Option<u16> {
+    match inner.lock().gateway.fault {
+        GatewayFault::CloseOnLogin(code) => Some(code),
+        _ => None,
+    }
+}
+
+/// Sends a close frame with `code`; the caller then ends the connection.
+async fn close(inner: &Inner, socket: &mut WebSocket, code: u16) {
+    {
+        let mut st = inner.lock();
+        st.gateway.stats.closed_by_fake.push(Some(code));
+        if SESSION_ENDING_CLOSES.contains(&code) {
+            new_session(&mut st.gateway);
+        }
+    }
+    inner.bump();
+    let frame = CloseFrame {
+        code,
+        reason: "closed by the test".into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 /// Writes a frame the fake generated itself, refusing (and reporting) one serenity would drop.

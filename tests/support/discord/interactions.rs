@@ -696,6 +696,7 @@ fn register_interaction(
             original_message_id: None,
             followup_ids: Vec::new(),
             source_message_id,
+            expired: false,
         },
     );
 }

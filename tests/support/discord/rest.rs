@@ -1159,8 +1159,18 @@ fn webhook_interaction<'s>(
     if app != inner.config.app_id {
         return Err(Reply::unknown_webhook());
     }
-    st.interaction_by_token(token)
-        .ok_or_else(Reply::unknown_webhook)
+    let record = st
+        .interaction_by_token(token)
+        .ok_or_else(Reply::unknown_webhook)?;
+    // Discord's interaction tokens last 15 minutes; after that every webhook call with one is
+    // refused like this.
+    let outlived = record
+        .sent_at
+        .is_some_and(|sent| sent.elapsed() > inner.config.token_lifetime);
+    if record.expired || outlived {
+        return Err(Reply::error(401, 50027, "Invalid Webhook Token"));
+    }
+    Ok(record)
 }
 
 fn original(inner: &Inner, st: &mut State, app: &str, token: &str, req: &Request<'_>) -> Reply {

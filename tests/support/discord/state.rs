@@ -448,6 +448,10 @@ pub(crate) struct InteractionRecord {
     pub followup_ids: Vec<String>,
     /// Component interactions: the message the component was on.
     pub source_message_id: Option<String>,
+    /// The interaction token has expired (15 minutes on Discord, or
+    /// [`FakeDiscord::expire_token`](super::FakeDiscord::expire_token)): webhook calls with it
+    /// are answered 401 "Invalid Webhook Token".
+    pub expired: bool,
 }
 
 /// A command from the latest registration PUT of its scope.
@@ -477,6 +481,27 @@ pub struct GatewayStats {
     pub last_identify: Option<Value>,
     /// Opcodes received that the fake ignores (3 presence, 4 voice, 8 member requests...).
     pub other_ops: Vec<u64>,
+    /// Heartbeats received and deliberately left unanswered ([`GatewayFault::SilentHeartbeats`]).
+    pub unacked_heartbeats: u32,
+    /// Connection attempts refused while the gateway was unreachable.
+    pub refused_connections: u32,
+    /// Connections the fake closed or dropped itself, with the close code (`None`: dropped
+    /// without a close frame, what a client sees as 1006).
+    pub closed_by_fake: Vec<Option<u16>>,
+}
+
+/// How the fake's gateway misbehaves from now on, until [`super::FakeDiscord::heal_gateway`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GatewayFault {
+    #[default]
+    None,
+    /// Heartbeats are received but never ACKed (a zombie connection).
+    SilentHeartbeats,
+    /// New connections are refused (the upgrade is answered 503): Discord unreachable.
+    Unreachable,
+    /// IDENTIFY and RESUME are answered by closing with this code (4004: the token is wrong,
+    /// 4014: disallowed intents...).
+    CloseOnLogin(u16),
 }
 
 /// A frame for the live connection's writer task.
@@ -492,6 +517,8 @@ pub(crate) enum Outbound {
     Raw(String),
     /// Close the socket with this close code.
     Close(u16),
+    /// Drop the TCP connection without a close frame (the client sees 1006).
+    Drop,
 }
 
 pub(crate) struct LiveConnection {
@@ -506,6 +533,9 @@ pub(crate) struct GatewayState {
     pub seq: u64,
     pub session_id: String,
     pub stats: GatewayStats,
+    pub fault: GatewayFault,
+    /// Bumped by every fresh IDENTIFY, so each session has its own id.
+    pub sessions: u32,
 }
 
 pub(crate) struct State {
@@ -613,7 +643,7 @@ impl Inner {
             faults: Vec::new(),
             limits: Vec::new(),
             gateway: GatewayState {
-                session_id: "fake-session".to_owned(),
+                session_id: "fake-session-0".to_owned(),
                 ..GatewayState::default()
             },
         };

@@ -6,7 +6,7 @@ mod support;
 
 use std::{str::FromStr as _, time::Duration};
 
-use clickscale::ops::OperationId;
+use clickscale::{ops::OperationId, store::AuditAction};
 use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
 use support::{
     bot::{fast_sim, is_status, World, WAIT},
@@ -345,6 +345,79 @@ async fn a_deleted_thread_falls_back_to_private_follow_ups() {
             .any(|m| m.contains("cannot post in its thread: the thread or channel was deleted")),
         "{private:#?}"
     );
+    w.stop().await;
+}
+
+/// Issue 14, the fallback's last step: the thread deleted and the interaction token expired
+/// (Discord refuses it after 15 minutes; the fake answers 401 "Invalid Webhook Token" like
+/// Discord) while the change is watched. What could not be said anywhere is kept in the audit
+/// log as `undelivered` entries with its text, the outcome among them, nothing is said twice,
+/// and the status message still tells the truth.
+#[tokio::test]
+async fn after_the_token_expired_undelivered_lines_go_to_the_audit_log() {
+    let slow = clickscale::sim::SimConfig {
+        cdc_converge_after: Duration::from_secs(2),
+        ..fast_sim()
+    };
+    let w = World::start_with(slow, |_| {}).await;
+    let ix = w
+        .fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 4)
+        .send()
+        .await;
+    assert!(w.private_answer(&ix).await.starts_with("Started #1"));
+    let thread = w.fake.wait_for_thread(|_| true, WAIT).await;
+    w.fake.expire_token(&ix);
+    w.fake.delete_channel(&thread.id);
+    let followups_before = w.fake.followups_for(&ix).len();
+
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let undelivered = loop {
+        let entries: Vec<String> = w
+            .engine
+            .store()
+            .recent_audit(None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.entry.action == AuditAction::Undelivered)
+            .map(|r| r.entry.detail.unwrap_or_default())
+            .collect();
+        if entries.iter().any(|d| d.contains('✅')) {
+            break entries;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no undelivered ✅ in the audit log: {entries:#?}\n{}",
+            w.fake.report()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    // Each line once, with why it went nowhere.
+    let outcome: Vec<&String> = undelivered.iter().filter(|d| d.contains('✅')).collect();
+    assert_eq!(outcome.len(), 1, "{undelivered:#?}");
+    assert!(
+        outcome[0].starts_with("not delivered (the channel or thread was deleted)"),
+        "{undelivered:#?}"
+    );
+    // Nothing reached the requester with the dead token, and nothing was lost silently.
+    assert_eq!(w.fake.followups_for(&ix).len(), followups_before);
+    let refused = w
+        .fake
+        .failed_calls()
+        .into_iter()
+        .filter(|c| c.status == 401)
+        .count();
+    assert!(
+        refused >= 1,
+        "the expired token was tried: {}",
+        w.fake.report()
+    );
+    let status = w.status_message("/cdc-scale").await;
+    let status = w.fake.message(&status.id).unwrap();
+    assert!(status.content.contains("Confirmed"), "{}", status.content);
     w.stop().await;
 }
 

@@ -32,7 +32,9 @@
 //!   top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier,
 //!   buttons, and the bot-token REST client (`discord::rest`) that waits out 429s and
-//!   retries 5xx/timeouts by Discord's rules, with or without a proxy.
+//!   retries 5xx/timeouts by Discord's rules, with or without a proxy; the gateway
+//!   session's state for `/readyz` (`discord::gateway`: serenity resumes and reconnects by
+//!   itself; fatal closes stop the bot with what to fix).
 //! - [`chart`]: pictures, pure: audit entries -> [`chart::Timeline`] (steps of CDC cores,
 //!   replicas and memory bounds, event markers, scale-up episodes) -> PNG, drawn with plotters
 //!   and one embedded font (Latin, Cyrillic, CJK).

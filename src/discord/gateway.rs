@@ -1,17 +1,18 @@
 //! The Discord gateway session as `/readyz` reports it.
 //!
-//! serenity 0.12.5 gets the session back by itself, and this module does not second-guess it:
-//! after a close with 1000 or a resumable 4000-range code (4000, 4001, 4002, 4003, 4005, 4008),
-//! a connection dropped without a close frame (1006), op 7 RECONNECT or op 9 `d:true` it opens
-//! a new connection and RESUMEs (Discord replays what was missed); after 4007, 4009 or op 9
-//! `d:false` it IDENTIFYs afresh; after a heartbeat that got no ACK by the next one it restarts
-//! the shard (about 5 s of waiting for the old one) and IDENTIFYs. Only 4004 (the token),
+//! serenity 0.12.5 gets the session back by itself, and this module does not second-guess it
+//! (`tests/discord_gateway.rs` checks each case against the fake Discord): after a close with
+//! 1000, 4000 or 4008, a connection dropped without a close frame (1006), op 7 RECONNECT or
+//! op 9 `d:true` it opens a new connection and RESUMEs (Discord replays what was missed);
+//! after 4007, 4009 or op 9 `d:false` it IDENTIFYs afresh, and so after a heartbeat that got
+//! no ACK by the next one (it first waits about 5 s for its old shard). Only 4004 (the token),
 //! 4013 and 4014 (intents) are fatal: serenity stops the client, and the bot stops with a
 //! sentence saying what to fix ([`refusal`]) instead of trying again.
 //!
-//! The state comes from serenity's shard manager (the stage serenity publishes for its shard),
-//! so `/readyz` says what serenity knows. Operations never wait on the gateway: they watch the
-//! Cloud API and post over REST, so follow-ups keep coming while the session is down.
+//! The state is the stage serenity publishes for its shard in the shard manager, so `/readyz`
+//! says what serenity knows (it publishes nothing while it waits out a missed ACK).
+//! Operations never wait on the gateway: they watch the Cloud API and post over REST, so
+//! follow-ups keep coming while the session is down.
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -249,14 +249,15 @@ async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
 async fn gateway_check(shared: &Shared) -> Check {
     match &shared.state.gateway {
         None => Check::Skipped("not applicable"),
-        Some(status) => {
-            let state = status.current().await;
-            if state.is_connected() {
-                Check::Ok(state.describe())
-            } else {
-                Check::Failed(state.describe())
-            }
-        }
+        Some(status) => match tokio::time::timeout(CHECK_TIMEOUT, status.current()).await {
+            Ok(state) if state.is_connected() => Check::Ok(state.describe()),
+            Ok(state) => Check::Failed(state.describe()),
+            // serenity's shard manager holds its lock only briefly; never hang on it.
+            Err(_) => Check::Failed(format!(
+                "serenity's shard manager did not answer within {}",
+                humantime::format_duration(CHECK_TIMEOUT)
+            )),
+        },
     }
 }
 

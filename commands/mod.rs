@@ -426,5 +426,36 @@ mod tests {
             option(&payload, "idle", "timeout-minutes")["min_value"].as_f64(),
             Some(5.0)
         );
+        // /scaling-schedule: the bounds the engine validates, and the words the console reads.
+        let bounds = |o: &str| {
+            let o = option(&payload, "scaling-schedule", o);
+            (o["min_value"].as_f64(), o["max_value"].as_f64())
+        };
+        assert_eq!(bounds("start-hour"), (Some(0.0), Some(23.0)));
+        assert_eq!(bounds("end-hour"), (Some(1.0), Some(24.0)));
+        for o in ["count", "min-replicas", "max-replicas"] {
+            assert_eq!(bounds(o), (Some(1.0), Some(20.0)), "{o}");
+        }
+        for o in ["min-memory-gb", "max-memory-gb"] {
+            assert_eq!(bounds(o), (Some(8.0), Some(120.0)), "{o}");
+        }
+        let words = |o: &str| -> Vec<String> {
+            option(&payload, "scaling-schedule", o)["choices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["value"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(words("action"), ["show", "set", "remove", "clear"]);
+        assert_eq!(words("mode"), ["vertical", "horizontal"]);
+        assert_eq!(
+            option(&payload, "scaling-schedule", "service")["required"],
+            true
+        );
+        assert_eq!(
+            option(&payload, "scaling-schedule", "action")["required"],
+            false
+        );
     }
 }

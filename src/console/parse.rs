@@ -585,6 +585,8 @@ enum Problem {
     NothingToChange {
         options: Vec<&'static str>,
     },
+    /// `/scaling-schedule` options that do not go together (read like the Discord command's).
+    Schedule(crate::scaling::schedule::ScheduleProblem),
 }
 
 /// `` `a`, `b` and `c` `` in `loc`.
@@ -656,6 +658,10 @@ impl Problem {
                 "console-option-nothing-to-change",
                 options = quoted_list(loc, options, Conjunction::Or)
             ),
+            Self::Schedule(p) => {
+                let stop = if loc == Locale::ZhCn { "。" } else { "." };
+                format!("{}{stop}", p.user_message(loc))
+            }
         }
     }
 }
@@ -1041,7 +1047,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
             };
             // The same reading of the options as the Discord command's.
             match crate::scaling::schedule::request(action, entry) {
-                Err(problem) => return Err(ParseError(problem.user_message(loc))),
+                Err(problem) => return Err(fail(Problem::Schedule(problem))),
                 Ok(None) => Input::Schedule { service },
                 Ok(Some(input)) => Input::Scale {
                     service,

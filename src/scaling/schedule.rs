@@ -154,7 +154,7 @@ impl ScheduleProblem {
     pub fn user_message(&self, loc: Locale) -> String {
         let names = |v: &[String]| {
             let quoted: Vec<String> = v.iter().map(|n| format!("`{}`", clean_name(n))).collect();
-            i18n::join(loc, &quoted)
+            i18n::join_with(loc, &quoted, i18n::Conjunction::And)
         };
         match self {
             Self::NameMissing => t!(loc, "schedule-rule-name-missing"),

@@ -6,7 +6,12 @@
 //!   fixed count (vertical) or replica range (horizontal), mode switch, memory bounds.
 //! - `/idle service enabled timeout-minutes?`: automatic idling.
 //! - `/scaling-status service`: what is configured now and what is in flight.
-//! - `/scaling-schedule service`: the scaling schedule's entries, the one in force, the baseline.
+//! - `/scaling-schedule service action? name? days? start-hour? end-hour? mode? count?
+//!   min-replicas? max-replicas? min-memory-gb? max-memory-gb? idle?`: show the scaling
+//!   schedule (entries, the one in force, the baseline), or add/replace, remove or clear entries.
+//!
+//! The two read-only commands are [`ServiceReport`]s: what they read about one service and
+//! how it reads in a locale, run by [`report`] here and by the console alike.
 //!
 //! Integer options are `i64` so that any number Discord sends reaches the engine, which
 //! explains what is allowed; the ranges registered with Discord are only a convenience for
@@ -26,9 +31,48 @@ use crate::{
     config::Config,
     discord::{errors::reply_ephemeral, Command, Context, Error},
     i18n::{self, Locale},
-    ops::{text, Origin, Prepared, RevertInput, ScaleRequest, Submission},
+    ops::{
+        text, Engine, Origin, Prepared, Rejection, RevertInput, ScaleRequest, ServiceRef,
+        Submission,
+    },
     t,
 };
+
+/// A read-only answer about one service (`/scaling-status`, `/scaling-schedule`): what it
+/// reads, and how that reads in a locale. Both surfaces run it the same way: resolve the
+/// service ([`collect_report`]), collect, render.
+pub trait ServiceReport: Sized + Send {
+    /// Read what the report shows; each read may fail on its own and the report says so.
+    fn collect(
+        engine: &Engine,
+        service: ServiceRef,
+    ) -> impl std::future::Future<Output = Self> + Send;
+
+    /// The report in `loc`, as chat markdown.
+    fn render(&self, loc: Locale) -> String;
+}
+
+/// Resolve what was typed to a service, then collect `R` about it.
+pub async fn collect_report<R: ServiceReport>(
+    engine: &Engine,
+    typed: &str,
+) -> Result<R, Rejection> {
+    let service = engine.resolve_service(typed).await?;
+    Ok(R::collect(engine, service).await)
+}
+
+/// A read-only command on Discord: defer privately (the reads take a moment), then answer
+/// with the report or why there is none.
+pub async fn report<R: ServiceReport>(ctx: Context<'_>, service: String) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let loc = crate::discord::errors::locale(ctx);
+    let reply = match collect_report::<R>(&ctx.data().engine, &service).await {
+        Ok(report) => report.render(loc),
+        Err(rejection) => rejection.user_message(loc),
+    };
+    reply_ephemeral(ctx, &reply).await?;
+    Ok(())
+}
 
 /// Every command the bot registers, in the order Discord lists them, with their names and
 /// descriptions localized.
@@ -112,6 +156,11 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
             "timeout-minutes",
             crate::scaling::IDLE_TIMEOUT_MAX_MINUTES,
         ),
+        ("scaling-schedule", "count", limits.replicas_max()),
+        ("scaling-schedule", "min-replicas", limits.replicas_max()),
+        ("scaling-schedule", "max-replicas", limits.replicas_max()),
+        ("scaling-schedule", "min-memory-gb", limits.memory_max_gb()),
+        ("scaling-schedule", "max-memory-gb", limits.memory_max_gb()),
     ];
     for (command, option, max) in bounds {
         let slot = payload
@@ -125,20 +174,35 @@ pub fn registration(commands: &[Command], config: &Config) -> anyhow::Result<Val
         };
         slot.insert("max_value".into(), Value::from(max));
     }
-    // `/replicas mode`: a text option with fixed choices (poise's choice enums register as
-    // integers, and the console reads the same words).
-    let mode = payload
-        .as_array_mut()
-        .and_then(|cmds| cmds.iter_mut().find(|c| c["name"] == "replicas"))
-        .and_then(|c| c["options"].as_array_mut())
-        .and_then(|opts| opts.iter_mut().find(|o| o["name"] == "mode"))
-        .and_then(Value::as_object_mut)
-        .ok_or_else(|| anyhow::anyhow!("/replicas has no option `mode`"))?;
-    let choices: Vec<Value> = crate::scaling::ModeInput::NAMES
-        .iter()
-        .map(|n| serde_json::json!({ "name": n, "value": n }))
-        .collect();
-    mode.insert("choices".into(), Value::from(choices));
+    // Text options with fixed choices (poise's choice enums register as integers, and the
+    // console reads the same words).
+    let choices = [
+        ("replicas", "mode", &crate::scaling::ModeInput::NAMES[..]),
+        (
+            "scaling-schedule",
+            "mode",
+            &crate::scaling::ModeInput::NAMES[..],
+        ),
+        (
+            "scaling-schedule",
+            "action",
+            &crate::scaling::schedule::ScheduleAction::NAMES[..],
+        ),
+    ];
+    for (command, option, names) in choices {
+        let slot = payload
+            .as_array_mut()
+            .and_then(|cmds| cmds.iter_mut().find(|c| c["name"] == command))
+            .and_then(|c| c["options"].as_array_mut())
+            .and_then(|opts| opts.iter_mut().find(|o| o["name"] == option))
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| anyhow::anyhow!("/{command} has no option `{option}`"))?;
+        let choices: Vec<Value> = names
+            .iter()
+            .map(|n| serde_json::json!({ "name": n, "value": n }))
+            .collect();
+        slot.insert("choices".into(), Value::from(choices));
+    }
     Ok(payload)
 }
 
@@ -361,6 +425,37 @@ mod tests {
         assert_eq!(
             option(&payload, "idle", "timeout-minutes")["min_value"].as_f64(),
             Some(5.0)
+        );
+        // /scaling-schedule: the bounds the engine validates, and the words the console reads.
+        let bounds = |o: &str| {
+            let o = option(&payload, "scaling-schedule", o);
+            (o["min_value"].as_f64(), o["max_value"].as_f64())
+        };
+        assert_eq!(bounds("start-hour"), (Some(0.0), Some(23.0)));
+        assert_eq!(bounds("end-hour"), (Some(1.0), Some(24.0)));
+        for o in ["count", "min-replicas", "max-replicas"] {
+            assert_eq!(bounds(o), (Some(1.0), Some(20.0)), "{o}");
+        }
+        for o in ["min-memory-gb", "max-memory-gb"] {
+            assert_eq!(bounds(o), (Some(8.0), Some(120.0)), "{o}");
+        }
+        let words = |o: &str| -> Vec<String> {
+            option(&payload, "scaling-schedule", o)["choices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["value"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(words("action"), ["show", "set", "remove", "clear"]);
+        assert_eq!(words("mode"), ["vertical", "horizontal"]);
+        assert_eq!(
+            option(&payload, "scaling-schedule", "service")["required"],
+            true
+        );
+        assert_eq!(
+            option(&payload, "scaling-schedule", "action")["required"],
+            false
         );
     }
 }

@@ -1,41 +1,173 @@
-//! `/scaling-schedule service`: a service's scaling schedule (beta) as the API reports it:
-//! each entry with its days and UTC hours and what it sets, the entry in force now, and the
-//! baseline that applies outside the entries. Read-only (`control-plane:service:view`).
-
-use std::fmt::Write as _;
+//! `/scaling-schedule service action? …`: a service's scaling schedule (beta).
+//!
+//! - `action:show` (the default): each entry with its days and UTC hours and what it sets, the
+//!   entry in force now, and the baseline that applies outside the entries
+//!   (`control-plane:service:view`).
+//! - `action:set name days start-hour end-hour [mode count min-replicas max-replicas
+//!   min-memory-gb max-memory-gb idle]`: add an entry, or replace the one with that name.
+//! - `action:remove name`: remove one entry. `action:clear`: remove them all.
+//!
+//! Changes go through the engine like `/replicas` (plan, risks, confirmation, audit, thread):
+//! the API's `POST …/scalingSchedule` replaces the whole schedule, so the target is every
+//! entry the service keeps (`control-plane:service:manage-scaling-config`).
 
 use crate::{
     cloud::{
-        model::{
-            AutoscalingMode, ScalingSchedule, ScalingScheduleBaseConfig, ScalingScheduleEntry,
-        },
+        model::{ScalingSchedule, ScalingScheduleBaseConfig},
         CloudError,
     },
     discord::{errors::reply_ephemeral, Context, Error},
     i18n::Locale,
-    ops::{Engine, Rejection, ServiceRef},
+    ops::{CommandKind, Engine, ScaleCommand, ScaleRequest, ServiceRef},
+    scaling::{
+        schedule::{
+            entry_settings, render_reported, schedule_post, schedule_precheck, EntryInput,
+            ScheduleAction, ScheduleInput,
+        },
+        Current, Limits, ModeInput, RuleError, Target,
+    },
     t,
 };
 
-/// Show a service's scaling schedule: its entries, the one in force now, and the baseline
+/// Show a service's scaling schedule, or add, replace, remove or clear its entries
+// One parameter per Discord option: poise builds the registration from this signature.
+#[allow(clippy::too_many_arguments)]
 #[poise::command(slash_command, rename = "scaling-schedule", guild_only)]
 pub async fn scaling_schedule(
     ctx: Context<'_>,
     #[description = "Service alias, name or id"]
     #[autocomplete = "super::autocomplete_service"]
     service: String,
+    #[description = "show (default), set (add or replace an entry), remove (one entry) or clear"]
+    action: Option<String>,
+    #[description = "Entry name (set, remove)"] name: Option<String>,
+    #[description = "Weekdays in UTC, e.g. mon-fri, sat,sun, daily"] days: Option<String>,
+    #[description = "UTC hour the entry starts (0-23)"]
+    #[rename = "start-hour"]
+    #[min = 0]
+    #[max = 23]
+    start_hour: Option<i64>,
+    #[description = "UTC hour the entry ends, exclusive (1-24; below start-hour: overnight)"]
+    #[rename = "end-hour"]
+    #[min = 1]
+    #[max = 24]
+    end_hour: Option<i64>,
+    #[description = "Autoscaling mode in the entry: vertical (fixed count) or horizontal (range)"]
+    mode: Option<String>,
+    #[description = "Fixed number of replicas in the entry (vertical mode)"]
+    #[min = 1]
+    count: Option<i64>,
+    #[description = "Fewest replicas in the entry (horizontal mode)"]
+    #[rename = "min-replicas"]
+    #[min = 1]
+    min_replicas: Option<i64>,
+    #[description = "Most replicas in the entry (horizontal mode)"]
+    #[rename = "max-replicas"]
+    #[min = 1]
+    max_replicas: Option<i64>,
+    #[description = "Minimum memory per replica in GB in the entry (multiple of 4, at least 8)"]
+    #[rename = "min-memory-gb"]
+    #[min = 8]
+    min_memory_gb: Option<i64>,
+    #[description = "Maximum memory per replica in GB in the entry (multiple of 4, at least 8)"]
+    #[rename = "max-memory-gb"]
+    #[min = 8]
+    max_memory_gb: Option<i64>,
+    #[description = "Let the service idle during the entry"] idle: Option<bool>,
 ) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
     let loc = crate::discord::errors::locale(ctx);
-    let reply = match ScheduleReport::collect(&ctx.data().engine, &service).await {
-        Ok(report) => report.render(loc),
-        Err(rejection) => rejection.user_message(loc),
+    // Text with registered choices (see `commands::registration`), read like the console's;
+    // a value a client sends outside the choices is refused, not guessed.
+    let action =
+        match choice::<ScheduleAction>(loc, "action", action.as_deref(), &ScheduleAction::NAMES) {
+            Ok(a) => a.unwrap_or_default(),
+            Err(text) => {
+                reply_ephemeral(ctx, &text).await?;
+                return Ok(());
+            }
+        };
+    let mode = match choice::<ModeInput>(loc, "mode", mode.as_deref(), &ModeInput::NAMES) {
+        Ok(m) => m,
+        Err(text) => {
+            reply_ephemeral(ctx, &text).await?;
+            return Ok(());
+        }
     };
-    reply_ephemeral(ctx, &reply).await?;
-    Ok(())
+    let entry = EntryInput {
+        name,
+        days,
+        start_hour,
+        end_hour,
+        mode,
+        count,
+        min_replicas,
+        max_replicas,
+        min_memory_gb,
+        max_memory_gb,
+        idle,
+    };
+    match crate::scaling::schedule::request(action, entry) {
+        Err(problem) => {
+            reply_ephemeral(ctx, &problem.user_message(loc)).await?;
+            Ok(())
+        }
+        Ok(None) => super::report::<ScheduleReport>(ctx, service).await,
+        Ok(Some(input)) => {
+            super::scale(
+                ctx,
+                service,
+                ScaleRequest::Schedule(input),
+                Default::default(),
+            )
+            .await
+        }
+    }
 }
 
-/// What `/scaling-schedule` shows.
+/// A text option with fixed choices: `None` when not given, the refusal text when not one of
+/// `names`.
+fn choice<T: std::str::FromStr>(
+    loc: Locale,
+    option: &str,
+    raw: Option<&str>,
+    names: &[&str],
+) -> Result<Option<T>, String> {
+    let Some(raw) = raw.map(str::trim) else {
+        return Ok(None);
+    };
+    raw.parse::<T>().map(Some).map_err(|_| {
+        let allowed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        t!(
+            loc,
+            "console-option-not-one-of",
+            option = option,
+            allowed = crate::i18n::join_with(loc, &allowed, crate::i18n::Conjunction::Or),
+            // Debug-escaped and clipped: untrusted text is never echoed raw.
+            value = format!("{:?}", raw.chars().take(40).collect::<String>())
+        )
+    })
+}
+
+/// What the engine runs: every rule about the entry itself before any call; overlaps, the
+/// entry to remove and the entries sent back against the schedule the service reports.
+impl ScaleCommand for ScheduleInput {
+    fn kind(&self) -> CommandKind {
+        CommandKind::ScalingSchedule
+    }
+
+    fn precheck(&self, limits: &Limits) -> Result<Option<Target>, RuleError> {
+        schedule_precheck(self, limits).map(|()| None)
+    }
+
+    fn target(&self, current: &Current, limits: &Limits) -> Result<Target, RuleError> {
+        match current {
+            Current::Service(service) => schedule_post(self, service, limits).map(Target::Schedule),
+            Current::Cdc(_) => unreachable!("/scaling-schedule reads the service"),
+        }
+    }
+}
+
+/// What `/scaling-schedule` (`action:show`) shows.
 #[derive(Debug)]
 pub struct ScheduleReport {
     pub service: ServiceRef,
@@ -43,16 +175,15 @@ pub struct ScheduleReport {
     pub schedule: Result<Option<ScalingSchedule>, CloudError>,
 }
 
-impl ScheduleReport {
-    /// Resolve the service, then read its schedule.
-    pub async fn collect(engine: &Engine, typed: &str) -> Result<Self, Rejection> {
-        let service = engine.resolve_service(typed).await?;
+impl super::ServiceReport for ScheduleReport {
+    /// The schedule, from its own endpoint (which says when the beta is not enabled).
+    async fn collect(engine: &Engine, service: ServiceRef) -> Self {
         let schedule = engine.cloud().get_scaling_schedule(&service.id).await;
-        Ok(Self { service, schedule })
+        Self { service, schedule }
     }
 
     /// The schedule in `loc`, as chat markdown.
-    pub fn render(&self, loc: Locale) -> String {
+    fn render(&self, loc: Locale) -> String {
         let mut out = t!(
             loc,
             "schedule-header",
@@ -85,14 +216,11 @@ impl ScheduleReport {
         for e in &schedule.entries {
             let active = schedule.active_entry_id.as_deref() == Some(e.id.as_str())
                 || e.is_active_now == Some(true);
-            let _ = write!(
-                out,
-                "\n- {}: {}",
-                super::scaling_status::schedule_entry(loc, e),
-                entry_settings(loc, e)
-            );
+            out.push_str("\n- ");
+            out.push_str(&render_reported(loc, e));
             if active {
-                let _ = write!(out, " {}", t!(loc, "schedule-active-marker"));
+                out.push(' ');
+                out.push_str(&t!(loc, "schedule-active-marker"));
             }
         }
         if schedule.active_entry_id.is_none()
@@ -114,64 +242,8 @@ impl ScheduleReport {
     }
 }
 
-fn gb(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
-}
-
-/// What a mode, replica bounds, memory bounds and idling add up to, in `loc`.
-fn settings(
-    loc: Locale,
-    mode: Option<&AutoscalingMode>,
-    replicas: (Option<u32>, Option<u32>),
-    memory: (Option<f64>, Option<f64>),
-    idle: Option<bool>,
-) -> String {
-    let mut parts = Vec::new();
-    if let Some(m) = mode {
-        parts.push(crate::scaling::Value::Mode { mode: m.clone() }.render(loc));
-    }
-    match replicas {
-        (Some(a), Some(b)) if a == b => parts.push(t!(loc, "value-replicas", count = a)),
-        (Some(a), Some(b)) => parts.push(t!(
-            loc,
-            "scaling-replicas-horizontal",
-            min = a.to_string(),
-            max = b.to_string()
-        )),
-        _ => {}
-    }
-    match memory {
-        (Some(a), Some(b)) if a == b => parts.push(t!(loc, "scaling-memory", gb = gb(a))),
-        (Some(a), Some(b)) => parts.push(t!(loc, "scaling-memory-range", min = gb(a), max = gb(b))),
-        _ => {}
-    }
-    match idle {
-        Some(true) => parts.push(t!(loc, "target-idle-on")),
-        Some(false) => parts.push(t!(loc, "target-idle-off")),
-        None => {}
-    }
-    if parts.is_empty() {
-        return t!(loc, "scaling-unknown");
-    }
-    crate::i18n::join(loc, &parts)
-}
-
-fn entry_settings(loc: Locale, e: &ScalingScheduleEntry) -> String {
-    settings(
-        loc,
-        e.autoscaling_mode.as_ref(),
-        (e.min_replicas, e.max_replicas),
-        (e.min_replica_memory_gb, e.max_replica_memory_gb),
-        e.idle_scaling,
-    )
-}
-
 fn base_settings(loc: Locale, b: &ScalingScheduleBaseConfig) -> String {
-    settings(
+    entry_settings(
         loc,
         b.autoscaling_mode.as_ref(),
         (b.min_replicas, b.max_replicas),

@@ -9,7 +9,7 @@ use crate::{
         model::{AutoscalingMode, CdcScaling, ClickPipe, Service},
         CloudError, Listing,
     },
-    discord::{errors::reply_ephemeral, Context, Error},
+    discord::{Context, Error},
     i18n::{self, Locale},
     ops::{
         episodes::{self, Episode, Resource},
@@ -27,14 +27,7 @@ pub async fn scaling_status(
     #[autocomplete = "super::autocomplete_service"]
     service: String,
 ) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
-    let loc = crate::discord::errors::locale(ctx);
-    let reply = match Report::collect(&ctx.data().engine, &service).await {
-        Ok(report) => report.render(loc),
-        Err(rejection) => rejection.user_message(loc),
-    };
-    reply_ephemeral(ctx, &reply).await?;
-    Ok(())
+    super::report::<Report>(ctx, service).await
 }
 
 /// Everything the status shows; each read may fail on its own.
@@ -53,9 +46,15 @@ pub struct Report {
 }
 
 impl Report {
-    /// Resolve the service, then read the service, its CDC scaling and its ClickPipes at once.
+    /// Resolve the service, then read it ([`super::ServiceReport::collect`]).
     pub async fn collect(engine: &Engine, typed: &str) -> Result<Self, Rejection> {
-        let service = engine.resolve_service(typed).await?;
+        super::collect_report(engine, typed).await
+    }
+}
+
+impl super::ServiceReport for Report {
+    /// Read the service, its CDC scaling and its ClickPipes at once, then the store.
+    async fn collect(engine: &Engine, service: ServiceRef) -> Self {
         let cloud = engine.cloud();
         let (config, cdc, pipes) = join!(
             cloud.get_service(&service.id),
@@ -81,7 +80,7 @@ impl Report {
             .into_iter()
             .filter(Episode::is_open)
             .collect();
-        Ok(Self {
+        Self {
             scaled_up,
             service,
             config,
@@ -89,11 +88,11 @@ impl Report {
             pipes,
             in_flight,
             reminders,
-        })
+        }
     }
 
     /// The status in `loc`, as chat markdown.
-    pub fn render(&self, loc: Locale) -> String {
+    fn render(&self, loc: Locale) -> String {
         let mut out = String::new();
         let state = match &self.config {
             Ok(s) => s
@@ -328,7 +327,7 @@ fn render_config(loc: Locale, out: &mut String, s: &Service) {
         let entries: Vec<String> = schedule
             .entries
             .iter()
-            .map(|e| schedule_entry(loc, e))
+            .map(|e| crate::scaling::schedule::reported_window(loc, e))
             .collect();
         let _ = writeln!(
             out,
@@ -338,28 +337,11 @@ fn render_config(loc: Locale, out: &mut String, s: &Service) {
     }
 }
 
-/// `` `weekday-peak` Mon, Tue 08:00–18:00 UTC `` in `loc`.
-pub fn schedule_entry(loc: Locale, e: &crate::cloud::model::ScalingScheduleEntry) -> String {
-    let days: Vec<String> = e
-        .weekdays
-        .iter()
-        .map(|d| t!(loc, "weekday", day = *d))
-        .collect();
-    let hour = |h: Option<u32>| h.map_or_else(|| "?".to_owned(), |h| format!("{:02}:00", h));
-    t!(
-        loc,
-        "scaling-schedule-entry",
-        name = e.name.as_str(),
-        days = i18n::join(loc, &days),
-        start = hour(e.start_hour_utc),
-        end = hour(e.end_hour_utc)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::cloud::{ApiError, Operation, SkippedEntry};
+    use crate::commands::ServiceReport as _;
 
     fn not_found() -> CloudError {
         CloudError::Api(ApiError {

@@ -681,7 +681,7 @@ fn option_errors_are_in_the_console_language() {
 #[test]
 fn command_names_are_the_slash_command_names_both_ways() {
     let names: Vec<&str> = CommandKind::ALL.iter().map(|k| k.name()).collect();
-    assert_eq!(names, ["cdc-scale", "replicas", "idle"]);
+    assert_eq!(names, ["cdc-scale", "replicas", "idle", "scaling-schedule"]);
     for k in CommandKind::ALL {
         assert_eq!(k.to_string(), k.name());
         assert_eq!(k.name().parse::<CommandKind>(), Ok(k));

@@ -84,6 +84,12 @@ fn expected_seen(op: &OperationRecord) -> Vec<String> {
             }
             v
         }
+        // This loop runs no schedule changes; each entry's name is what a confirmation shows.
+        Target::Schedule(post) => post
+            .entries
+            .iter()
+            .map(|e| format!("`{}`", e.name))
+            .collect(),
     }
 }
 

@@ -140,6 +140,7 @@ async fn scale_up_is_followed_by_a_reminder_once_every_snapshot_is_done_and_scal
         w.surface.text()
     );
 
+    use clickscale::commands::ServiceReport as _;
     let status = clickscale::commands::scaling_status::Report::collect(&w.engine, "ingest-cdc")
         .await
         .unwrap()

@@ -20,7 +20,7 @@ use tracing::{debug, warn};
 use super::error::{truncate, ApiError, CloudError, Operation};
 use super::model::{
     CdcScaling, CdcScalingResponse, ClickPipe, Envelope, Organization, ReplicaScalingPatch,
-    ScalingSchedule, Service, StateCommand, StatePatch,
+    ScalingSchedule, ScalingSchedulePost, Service, StateCommand, StatePatch,
 };
 use super::retry::{parse_rate_limit_reset, RetryPolicy};
 use super::scheduler::{BudgetUse, Priority, Scheduler};
@@ -413,6 +413,36 @@ impl CloudClient {
             Err(CloudError::Api(e)) if e.status == 404 => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// `POST …/services/{id}/scalingSchedule` (beta): the whole schedule, a full replace;
+    /// no entries clears it. Absolute, so sending it again is harmless.
+    pub async fn post_scaling_schedule(
+        &self,
+        service_id: &str,
+        body: &ScalingSchedulePost,
+    ) -> Result<Applied<ScalingSchedule>, CloudError> {
+        let url = self.org_url(&["services", id("service", service_id)?, "scalingSchedule"])?;
+        // Requests are strict: a mode read from an answer but unknown to us is not sent back.
+        if let Some(mode) = body
+            .entries
+            .iter()
+            .filter_map(|e| e.autoscaling_mode.as_ref())
+            .find(|m| !m.is_known())
+        {
+            return Err(CloudError::Config(format!(
+                "autoscaling mode {:?} is not one the bot can send (vertical or horizontal)",
+                mode.as_str()
+            )));
+        }
+        let body = to_json(body)?;
+        self.call(
+            Operation::PostScalingSchedule,
+            Method::POST,
+            url,
+            Some(body),
+        )
+        .await
     }
 
     /// `PATCH …/services/{id}/replicaScaling` with absolute values.

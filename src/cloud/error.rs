@@ -25,6 +25,7 @@ pub enum Operation {
     GetClickPipe,
     PatchServiceState,
     GetScalingSchedule,
+    PostScalingSchedule,
 }
 
 impl Operation {
@@ -42,6 +43,7 @@ impl Operation {
             Self::GetClickPipe => "get ClickPipe",
             Self::PatchServiceState => "change service state",
             Self::GetScalingSchedule => "get scaling schedule",
+            Self::PostScalingSchedule => "replace scaling schedule",
         }
     }
 
@@ -54,7 +56,9 @@ impl Operation {
             // The full spec (clickhouse-cloud-api 0.5.0) lists it for `organizationGet`.
             Self::GetOrganization => Some("control-plane:organization:view"),
             Self::GetService | Self::GetScalingSchedule => Some("control-plane:service:view"),
-            Self::PatchReplicaScaling => Some("control-plane:service:manage-scaling-config"),
+            Self::PatchReplicaScaling | Self::PostScalingSchedule => {
+                Some("control-plane:service:manage-scaling-config")
+            }
             Self::GetCdcScaling
             | Self::PatchCdcScaling
             | Self::ListClickPipes
@@ -280,6 +284,7 @@ impl Operation {
             Self::GetClickPipe => "cloud-op-get-clickpipe",
             Self::PatchServiceState => "cloud-op-change-service-state",
             Self::GetScalingSchedule => "cloud-op-get-scaling-schedule",
+            Self::PostScalingSchedule => "cloud-op-post-scaling-schedule",
         };
         t!(loc, id)
     }

@@ -520,8 +520,14 @@ impl Session {
                 }
                 Input::Quit => true,
                 Input::Press(choice) => self.press(choice).await,
-                Input::Status { service } => self.status(&service).await,
-                Input::Schedule { service } => self.schedule(&service).await,
+                Input::Status { service } => {
+                    self.report::<crate::commands::scaling_status::Report>(&service)
+                        .await
+                }
+                Input::Schedule { service } => {
+                    self.report::<crate::commands::scaling_schedule::ScheduleReport>(&service)
+                        .await
+                }
                 Input::Scale {
                     service,
                     request,
@@ -821,32 +827,10 @@ impl Session {
         false
     }
 
-    /// `/scaling-status`; `true` when Ctrl-C interrupted it.
-    async fn status(&mut self, service: &str) -> bool {
-        use crate::commands::scaling_status::Report;
-        match Self::or_interrupt(&mut self.interrupts, Report::collect(&self.engine, service)).await
-        {
-            None => true,
-            Some(Ok(report)) => {
-                self.printer.block(&output::plain(&report.render(self.loc)));
-                false
-            }
-            Some(Err(rejection)) => {
-                self.rejected += 1;
-                self.printer.block(&t!(
-                    self.loc,
-                    "console-refused-status",
-                    reason = output::plain(&rejection.user_message(self.loc))
-                ));
-                false
-            }
-        }
-    }
-
-    /// `/scaling-schedule`; `true` when Ctrl-C interrupted it.
-    async fn schedule(&mut self, service: &str) -> bool {
-        use crate::commands::scaling_schedule::ScheduleReport;
-        let collect = ScheduleReport::collect(&self.engine, service);
+    /// A read-only command (`/scaling-status`, `/scaling-schedule`); `true` when Ctrl-C
+    /// interrupted it.
+    async fn report<R: crate::commands::ServiceReport>(&mut self, service: &str) -> bool {
+        let collect = crate::commands::collect_report::<R>(&self.engine, service);
         match Self::or_interrupt(&mut self.interrupts, collect).await {
             None => true,
             Some(Ok(report)) => {

@@ -13,7 +13,10 @@ use std::{
 use crate::{
     i18n::{Conjunction, Locale},
     ops::{Answer, Ask, RevertInput, ScaleRequest},
-    scaling::{IdleInput, ModeInput, ReplicaInput},
+    scaling::{
+        schedule::{EntryInput, ScheduleAction},
+        IdleInput, ModeInput, ReplicaInput,
+    },
     t,
 };
 
@@ -232,6 +235,10 @@ pub fn option_values(option: &str) -> Vec<String> {
         "enabled" => &["true", "false"],
         "revert" => &["after-snapshot", "never", "4h"],
         "for" => &["1h", "4h", "1d"],
+        "action" => &ScheduleAction::NAMES,
+        "mode" => &ModeInput::NAMES,
+        "days" => &["mon-fri", "sat,sun", "daily"],
+        "idle" => &["true", "false"],
         _ => &[],
     };
     words.iter().map(|w| (*w).to_owned()).collect()
@@ -406,7 +413,81 @@ const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "scaling-schedule",
         about: "console-help-scaling-schedule",
-        options: &[SERVICE],
+        options: &[
+            SERVICE,
+            OptionSpec {
+                name: "action",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-schedule-action",
+            },
+            OptionSpec {
+                name: "name",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-schedule-name",
+            },
+            OptionSpec {
+                name: "days",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-schedule-days",
+            },
+            OptionSpec {
+                name: "start-hour",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-schedule-start-hour",
+            },
+            OptionSpec {
+                name: "end-hour",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-schedule-end-hour",
+            },
+            OptionSpec {
+                name: "mode",
+                kind: Kind::Text,
+                required: false,
+                about: "console-help-schedule-mode",
+            },
+            OptionSpec {
+                name: "count",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-schedule-count",
+            },
+            OptionSpec {
+                name: "min-replicas",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-min-replicas",
+            },
+            OptionSpec {
+                name: "max-replicas",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-max-replicas",
+            },
+            OptionSpec {
+                name: "min-memory-gb",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-min-memory",
+            },
+            OptionSpec {
+                name: "max-memory-gb",
+                kind: Kind::Integer,
+                required: false,
+                about: "console-help-max-memory",
+            },
+            OptionSpec {
+                name: "idle",
+                kind: Kind::Boolean,
+                required: false,
+                about: "console-help-schedule-idle",
+            },
+        ],
     },
     CommandSpec {
         name: "scaling-history",
@@ -504,6 +585,8 @@ enum Problem {
     NothingToChange {
         options: Vec<&'static str>,
     },
+    /// `/scaling-schedule` options that do not go together (read like the Discord command's).
+    Schedule(crate::scaling::schedule::ScheduleProblem),
 }
 
 /// `` `a`, `b` and `c` `` in `loc`.
@@ -575,6 +658,10 @@ impl Problem {
                 "console-option-nothing-to-change",
                 options = quoted_list(loc, options, Conjunction::Or)
             ),
+            Self::Schedule(p) => {
+                let stop = if loc == Locale::ZhCn { "。" } else { "." };
+                format!("{}{stop}", p.user_message(loc))
+            }
         }
     }
 }
@@ -621,6 +708,8 @@ fn range(o: &OptionSpec, limits: &crate::scaling::Limits) -> Option<String> {
     Some(match o.name {
         "cores" => format!("1-{}", limits.cdc_max_cores()),
         "count" | "min-replicas" | "max-replicas" => format!("1-{}", limits.replicas_max()),
+        "start-hour" => "0-23".to_owned(),
+        "end-hour" => "1-24".to_owned(),
         "min-memory-gb" | "max-memory-gb" => {
             format!("{MEMORY_MIN_GB}-{}", limits.memory_max_gb())
         }
@@ -794,7 +883,7 @@ fn convert(o: &OptionSpec, raw: &str) -> Result<Value, Problem> {
         Kind::Text if raw.trim().is_empty() => Err(Problem::NeedsValue { option: o.name }),
         // Keywords and durations ignore case like command and option names (`for:4H`,
         // `revert:Never`); names and reasons keep theirs.
-        Kind::Text if matches!(o.name, "for" | "revert") => {
+        Kind::Text if matches!(o.name, "for" | "revert" | "action" | "mode" | "days") => {
             Ok(Value::Text(raw.trim().to_ascii_lowercase()))
         }
         Kind::Text => Ok(Value::Text(raw.trim().to_owned())),
@@ -919,7 +1008,54 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
             revert,
         },
         "scaling-status" => Input::Status { service },
-        "scaling-schedule" => Input::Schedule { service },
+        "scaling-schedule" => {
+            let action = match opt_text("action") {
+                None => ScheduleAction::Show,
+                Some(raw) => raw.parse::<ScheduleAction>().map_err(|_| {
+                    fail(Problem::NotOneOf {
+                        option: "action",
+                        raw,
+                        allowed: &ScheduleAction::NAMES,
+                    })
+                })?,
+            };
+            let mode = match opt_text("mode") {
+                None => None,
+                Some(raw) => Some(raw.parse::<ModeInput>().map_err(|_| {
+                    fail(Problem::NotOneOf {
+                        option: "mode",
+                        raw,
+                        allowed: &ModeInput::NAMES,
+                    })
+                })?),
+            };
+            let entry = EntryInput {
+                name: opt_text("name"),
+                days: opt_text("days"),
+                start_hour: int("start-hour"),
+                end_hour: int("end-hour"),
+                mode,
+                count: int("count"),
+                min_replicas: int("min-replicas"),
+                max_replicas: int("max-replicas"),
+                min_memory_gb: int("min-memory-gb"),
+                max_memory_gb: int("max-memory-gb"),
+                idle: match get("idle") {
+                    Some(Value::Boolean(b)) => Some(b),
+                    _ => None,
+                },
+            };
+            // The same reading of the options as the Discord command's.
+            match crate::scaling::schedule::request(action, entry) {
+                Err(problem) => return Err(fail(Problem::Schedule(problem))),
+                Ok(None) => Input::Schedule { service },
+                Ok(Some(input)) => Input::Scale {
+                    service,
+                    request: ScaleRequest::Schedule(input),
+                    revert,
+                },
+            }
+        }
         "scaling-history" => Input::History {
             service: opt_text("service"),
             days: int("days"),

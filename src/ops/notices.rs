@@ -72,6 +72,15 @@ pub fn describe_target(loc: Locale, target: &Target) -> String {
             }
             crate::i18n::join(loc, &parts)
         }
+        Target::Schedule(post) if post.entries.is_empty() => t!(loc, "schedule-none-short"),
+        Target::Schedule(post) => {
+            let entries: Vec<String> = post
+                .entries
+                .iter()
+                .map(|e| crate::scaling::schedule::render_entry(loc, e))
+                .collect();
+            entries.join("; ")
+        }
     }
 }
 

@@ -674,6 +674,10 @@ impl Operation {
                 .patch_replica_scaling(&self.p.service.id, patch)
                 .await
                 .map(|a| a.request_id),
+            Target::Schedule(post) => cloud
+                .post_scaling_schedule(&self.p.service.id, post)
+                .await
+                .map(|a| a.request_id),
         }
     }
 

@@ -818,7 +818,7 @@ impl Engine {
         let service = &ctx.op.service;
         let current = match &p.restore {
             Target::Cdc(_) => Current::Cdc(self.cloud().get_cdc_scaling(&service.id).await?),
-            Target::Service(_) => {
+            Target::Service(_) | Target::Schedule(_) => {
                 Current::Service(Box::new(self.cloud().get_service(&service.id).await?))
             }
         };

@@ -12,7 +12,10 @@ use super::{
 use crate::{
     cloud::CloudError,
     i18n::{self, Locale},
-    scaling::{CdcInput, Current, IdleInput, Plan, ReplicaInput, RuleError, Target},
+    scaling::{
+        schedule::ScheduleInput, CdcInput, Current, IdleInput, Plan, ReplicaInput, RuleError,
+        Target,
+    },
     t,
 };
 
@@ -36,10 +39,17 @@ pub enum CommandKind {
     CdcScale,
     Replicas,
     Idle,
+    /// `/scaling-schedule action:set|remove|clear`.
+    ScalingSchedule,
 }
 
 impl CommandKind {
-    pub const ALL: [CommandKind; 3] = [Self::CdcScale, Self::Replicas, Self::Idle];
+    pub const ALL: [CommandKind; 4] = [
+        Self::CdcScale,
+        Self::Replicas,
+        Self::Idle,
+        Self::ScalingSchedule,
+    ];
 
     pub fn name(self) -> &'static str {
         self.into()
@@ -50,7 +60,8 @@ impl CommandKind {
     pub fn resource(self) -> Resource {
         match self {
             Self::CdcScale => Resource::Cdc,
-            Self::Replicas | Self::Idle => Resource::Service,
+            // The service (and the service list) reports its `scalingSchedule`.
+            Self::Replicas | Self::Idle | Self::ScalingSchedule => Resource::Service,
         }
     }
 }
@@ -72,6 +83,7 @@ pub enum ScaleRequest {
     Cdc(CdcInput),
     Replicas(ReplicaInput),
     Idle(IdleInput),
+    Schedule(ScheduleInput),
 }
 
 impl ScaleRequest {
@@ -86,6 +98,7 @@ impl ScaleRequest {
             Self::Cdc(input) => input,
             Self::Replicas(input) => input,
             Self::Idle(input) => input,
+            Self::Schedule(input) => input,
         }
     }
 

@@ -50,6 +50,18 @@ fn describe_service(loc: Locale, kind: CommandKind, s: &Service) -> String {
         .map(|st| t!(loc, "describe-state", state = st.to_string()))
         .unwrap_or_default();
     match kind {
+        // What a schedule change is about is the schedule, as the service reports it.
+        CommandKind::ScalingSchedule => match s.scaling_schedule.as_ref() {
+            Some(sch) if !sch.entries.is_empty() => {
+                let entries: Vec<String> = sch
+                    .entries
+                    .iter()
+                    .map(|e| crate::scaling::schedule::render_reported(loc, e))
+                    .collect();
+                entries.join("; ")
+            }
+            _ => t!(loc, "schedule-none-short"),
+        },
         CommandKind::Idle => match (s.idle_scaling, s.idle_timeout_minutes) {
             (Some(true), Some(m)) => t!(
                 loc,

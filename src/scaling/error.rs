@@ -149,6 +149,9 @@ pub enum RuleError {
     /// A timeout together with turning idling off.
     TimeoutWithIdlingOff { got: i64 },
 
+    /// A `/scaling-schedule` change that breaks a schedule rule.
+    Schedule(super::schedule::ScheduleProblem),
+
     /// A user-entered duration that cannot be read or is out of bounds.
     Duration {
         /// The input as typed, shortened for display.
@@ -354,6 +357,7 @@ impl RuleError {
                 min = IDLE_TIMEOUT_MIN_MINUTES.to_string(),
                 max = IDLE_TIMEOUT_MAX_MINUTES.to_string()
             ),
+            Self::Schedule(p) => p.user_message(loc),
             Self::Duration { input, problem } => {
                 let id = match problem {
                     DurationProblem::Unreadable => "rule-duration-unreadable",

@@ -8,6 +8,9 @@
 //! - [`replica_patch`]: replica count and per-replica memory bounds, checked against the service
 //!   (tier, profile, autoscaling mode, warehouse role, current values) and [`Limits`].
 //! - [`idle_patch`]: automatic idling on/off and its timeout.
+//! - [`schedule`]: `/scaling-schedule` changes -> the whole schedule to `POST` (add, replace
+//!   or remove one entry, clear), with hours, weekdays, overlaps and replicas/memory per mode
+//!   checked; [`schedule::schedule_matches`] tells the watcher when the API shows it.
 //! - [`plan`]: what changes, field by field, and the [`Risk`]s a [`RiskPolicy`] may want
 //!   confirmed; [`matches_target`] tells the watcher when the API reports the target.
 //! - [`cost`]: the cost model, configuration + [`Rates`] -> [`Money`] per hour; plans made
@@ -24,6 +27,7 @@ mod error;
 mod limits;
 mod plan;
 mod rules;
+pub mod schedule;
 mod settings;
 
 pub use clock::FollowUpClock;

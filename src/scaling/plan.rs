@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::cost::{CostChange, Money, NoRate, Rates};
 use crate::{
-    cloud::model::{AutoscalingMode, CdcScaling, ReplicaScalingPatch, Service, ServiceState},
+    cloud::model::{
+        AutoscalingMode, CdcScaling, ReplicaScalingPatch, ScalingScheduleEntryRequest,
+        ScalingSchedulePost, Service, ServiceState,
+    },
     i18n::{self, FluentValue, Locale},
     t,
 };
@@ -19,12 +22,14 @@ pub enum Current {
     Service(Box<Service>),
 }
 
-/// The configuration asked for: exactly the PATCH body that will be sent.
+/// The configuration asked for: exactly the PATCH (or POST) body that will be sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Target {
     Cdc(CdcScaling),
     Service(ReplicaScalingPatch),
+    /// The whole scaling schedule (`POST …/scalingSchedule` replaces it; no entries clears it).
+    Schedule(ScalingSchedulePost),
 }
 
 /// A setting as people think of it (memory min and max are one range, idling and its timeout
@@ -43,6 +48,8 @@ pub enum Field {
     Memory,
     /// Automatic idling and its timeout.
     Idling,
+    /// One scaling schedule entry (by name).
+    ScheduleEntry,
 }
 
 /// A setting's value with its unit, typed until a surface renders it once in the reader's
@@ -80,6 +87,14 @@ pub enum Value {
         enabled: Option<bool>,
         timeout_minutes: Option<f64>,
         timeout_when_off: bool,
+    },
+    /// A scaling schedule entry: its window and what it sets.
+    ScheduleEntry {
+        entry: ScalingScheduleEntryRequest,
+    },
+    /// No entry of this name in the schedule.
+    NoScheduleEntry {
+        name: String,
     },
 }
 
@@ -148,6 +163,12 @@ impl Value {
                 (None, Some(t)) => t!(loc, "value-idle-unknown-timeout", minutes = num(t)),
                 (None, None) => t!(loc, "value-idle-unknown"),
             },
+            Self::ScheduleEntry { entry } => super::schedule::render_entry(loc, &entry),
+            Self::NoScheduleEntry { name } => t!(
+                loc,
+                "value-no-schedule-entry",
+                name = super::schedule::clean_name(&name)
+            ),
         }
     }
 }
@@ -200,6 +221,12 @@ pub enum Risk {
     CostUp { factor: f64 },
     /// Idling turns on: the first query after an idle period waits for the service to start.
     Idling { customer_facing: bool },
+    /// A schedule entry gives less capacity during its window than the baseline (or than the
+    /// entry it replaces), or an entry that adds capacity goes away.
+    WindowCapacityDown,
+    /// A schedule entry costs this factor of the baseline during its window (replicas × max
+    /// memory), when above 1.
+    WindowCostUp { factor: f64 },
 }
 
 impl Risk {
@@ -214,6 +241,10 @@ impl Risk {
             Self::Idling {
                 customer_facing: false,
             } => t!(loc, "risk-idling"),
+            Self::WindowCapacityDown => t!(loc, "risk-window-capacity-down"),
+            Self::WindowCostUp { factor } => {
+                t!(loc, "risk-window-cost-up", factor = format!("{factor:.1}"))
+            }
         }
     }
 }
@@ -252,8 +283,10 @@ impl RiskPolicy {
     /// Capacity down: always. Cost up: by more than the factor. Idling: customer-facing only.
     pub fn requires_confirmation(&self, risk: &Risk) -> bool {
         match risk {
-            Risk::CapacityDown => true,
-            Risk::CostUp { factor } => *factor > self.cost_up_confirm_factor,
+            Risk::CapacityDown | Risk::WindowCapacityDown => true,
+            Risk::CostUp { factor } | Risk::WindowCostUp { factor } => {
+                *factor > self.cost_up_confirm_factor
+            }
             Risk::Idling { customer_facing } => *customer_facing,
         }
     }
@@ -397,6 +430,9 @@ pub fn plan_priced(current: &Current, target: &Target, policy: &RiskPolicy, rate
         (Target::Cdc(to), Current::Service(_)) => b.cdc(None, to),
         (Target::Service(p), Current::Service(s)) => b.service(&Seen::of(s), p, policy),
         (Target::Service(p), Current::Cdc(_)) => b.service(&Seen::default(), p, policy),
+        (Target::Schedule(post), Current::Service(s)) => b.schedule(s, post, policy),
+        // A schedule change always plans against the service.
+        (Target::Schedule(_), Current::Cdc(_)) => {}
     }
     let cost = if b.changes.is_empty() {
         CostChange::Unknown
@@ -546,6 +582,98 @@ impl Builder {
         }
     }
 
+    /// Entry by entry (by name): added, replaced, removed. Capacity is compared with the
+    /// baseline (and with the entry replaced): less in a window asks for a confirmation, and
+    /// so does taking away an entry that adds capacity (at once when it is in force now).
+    fn schedule(&mut self, s: &Service, post: &ScalingSchedulePost, policy: &RiskPolicy) {
+        use super::schedule::{entry_as_request, Capacity};
+        let old: Vec<(ScalingScheduleEntryRequest, bool)> = s
+            .scaling_schedule
+            .as_ref()
+            .map(|sch| {
+                sch.entries
+                    .iter()
+                    .filter_map(|e| {
+                        let active = e.is_active_now == Some(true)
+                            || sch.active_entry_id.as_deref() == Some(e.id.as_str())
+                            || s.current_scaling.active_entry_id.as_deref() == Some(e.id.as_str());
+                        entry_as_request(e).map(|r| (r, active))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let base = Capacity::baseline(s);
+        let mut window_down = false;
+        let mut now_down = false;
+        let mut factor: f64 = 1.0;
+        for new in &post.entries {
+            let before = old.iter().find(|(o, _)| o.name == new.name);
+            let changed = before.is_none_or(|(o, _)| o != new);
+            self.push(
+                Field::ScheduleEntry,
+                changed,
+                Some(before.map_or_else(
+                    || Value::NoScheduleEntry {
+                        name: new.name.clone(),
+                    },
+                    |(o, _)| Value::ScheduleEntry { entry: o.clone() },
+                )),
+                Value::ScheduleEntry { entry: new.clone() },
+            );
+            if !changed {
+                continue;
+            }
+            if let Some(base) = base {
+                let cap = Capacity::of_entry(new, base);
+                let was = before.map(|(o, _)| Capacity::of_entry(o, base));
+                window_down |= cap.below(base) || was.is_some_and(|w| cap.below(w));
+                if base.total() > 0.0 {
+                    factor = factor.max(cap.total() / base.total());
+                }
+            }
+            if new.idle_scaling == Some(true)
+                && before.is_none_or(|(o, _)| o.idle_scaling != Some(true))
+            {
+                self.risks.push(Risk::Idling {
+                    customer_facing: policy.customer_facing,
+                });
+            }
+        }
+        for (gone, active) in old
+            .iter()
+            .filter(|(o, _)| !post.entries.iter().any(|n| n.name == o.name))
+        {
+            self.push(
+                Field::ScheduleEntry,
+                true,
+                Some(Value::ScheduleEntry {
+                    entry: gone.clone(),
+                }),
+                Value::NoScheduleEntry {
+                    name: gone.name.clone(),
+                },
+            );
+            if let Some(base) = base {
+                if base.below(Capacity::of_entry(gone, base)) {
+                    if *active {
+                        now_down = true;
+                    } else {
+                        window_down = true;
+                    }
+                }
+            }
+        }
+        if now_down {
+            self.risks.push(Risk::CapacityDown);
+        }
+        if window_down {
+            self.risks.push(Risk::WindowCapacityDown);
+        }
+        if factor > 1.0 + 1e-9 {
+            self.risks.push(Risk::WindowCostUp { factor });
+        }
+    }
+
     /// Capacity and cost follow replicas × max memory per replica.
     fn service_capacity(&mut self, seen: &Seen, p: &ReplicaScalingPatch) {
         let old_replicas = seen.replicas.or(seen.replica_range.1).map(f64::from);
@@ -674,6 +802,9 @@ pub fn matches_target(target: &Target, observed: &Current) -> bool {
     match (target, observed) {
         (Target::Cdc(t), Current::Cdc(o)) => t == o,
         (Target::Service(p), Current::Service(s)) => service_matches(p, s),
+        (Target::Schedule(post), Current::Service(s)) => {
+            super::schedule::schedule_matches(post, s.scaling_schedule.as_ref())
+        }
         _ => false,
     }
 }

@@ -21,10 +21,12 @@ pub enum Setting {
     MaxReplicaMemory,
     IdleScaling,
     IdleTimeout,
+    /// The service's scaling schedule (every entry: a `POST` replaces the whole schedule).
+    ScalingSchedule,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 9] = [
+    pub const ALL: [Setting; 10] = [
         Self::CdcCompute,
         Self::AutoscalingMode,
         Self::NumReplicas,
@@ -34,6 +36,7 @@ impl Setting {
         Self::MaxReplicaMemory,
         Self::IdleScaling,
         Self::IdleTimeout,
+        Self::ScalingSchedule,
     ];
 
     /// The name kept in the store.
@@ -48,6 +51,7 @@ impl Setting {
             Self::MaxReplicaMemory => "max_replica_memory",
             Self::IdleScaling => "idle_scaling",
             Self::IdleTimeout => "idle_timeout",
+            Self::ScalingSchedule => "scaling_schedule",
         }
     }
 }
@@ -102,6 +106,7 @@ impl Target {
     pub fn settings(&self) -> Settings {
         match self {
             Target::Cdc(_) => [Setting::CdcCompute].into_iter().collect(),
+            Target::Schedule(_) => [Setting::ScalingSchedule].into_iter().collect(),
             Target::Service(p) => [
                 (p.autoscaling_mode.is_some(), Setting::AutoscalingMode),
                 (p.num_replicas.is_some(), Setting::NumReplicas),

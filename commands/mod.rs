@@ -7,6 +7,8 @@
 //! - `/idle service enabled timeout-minutes?`: automatic idling.
 //! - `/scaling-status service`: what is configured now and what is in flight.
 //! - `/scaling-schedule service`: the scaling schedule's entries, the one in force, the baseline.
+//! - `/scaling-history [service] [days]`: the audit log, scale-up episodes, a service's chart.
+//! - `/scaling-digest`: the weekly digest of the last 7 days, now.
 //!
 //! Integer options are `i64` so that any number Discord sends reaches the engine, which
 //! explains what is allowed; the ranges registered with Discord are only a convenience for
@@ -15,6 +17,7 @@
 pub mod cdc_scale;
 pub mod idle;
 pub mod replicas;
+pub mod scaling_digest;
 pub mod scaling_history;
 pub mod scaling_schedule;
 pub mod scaling_status;
@@ -40,6 +43,7 @@ pub fn all() -> Vec<Command> {
         scaling_status::scaling_status(),
         scaling_schedule::scaling_schedule(),
         scaling_history::scaling_history(),
+        scaling_digest::scaling_digest(),
     ];
     localize(&mut commands);
     commands
@@ -330,7 +334,8 @@ mod tests {
                 "idle",
                 "scaling-status",
                 "scaling-schedule",
-                "scaling-history"
+                "scaling-history",
+                "scaling-digest"
             ]
         );
         let cores = option(&payload, "cdc-scale", "cores");

@@ -9,6 +9,8 @@
 //! - `/scaling-schedule service action? name? days? start-hour? end-hour? mode? count?
 //!   min-replicas? max-replicas? min-memory-gb? max-memory-gb? idle?`: show the scaling
 //!   schedule (entries, the one in force, the baseline), or add/replace, remove or clear entries.
+//! - `/scaling-history [service] [days]`: the audit log, scale-up episodes, a service's chart.
+//! - `/scaling-digest`: the weekly digest of the last 7 days, now.
 //!
 //! The two read-only commands are [`ServiceReport`]s: what they read about one service and
 //! how it reads in a locale, run by [`report`] here and by the console alike.
@@ -20,6 +22,7 @@
 pub mod cdc_scale;
 pub mod idle;
 pub mod replicas;
+pub mod scaling_digest;
 pub mod scaling_history;
 pub mod scaling_schedule;
 pub mod scaling_status;
@@ -84,6 +87,7 @@ pub fn all() -> Vec<Command> {
         scaling_status::scaling_status(),
         scaling_schedule::scaling_schedule(),
         scaling_history::scaling_history(),
+        scaling_digest::scaling_digest(),
     ];
     localize(&mut commands);
     commands
@@ -394,7 +398,8 @@ mod tests {
                 "idle",
                 "scaling-status",
                 "scaling-schedule",
-                "scaling-history"
+                "scaling-history",
+                "scaling-digest"
             ]
         );
         let cores = option(&payload, "cdc-scale", "cores");

@@ -151,6 +151,14 @@ pub async fn chart(
         .unwrap_or_else(|| service.trim().to_owned());
     let mut timeline = Timeline::from_audit(&name, from, to, &entries);
     timeline.truncated = entries.len() >= CHART_ENTRIES_MAX as usize;
+    // The shaded periods carry the cost model's extra cost, as the text history does.
+    let costed = episodes::episodes(
+        &entries,
+        &engine.settings().rates,
+        to,
+        &engine.config().oncall.clock,
+    );
+    timeline.price_episodes(loc, &costed);
     let png = chart::render(&timeline, loc).map_err(|e| {
         tracing::error!(error = %e, "drawing the history chart failed");
         t!(loc, "chart-failed")

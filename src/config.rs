@@ -35,6 +35,53 @@ pub struct Config {
     pub store: StoreConfig,
     pub oncall: OnCall,
     pub cost: CostConfig,
+    pub digest: DigestConfig,
+}
+
+/// `[digest]`: the weekly digest (what is still scaled up, what the week cost, what was kept
+/// and why, what went unanswered), posted once a week in one channel. Off unless `channel`
+/// is set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestConfig {
+    /// Discord channel id the digest is posted in; unset: no digest.
+    pub channel: Option<String>,
+    /// The day it is posted (`mon` … `sun`, or the full English name), UTC.
+    #[serde(with = "weekday")]
+    pub weekday: chrono::Weekday,
+    /// The hour it is posted, 0-23 UTC.
+    pub hour: u32,
+    /// The channel's language: `en-US`, `zh-CN` or `ru`.
+    pub locale: crate::i18n::Locale,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        Self {
+            channel: None,
+            weekday: chrono::Weekday::Mon,
+            hour: 9,
+            locale: crate::i18n::Locale::EnUs,
+        }
+    }
+}
+
+/// A weekday as `mon` (written) or any of chrono's spellings, `Mon`, `monday` (read).
+mod weekday {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(day: &chrono::Weekday, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&day.to_string().to_ascii_lowercase())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::Weekday, D::Error> {
+        let text = String::deserialize(d)?;
+        text.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a weekday: use mon, tue, wed, thu, fri, sat or sun"
+            ))
+        })
+    }
 }
 
 /// `[cost]`: the rates money estimates are made with. Contracts
@@ -490,6 +537,18 @@ impl Config {
             "oncall.tick, oncall.answer_within and oncall.snapshot_check_interval must be greater than zero"
         );
         anyhow::ensure!(
+            self.digest.hour <= 23,
+            "digest.hour must be an hour of the day, 0 to 23 (UTC), not {}",
+            self.digest.hour
+        );
+        anyhow::ensure!(
+            self.digest
+                .channel
+                .as_deref()
+                .is_none_or(|c| !c.trim().is_empty()),
+            "digest.channel must be a channel id (leave it out for no digest)"
+        );
+        anyhow::ensure!(
             self.store.lease_ttl >= Duration::from_secs(1),
             "store.lease_ttl must be at least 1s"
         );
@@ -606,6 +665,49 @@ mod tests {
         assert_eq!(c.oncall.answer_within, Duration::from_secs(3600));
         assert_eq!(c.store.lease_ttl, Duration::from_secs(30));
         assert!(!c.policy.rules.is_empty() && !c.services.is_empty());
+    }
+
+    #[test]
+    fn the_digest_is_off_by_default_and_its_day_hour_and_language_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("none.toml", "")?;
+            let c = Config::load(Some(Path::new("none.toml"))).unwrap();
+            assert_eq!(c.digest.channel, None);
+            jail.create_file(
+                "on.toml",
+                "[digest]\nchannel = \"42\"\nweekday = \"Friday\"\nhour = 17\nlocale = \"zh-CN\"\n",
+            )?;
+            let c = Config::load(Some(Path::new("on.toml"))).unwrap();
+            assert_eq!(c.digest.channel.as_deref(), Some("42"));
+            assert_eq!(c.digest.weekday, chrono::Weekday::Fri);
+            assert_eq!(
+                (c.digest.hour, c.digest.locale),
+                (17, crate::i18n::Locale::ZhCn)
+            );
+            for (file, bad, named) in [
+                (
+                    "h.toml",
+                    "hour = 24",
+                    "digest.hour must be an hour of the day, 0 to 23",
+                ),
+                (
+                    "d.toml",
+                    "weekday = \"someday\"",
+                    "`someday` is not a weekday",
+                ),
+                ("l.toml", "locale = \"fr\"", "fr"),
+                (
+                    "c.toml",
+                    "channel = \" \"",
+                    "digest.channel must be a channel id",
+                ),
+            ] {
+                jail.create_file(file, &format!("[digest]\n{bad}\n"))?;
+                let err = Config::load(Some(Path::new(file))).unwrap_err().to_string();
+                assert!(err.contains(named), "{bad}: {err}");
+            }
+            Ok(())
+        });
     }
 
     #[test]

@@ -202,20 +202,17 @@ static NUMBERS: LazyLock<Vec<icu_decimal::DecimalFormatter>> = LazyLock::new(|| 
         .collect()
 });
 
-/// An amount of money (an estimate) in `locale`, without a sign: `$1.40`, `$1,008` in English,
-/// `1,40 $`, `1 008 $` in Russian, `US$1.40` in Chinese (the `money` message places the
-/// symbol). Cents below $100; whole dollars from $100 on, where cents only add noise to an
-/// estimate.
+/// An amount of money (an estimate) in `locale`, without a sign: `$1.40`, `$1,008.00` in
+/// English, `1,40 $`, `1 008,00 $` in Russian, `US$1.40` in Chinese (the `money` message places
+/// the symbol). One rule everywhere: always to the cent, so amounts side by side (`$4.80 a day,
+/// $146.00 a month`) read alike in every place and language.
 pub fn money(locale: Locale, amount: crate::scaling::Money) -> String {
-    use rust_decimal::{Decimal, RoundingStrategy::MidpointAwayFromZero};
-    let abs = amount.0.abs();
-    let rounded = if abs >= Decimal::from(100) {
-        abs.round_dp_with_strategy(0, MidpointAwayFromZero)
-    } else {
-        let mut cents = abs.round_dp_with_strategy(2, MidpointAwayFromZero);
-        cents.rescale(2);
-        cents
-    };
+    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+    let mut rounded = amount
+        .0
+        .abs()
+        .round_dp_with_strategy(2, MidpointAwayFromZero);
+    rounded.rescale(2);
     let number = rounded
         .to_string()
         .parse::<icu_decimal::input::Decimal>()

@@ -540,3 +540,64 @@ fn a_points_value_holds_until_the_next_one() {
         "2 cores is drawn below 4: {a:?} {b:?}"
     );
 }
+
+#[test]
+fn shaded_periods_carry_the_cost_models_extra_cost() {
+    use clickscale::{
+        ops::{episodes, OperationId},
+        scaling::{FollowUpClock, Rates},
+    };
+    // 2 -> 8 cores (+$0.60/h at list prices) for 10 hours; replicas 3 -> 5 for 2 hours, which
+    // has no price without a configured service rate.
+    let mut log = Log::default();
+    let changes = [
+        (30, (cdc(2), cdc(8))),
+        (20, (cdc(8), cdc(2))),
+        (10, (service(3, 16, 64), service(5, 16, 64))),
+        (8, (service(5, 16, 64), service(3, 16, 64))),
+    ];
+    for (hours_before_end, (before, after)) in changes {
+        // The request shows the value before; the confirmed outcome the one after.
+        log.add(
+            end() - Duration::hours(hours_before_end) - Duration::minutes(5),
+            AuditAction::Requested,
+            "alice",
+            (Some(before.clone()), None),
+            None,
+        );
+        log.add(
+            end() - Duration::hours(hours_before_end),
+            AuditAction::Outcome,
+            BOT,
+            (Some(before), Some(after)),
+            Some("confirmed"),
+        );
+    }
+    for (i, r) in log.0.iter_mut().enumerate() {
+        r.entry.operation = Some(OperationId(i as u64 / 2 + 1));
+    }
+    let records = log.0;
+    let mut t = Timeline::from_audit("ingest-cdc", end() - Duration::days(2), end(), &records);
+    let costed = episodes::episodes(
+        &records,
+        &Rates::list_prices(),
+        end(),
+        &FollowUpClock::wall(),
+    );
+    t.price_episodes(Locale::EnUs, &costed);
+    let labels: Vec<_> = t
+        .episodes
+        .iter()
+        .map(|e| (e.resource, e.extra_cost.clone()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (Resource::CdcCores, Some("$6.00".to_owned())),
+            (Resource::Replicas, None),
+        ]
+    );
+    // In the reader's language.
+    t.price_episodes(Locale::Ru, &costed);
+    assert_eq!(t.episodes[0].extra_cost.as_deref(), Some("6,00 $"));
+}

@@ -812,3 +812,44 @@ fn history_of_a_service_writes_its_chart_to_the_chart_directory() {
         (clickscale::chart::WIDTH, clickscale::chart::HEIGHT)
     );
 }
+
+#[test]
+fn the_weekly_digest_is_shown_now_with_the_scale_up_its_cost_and_the_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let run = console_on(
+        &db,
+        "/scaling-digest\n/cdc-scale service:ingest-cdc cores:4 revert:never reason:\"load test\"\n/scaling-digest\n",
+        &["--settle-each"],
+        "warn",
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.transcript, run.stderr);
+    let (before, after) = run
+        .transcript
+        .split_once("/cdc-scale `ingest-cdc` #1")
+        .unwrap_or_else(|| panic!("no scale-up in:\n{}", run.transcript));
+    // Before anything happened: every section says so.
+    assert!(before.contains("Weekly scaling digest"), "{before}");
+    assert_eq!(before.matches("• nothing").count(), 3, "{before}");
+    assert!(before.contains("• none"), "{before}");
+    // After: the scale-up is still running, it has cost something this week, it was kept
+    // with its reason, and nothing went unanswered.
+    let digest = after
+        .split_once("Weekly scaling digest")
+        .unwrap_or_else(|| panic!("no second digest in:\n{after}"))
+        .1;
+    for line in [
+        "Still scaled up:",
+        "• `ingest-cdc` DB ClickPipes compute: scaled up since",
+        "$0.20 an hour more",
+        "Scale-ups this week, $0.",
+        "• `ingest-cdc` DB ClickPipes compute: $0.",
+        "Kept on purpose:",
+        "• `ingest-cdc` #1, kept by alice on ",
+        "load test",
+        "Unanswered:\n• nothing",
+        "Amounts are estimates",
+    ] {
+        assert!(digest.contains(line), "no `{line}` in:\n{digest}");
+    }
+}

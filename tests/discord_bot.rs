@@ -53,7 +53,8 @@ async fn registers_the_commands_with_their_options_and_ranges() {
             "idle",
             "scaling-status",
             "scaling-schedule",
-            "scaling-history"
+            "scaling-history",
+            "scaling-digest"
         ]
     );
     let cdc = w.fake.registered_command("cdc-scale").unwrap();

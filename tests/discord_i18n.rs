@@ -19,7 +19,7 @@ fn localization<'a>(v: &'a Value, field: &str, locale: &str) -> &'a str {
 async fn registered_commands_and_options_carry_chinese_and_russian_localizations() {
     let w = World::start(|_| {}).await;
     let commands = w.fake.registered_commands();
-    assert_eq!(commands.len(), 6);
+    assert_eq!(commands.len(), 7);
     for c in &commands {
         for locale in ["zh-CN", "ru"] {
             let name = localization(c, "name_localizations", locale);

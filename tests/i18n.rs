@@ -150,8 +150,9 @@ fn ids_in(src: &str) -> Vec<String> {
             && lit
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        // `scaling-status` and `scaling-history` are command names, not messages.
-        let command = lit == "scaling-status" || lit == "scaling-history";
+        // `scaling-status`, `scaling-history` and `scaling-digest` are command names, not
+        // messages.
+        let command = ["scaling-status", "scaling-history", "scaling-digest"].contains(&lit);
         if id_like && !command && NAMESPACES.iter().any(|n| lit.starts_with(n)) {
             ids.push(lit.to_owned());
         }

@@ -59,6 +59,7 @@ store_tests!(
     a_restarted_instance_takes_its_leases_back_at_once,
     due_reminders_come_in_due_order,
     an_interaction_is_claimed_once,
+    a_weeks_digest_is_claimed_once_and_can_be_given_back,
     audit_filters_by_time_and_service,
     supersession_is_by_overlapping_settings_whichever_order_launches_interleave,
 );
@@ -580,6 +581,35 @@ async fn an_interaction_is_claimed_once(db: &TestDb) {
         2
     );
     assert!(store.claim_interaction("i-1").await.unwrap());
+}
+
+async fn a_weeks_digest_is_claimed_once_and_can_be_given_back(db: &TestDb) {
+    let store = db.open().await;
+    let other = db.open().await;
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let (s, name) = if i % 2 == 0 {
+                (store.clone(), "bot-a")
+            } else {
+                (other.clone(), "bot-b")
+            };
+            tokio::spawn(async move { s.claim_digest("2026-11-30", name).await.unwrap() })
+        })
+        .collect();
+    let mut winners = 0;
+    for t in tasks {
+        winners += usize::from(t.await.unwrap());
+    }
+    assert_eq!(winners, 1, "exactly one instance posts the week's digest");
+    assert!(
+        store.claim_digest("2026-12-07", "bot-a").await.unwrap(),
+        "next week is new"
+    );
+    // Only the claimer gives it back (its post failed); then anyone may claim it again.
+    other.release_digest("2026-12-07", "bot-b").await.unwrap();
+    assert!(!other.claim_digest("2026-12-07", "bot-b").await.unwrap());
+    store.release_digest("2026-12-07", "bot-a").await.unwrap();
+    assert!(other.claim_digest("2026-12-07", "bot-b").await.unwrap());
 }
 
 async fn audit_filters_by_time_and_service(db: &TestDb) {

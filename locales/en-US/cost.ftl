@@ -53,3 +53,29 @@ console-chart-written = Chart of the last { $days ->
 } written to { $path }
 console-chart-not-written = The chart could not be written to { $path }: { $error }
 chart-not-sent = Discord did not accept the chart as an attachment, so it is not shown; the history above is complete.
+
+## Weekly digest (src/ops/digest.rs, `/scaling-digest`)
+digest-title = **Weekly scaling digest**, { $from } – { $to } UTC
+digest-still-up = Still scaled up:
+digest-still-up-none = nothing
+digest-week-cost = Scale-ups this week, { $total } beyond the previous sizes:
+digest-week-cost-none = none
+digest-week-item = `{ $service }` { $resource }: { $cost } this week (scaled up for { $duration } in all)
+digest-kept = Kept on purpose:
+digest-kept-none = nothing
+digest-kept-item = `{ $service }` { $op }, kept by { $who } on { $at }: “{ $reason }”
+digest-kept-no-reason = no reason given
+digest-unanswered = Unanswered:
+digest-unanswered-none = nothing
+digest-unanswered-item = `{ $service }` { $op }: { $reminders ->
+    [one] 1 reminder
+   *[other] { $reminders } reminders
+} without an answer, { $escalations ->
+    [one] 1 escalation
+   *[other] { $escalations } escalations
+}
+digest-more = … and { $count } more
+digest-unavailable = The digest is not available: the store could not be read (the reason is in the bot's log).
+cmd-scaling-digest-name = scaling-digest
+cmd-scaling-digest-description = The weekly digest of the last 7 days: scale-ups, their cost, Keep reasons, unanswered reminders
+console-help-scaling-digest = the weekly digest for the last 7 days, now

@@ -51,3 +51,31 @@ console-help-history-days = за сколько дней строить граф
 console-chart-written = График за { $days } дн. записан в { $path }
 console-chart-not-written = Не удалось записать график в { $path }: { $error }
 chart-not-sent = Discord не принял график как вложение, поэтому его здесь нет; история выше полная.
+
+## Weekly digest (src/ops/digest.rs, `/scaling-digest`)
+digest-title = **Недельная сводка масштабирования**, { $from } – { $to } UTC
+digest-still-up = Всё ещё увеличено:
+digest-still-up-none = ничего
+digest-week-cost = Увеличения за неделю, { $total } сверх прежних размеров:
+digest-week-cost-none = нет
+digest-week-item = `{ $service }`, { $resource }: { $cost } за неделю (всего увеличено { $duration })
+digest-kept = Оставлено намеренно:
+digest-kept-none = ничего
+digest-kept-item = `{ $service }` { $op }: оставил(а) { $who } { $at }: «{ $reason }»
+digest-kept-no-reason = причина не указана
+digest-unanswered = Без ответа:
+digest-unanswered-none = ничего
+digest-unanswered-item = `{ $service }` { $op }: { $reminders ->
+    [one] { $reminders } напоминание
+    [few] { $reminders } напоминания
+   *[other] { $reminders } напоминаний
+} без ответа, { $escalations ->
+    [one] { $escalations } эскалация
+    [few] { $escalations } эскалации
+   *[other] { $escalations } эскалаций
+}
+digest-more = … и ещё { $count }
+digest-unavailable = Сводка недоступна: не удалось прочитать хранилище (причина — в журнале бота).
+cmd-scaling-digest-name = сводка-масштабирования
+cmd-scaling-digest-description = Недельная сводка за 7 дней: увеличения, их стоимость, причины Keep, напоминания без ответа
+console-help-scaling-digest = недельная сводка за последние 7 дней, сейчас

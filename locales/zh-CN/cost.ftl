@@ -47,3 +47,23 @@ console-help-history-days = 服务图表覆盖的天数（1–31，默认 7）
 console-chart-written = { $days } 天的图表已写入 { $path }
 console-chart-not-written = 无法将图表写入 { $path }：{ $error }
 chart-not-sent = Discord 未接受图表附件，因此未显示图表；上面的历史记录是完整的。
+
+## Weekly digest (src/ops/digest.rs, `/scaling-digest`)
+digest-title = **每周扩缩容摘要**，{ $from } – { $to } UTC
+digest-still-up = 仍处于扩容状态：
+digest-still-up-none = 无
+digest-week-cost = 本周的扩容，比之前的规格多花费 { $total }：
+digest-week-cost-none = 无
+digest-week-item = `{ $service }` { $resource }：本周 { $cost }（共扩容 { $duration }）
+digest-kept = 有意保留：
+digest-kept-none = 无
+digest-kept-item = `{ $service }` { $op }，由 { $who } 于 { $at } 保留：“{ $reason }”
+digest-kept-no-reason = 未说明原因
+digest-unanswered = 未得到回应：
+digest-unanswered-none = 无
+digest-unanswered-item = `{ $service }` { $op }：{ $reminders } 条提醒无人回应，{ $escalations } 次升级
+digest-more = ……另有 { $count } 项
+digest-unavailable = 摘要不可用：无法读取存储（原因见机器人日志）。
+cmd-scaling-digest-name = 扩缩容摘要
+cmd-scaling-digest-description = 最近 7 天的每周摘要：扩容、其费用、保留原因、无人回应的提醒
+console-help-scaling-digest = 最近 7 天的每周摘要（立即显示）

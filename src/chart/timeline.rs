@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
+    i18n::Locale,
     ops::notices::system_actor,
-    scaling::Current,
+    scaling::{Current, Money},
     store::{AuditAction, AuditRecord},
 };
 
@@ -192,6 +193,34 @@ impl Timeline {
             .chain(episodes(Resource::Replicas, &t.replicas, |b| b.high))
             .collect();
         t
+    }
+
+    /// Label each shaded period with what the cost model says it cost beyond the level
+    /// before ([`crate::ops::episodes::episodes`], the one computation every surface prices
+    /// scale-ups with), in `loc`: the sum over the cost model's scale-ups of the same resource
+    /// that started within the period. A period the cost model could not price (no rate)
+    /// keeps its duration only.
+    pub fn price_episodes(&mut self, loc: Locale, costed: &[crate::ops::episodes::Episode]) {
+        use crate::ops::episodes::Resource as Priced;
+        for ep in &mut self.episodes {
+            let kind = match ep.resource {
+                Resource::CdcCores => Priced::Cdc,
+                Resource::Replicas => Priced::Service,
+            };
+            let mut matched = costed
+                .iter()
+                .filter(|c| {
+                    c.resource == kind
+                        && c.started >= ep.start
+                        && ep.end.is_none_or(|end| c.started < end)
+                })
+                .peekable();
+            if matched.peek().is_none() {
+                continue;
+            }
+            let cost = matched.fold(Money::ZERO, |sum, c| sum + c.extra_cost);
+            ep.extra_cost = Some(crate::i18n::money(loc, cost));
+        }
     }
 
     fn add(&mut self, at: DateTime<Utc>, current: &Current) {

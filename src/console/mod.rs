@@ -543,6 +543,12 @@ impl Session {
                     self.scale(submission).await
                 }
                 Input::History { service, days } => self.history(service.as_deref(), days).await,
+                Input::Digest => {
+                    let text =
+                        crate::commands::scaling_digest::render(&self.engine, self.loc).await;
+                    self.printer.block(&output::plain(&text));
+                    false
+                }
                 Input::Answer(answer) => self.answer(answer).await,
             };
             if done {

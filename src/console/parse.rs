@@ -117,6 +117,8 @@ pub enum Input {
         service: Option<String>,
         days: Option<i64>,
     },
+    /// `/scaling-digest`
+    Digest,
     /// A reminder button: `Scale down now`, `Snooze 1h`, `Keep: reason`, `Extend 1h`, `Revert now`.
     Answer(Answer),
 }
@@ -506,6 +508,11 @@ const COMMANDS: &[CommandSpec] = &[
                 about: "console-help-history-days",
             },
         ],
+    },
+    CommandSpec {
+        name: "scaling-digest",
+        about: "console-help-scaling-digest",
+        options: &[],
     },
 ];
 
@@ -1060,6 +1067,7 @@ fn parse_command(spec: &'static CommandSpec, args: &str, loc: Locale) -> Result<
             service: opt_text("service"),
             days: int("days"),
         },
+        "scaling-digest" => Input::Digest,
         other => unreachable!("/{other} is in COMMANDS but not handled"),
     })
 }
@@ -1325,12 +1333,12 @@ mod tests {
         assert!(h.contains("count: number of replicas (1-20)"), "{h}");
         assert!(h.contains("(5-10080)"), "{h}");
         for c in COMMANDS {
-            let service = if c.options[0].required {
-                "service:<text>"
-            } else {
-                "[service:<text>]"
+            let service = match c.options.first() {
+                None => "",
+                Some(o) if o.required => " service:<text>",
+                Some(_) => " [service:<text>]",
             };
-            assert!(h.contains(&format!("/{} {service}", c.name)), "{h}");
+            assert!(h.contains(&format!("/{}{service}", c.name)), "{h}");
             for o in c.options {
                 assert!(h.contains(o.name), "{h}");
             }

@@ -939,6 +939,7 @@ impl Engine {
             }
         });
         super::reminders::spawn_loop(self);
+        super::digest::spawn_loop(self);
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! [`Engine::launch`] runs the rest in the background and reports through a [`ChatSurface`].
 mod command;
 mod delivery;
+pub mod digest;
 pub mod engine;
 pub mod episodes;
 pub mod followup;

@@ -489,10 +489,28 @@ mod tests {
     #[test]
     fn money_is_formatted_per_locale() {
         assert_eq!(i18n::money(Locale::EnUs, money("1.4")), "$1.40");
-        assert_eq!(i18n::money(Locale::EnUs, money("1008.4")), "$1,008");
-        assert_eq!(i18n::money(Locale::Ru, money("1008.4")), "1\u{a0}008 $");
+        assert_eq!(i18n::money(Locale::EnUs, money("1008.4")), "$1,008.40");
+        assert_eq!(i18n::money(Locale::Ru, money("1008.4")), "1\u{a0}008,40 $");
         assert_eq!(i18n::money(Locale::Ru, money("1.4")), "1,40 $");
-        assert_eq!(i18n::money(Locale::ZhCn, money("12345.6")), "US$12,346");
+        assert_eq!(i18n::money(Locale::ZhCn, money("12345.6")), "US$12,345.60");
+    }
+
+    #[test]
+    fn every_amount_is_to_the_cent_in_every_language() {
+        // One rule, whatever the size: a month of $0.10/h and of $0.20/h read alike
+        // ($73.00 and $146.00, never $73.00 beside $146).
+        let (small, large) = (money("0.10").per_month(), money("0.20").per_month());
+        let expected = [
+            (Locale::EnUs, "$73.00", "$146.00"),
+            (Locale::Ru, "73,00 $", "146,00 $"),
+            (Locale::ZhCn, "US$73.00", "US$146.00"),
+        ];
+        for (loc, s, l) in expected {
+            assert_eq!(i18n::money(loc, small), s, "{loc:?}");
+            assert_eq!(i18n::money(loc, large), l, "{loc:?}");
+        }
+        assert_eq!(i18n::money(Locale::EnUs, money("0.004")), "$0.00");
+        assert_eq!(i18n::money(Locale::EnUs, money("-2.5")), "$2.50", "no sign");
     }
 
     #[test]

@@ -612,16 +612,19 @@ fn priced_plans_show_money_and_confirm_by_money_per_hour() {
     assert_eq!(
         p.summary(Locale::EnUs),
         "CDC compute: 2 cores / 8 GB -> 8 cores / 32 GB (cost x4.0: +$0.60/h, ≈ $14.40 a day, \
-         ≈ $438 a month if left on)"
+         ≈ $438.00 a month if left on)"
     );
     let ru = p.summary(Locale::Ru);
-    assert!(ru.contains("+0,60 $ в час") && ru.contains("438 $"), "{ru}");
-    assert!(p.summary(Locale::ZhCn).contains("US$438"));
+    assert!(
+        ru.contains("+0,60 $ в час") && ru.contains("438,00 $"),
+        "{ru}"
+    );
+    assert!(p.summary(Locale::ZhCn).contains("US$438.00"));
     // A saving is shown too, beside the capacity risk.
     let down = priced(8, 2, &RiskPolicy::default());
     assert!(
         down.summary(Locale::EnUs)
-            .ends_with("(capacity goes down, −$0.60/h, ≈ $14.40 a day, ≈ $438 a month saved)"),
+            .ends_with("(capacity goes down, −$0.60/h, ≈ $14.40 a day, ≈ $438.00 a month saved)"),
         "{}",
         down.summary(Locale::EnUs)
     );

@@ -35,6 +35,7 @@ macro_rules! on_db {
 }
 
 mod audit;
+mod digests;
 mod interactions;
 mod lease;
 mod operations;

@@ -29,8 +29,14 @@
 //! also sends five user-facing reads (what `/scaling-status` sends first), 20 s apart, and
 //! notes how long each waited for its answer.
 //!
+//! One service is one draw of its change's delay, which decides most of what it costs, so the
+//! 1-service row is `ONE_SERVICE_SAMPLES` (default 10) independent runs at once (each its own
+//! simulator, key and engine), reported together with the mean and spread of the calls per
+//! operation. Every run draws its delays from a seed (service `i` of sample `k` gets the same
+//! delay for both pollers), so the engine and the naive poller are compared on the same draws.
+//!
 //! `cargo bench --bench polling_budget` (env `TIME_SCALE`, `SERVICES=1,10,100`,
-//! `REPLICA_SERVICES=100`, `LAGS=1` prints every lag).
+//! `REPLICA_SERVICES=100`, `ONE_SERVICE_SAMPLES=10`, `LAGS=1` prints every lag).
 
 mod common;
 
@@ -145,6 +151,7 @@ struct Figures {
     command_waits: Vec<f64>,
 }
 
+#[derive(Debug, Clone, Copy)]
 struct Bench {
     scale: f64,
 }
@@ -193,7 +200,25 @@ impl Bench {
         CloudClient::new(s).expect("client settings")
     }
 
-    async fn run(&self, n: usize, change: Change, poller: Poller) -> Figures {
+    /// `samples` independent runs of `n` services at once (the same draws for both pollers).
+    async fn run_samples(
+        &self,
+        n: usize,
+        change: Change,
+        poller: Poller,
+        samples: usize,
+    ) -> Vec<Figures> {
+        let mut set = tokio::task::JoinSet::new();
+        for k in 0..samples {
+            let bench = *self;
+            set.spawn(async move { (k, bench.run(n, change, poller, k as u64).await) });
+        }
+        let mut runs = set.join_all().await;
+        runs.sort_by_key(|(k, _)| *k);
+        runs.into_iter().map(|(_, f)| f).collect()
+    }
+
+    async fn run(&self, n: usize, change: Change, poller: Poller, seed: u64) -> Figures {
         let sim = sim::spawn(self.sim_config(), fixture_with_services(n))
             .await
             .expect("simulator");
@@ -201,6 +226,7 @@ impl Bench {
             world: sim.world(),
             scale: self.scale,
             change,
+            seed,
             at: Arc::default(),
         };
         let started = Instant::now();
@@ -480,6 +506,8 @@ struct Converger {
     world: Arc<tokio::sync::Mutex<sim::World>>,
     scale: f64,
     change: Change,
+    /// The run's draws: service `i` gets the same delay whichever poller runs.
+    seed: u64,
     at: Arc<Mutex<HashMap<usize, Instant>>>,
 }
 
@@ -489,10 +517,11 @@ impl Converger {
     }
 
     fn schedule(&self, i: usize) {
-        use rand::Rng;
+        use rand::{Rng, SeedableRng};
         let (min, max) = self.change.converges();
-        let delay =
-            Duration::from_secs_f64(rand::rng().random_range(min as f64..=max as f64) / self.scale);
+        let mut rng =
+            rand::rngs::StdRng::seed_from_u64(self.seed.wrapping_mul(1_000_003) + i as u64);
+        let delay = Duration::from_secs_f64(rng.random_range(min as f64..=max as f64) / self.scale);
         let this = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
@@ -563,6 +592,48 @@ async fn naive_patch(client: &CloudClient, id: &str, change: Change) -> Result<(
     }
 }
 
+/// Several runs as one row: counts summed, lags pooled, the slowest run's times.
+fn merged(runs: &[Figures]) -> Figures {
+    let mut all = Figures::default();
+    for f in runs {
+        all.confirmed += f.confirmed;
+        all.not_confirmed += f.not_confirmed;
+        all.requests += f.requests;
+        all.gets += f.gets;
+        all.patches += f.patches;
+        all.too_many += f.too_many;
+        all.lags.extend(&f.lags);
+        all.total = all.total.max(f.total);
+        all.launched = all.launched.max(f.launched);
+        all.wall = all.wall.max(f.wall);
+        all.limiter_waits += f.limiter_waits;
+        all.max_reads_per_interval = all.max_reads_per_interval.max(f.max_reads_per_interval);
+        all.command_waits.extend(&f.command_waits);
+    }
+    all
+}
+
+/// Calls per confirmed operation of each run.
+fn per_op(runs: &[Figures]) -> Vec<f64> {
+    runs.iter()
+        .filter(|f| f.confirmed > 0)
+        .map(|f| f.requests as f64 / f.confirmed as f64)
+        .collect()
+}
+
+/// Mean, standard deviation, min and max.
+fn spread(v: &[f64]) -> String {
+    if v.is_empty() {
+        return "-".into();
+    }
+    let n = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / n;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("mean {mean:.2}, sd {sd:.2}, min {min:.1}, max {max:.1}")
+}
+
 fn fmt_opt(v: Option<f64>) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v:.1}"))
 }
@@ -600,7 +671,13 @@ async fn main() {
     println!("| change | services | poller | confirmed | API calls (GET/PATCH) | calls per confirmed op | 429s | lag p50 / p90 / p99 / max | lag bound | watch reads per 10 s (max) | last PATCH accepted | all settled | wall |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let bench = Bench { scale };
+    let one_service_samples = std::env::var("ONE_SERVICE_SAMPLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10usize)
+        .max(1);
     let mut summary = BTreeMap::new();
+    let mut sampled = Vec::new();
     for &(change, n) in &runs {
         // The best polling period the budget allows for n per-service reads: the client's
         // limiter sustains 8 of the 10 requests per 10 s (`window_quota`). Replica changes
@@ -612,8 +689,18 @@ async fn main() {
             Change::Replicas => 1.0,
         };
         let bound = (reads / steady).max(POLL_INTERVAL.as_secs_f64()) + 2.0;
+        let samples = if n == 1 { one_service_samples } else { 1 };
+        let mut per_poller = Vec::new();
         for poller in [Poller::Engine, Poller::Naive] {
-            let f = bench.run(n, change, poller).await;
+            let runs = bench.run_samples(n, change, poller, samples).await;
+            per_poller.push(per_op(&runs));
+            let f = merged(&runs);
+            let services = if samples > 1 {
+                format!("{n} (x{samples} runs)")
+            } else {
+                n.to_string()
+            };
+            let all = n * samples;
             let per_op = if f.confirmed == 0 {
                 "-".to_owned()
             } else {
@@ -623,7 +710,7 @@ async fn main() {
                 .max_reads_per_interval
                 .map_or_else(|| "-".to_owned(), |r| r.to_string());
             println!(
-                "| {} | {n} | {} | {}/{n} | {} ({}/{}) | {per_op} | {} | {} / {} / {} / {} s | {bound:.1} s | {reads} | {:.0} s | {:.0} s | {:.1} s |",
+                "| {} | {services} | {} | {}/{all} | {} ({}/{}) | {per_op} | {} | {} / {} / {} / {} s | {bound:.1} s | {reads} | {:.0} s | {:.0} s | {:.1} s |",
                 change.label(),
                 poller.label(),
                 f.confirmed,
@@ -650,8 +737,23 @@ async fn main() {
             }
             summary.insert((change, n, poller.label()), f);
         }
+        if samples > 1 {
+            sampled.push((change, n, samples, per_poller));
+        }
     }
     println!();
+    for (change, n, samples, per_poller) in &sampled {
+        let (engine, naive) = (&per_poller[0], &per_poller[1]);
+        // Same draws run by run, so the ratio is taken run by run too.
+        let ratios: Vec<f64> = engine.iter().zip(naive).map(|(e, v)| e / v).collect();
+        println!(
+            "{} {n} service, {samples} runs: calls per confirmed op, engine {}; naive {}; engine / naive per run {}",
+            change.label(),
+            spread(engine),
+            spread(naive),
+            spread(&ratios),
+        );
+    }
     for ((change, n, label), f) in &summary {
         if !f.command_waits.is_empty() {
             println!(

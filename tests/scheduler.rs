@@ -260,3 +260,60 @@ async fn windows_are_learned_from_the_stores_confirmed_operations() {
     );
     assert!(window.from <= window.to, "{window:?}");
 }
+
+#[tokio::test]
+async fn a_cdc_watch_reads_nothing_before_its_window_and_less_than_once_per_interval_in_it() {
+    // Poll interval 500 ms, CDC window 1.5-4.5 s, the change showing at 4.5 s. Reads inside
+    // the window are spaced by the interval plus its fifth (the lag bound's slack) less the
+    // measured reporting time; the first comes one spacing after the window opens, and with
+    // a window that opens within the early gap (24 intervals) there is no read before it.
+    let h = harness(
+        1,
+        SimConfig {
+            rate_limit: 100_000,
+            cdc_converge_after: Duration::from_millis(4500),
+            ..SimConfig::default()
+        },
+        |c| {
+            c.timings.poll_interval = Duration::from_millis(500);
+            c.timings.cdc_expected_min = Duration::from_millis(1500);
+            c.timings.cdc_expected_max = Duration::from_millis(4500);
+        },
+    )
+    .await;
+    let cdc_reads = || h.gets("/clickpipesCdcScaling");
+    let mut op = h.launch("svc-00".into(), ScaleRequest::cdc(3)).await;
+    tokio::time::timeout(Duration::from_secs(10), op.reached(Phase::Watching))
+        .await
+        .unwrap();
+    // The command's own read only.
+    let before_patch = cdc_reads();
+    assert_eq!(before_patch, 1);
+    // Just before the window's first read (2 s at the earliest: 1.5 s + one interval).
+    tokio::time::sleep(Duration::from_millis(1400)).await;
+    assert_eq!(
+        cdc_reads(),
+        before_patch,
+        "a read before the window (the plan used to read at half its start)"
+    );
+    let spacing = h.engine.pollers().spacing();
+    assert!(
+        spacing > Duration::from_millis(500),
+        "reads inside the window {spacing:?} apart, margin {:?}",
+        h.engine.pollers().margin()
+    );
+    settle_all(vec![op]).await;
+    assert_eq!(
+        h.engine.outcome_counts().get(&OutcomeKind::Confirmed),
+        Some(&1),
+        "{}",
+        h.surface.text()
+    );
+    // Every interval from 2 s to 4.5 s (and one past it) would be 6 or 7 reads; spaced wider,
+    // the change at 4.5 s is seen by the 5th or 6th.
+    let watch_reads = cdc_reads() - before_patch;
+    assert!(
+        (1..=6).contains(&watch_reads),
+        "{watch_reads} reads while watching, {spacing:?} apart"
+    );
+}

@@ -155,10 +155,22 @@ impl Operation {
             }
         };
         let window = self.window_text();
+        let mut confirming_read = None;
         let outcome = self
-            .watch(applied_at, delivery, &mut superseded, &window)
+            .watch(
+                applied_at,
+                delivery,
+                &mut superseded,
+                &window,
+                &mut confirming_read,
+            )
             .await;
-        self.finish(outcome).await
+        let outcome = self.finish(outcome).await;
+        if let (Outcome::Confirmed { .. }, Some(sent_at)) = (&outcome, confirming_read) {
+            // What the next reads inside a window leave for reporting.
+            self.engine.pollers().note_reported(sent_at.elapsed());
+        }
+        outcome
     }
 
     /// Whether the store says a newer operation took over (any instance may have decided it).
@@ -631,6 +643,9 @@ impl Operation {
             .await;
         self.say(&text::accepted(self.lang(), request_id.as_deref(), &window))
             .await;
+        // A call's answer reported: what reads inside a window leave for reporting until a
+        // confirmation is measured.
+        self.engine.pollers().note_reported(sent_at.elapsed());
         // Only now: surfaces waiting for `Watching` rely on the acceptance having been said.
         self.phase.send_replace(Phase::Watching);
         Ok((applied_at, Delivery::Answered))
@@ -705,13 +720,15 @@ impl Operation {
         }
     }
 
-    /// Poll (through the shared stream) until the API reports the target, the deadline, or a newer operation.
+    /// Poll (through the shared stream) until the API reports the target, the deadline, or a
+    /// newer operation; `confirming_read` gets when the read that saw the target was sent.
     async fn watch(
         &self,
         applied_at: Instant,
         mut delivery: Delivery,
         superseded: &mut watch::Receiver<Option<Supersession>>,
         window: &str,
+        confirming_read: &mut Option<Instant>,
     ) -> Outcome {
         let mut resent = false;
         let mut checks = self.store_checks();
@@ -756,6 +773,7 @@ impl Operation {
                                 return self.superseded(by).await;
                             }
                             if scaling::matches_target(&self.p.target, &current) {
+                                *confirming_read = Some(obs.sent_at);
                                 return Outcome::Confirmed { took: applied_at.elapsed(), seen: current };
                             }
                             if scaling::shown_while_idle(&self.p.target, &current) {

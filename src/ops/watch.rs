@@ -23,7 +23,7 @@
 //!   before its plan, so that it leaves by its plan and not up to a permit after it.
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::{BTreeMap, HashMap, VecDeque},
     ops::{Deref, DerefMut},
     sync::{
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -102,33 +102,58 @@ const SAMPLES: u32 = 50;
 const RELEARN_EVERY: Duration = Duration::from_secs(600);
 /// After a window, reads back off to at most this many intervals apart.
 const MAX_BACKOFF_INTERVALS: u32 = 6;
+/// Before a window, a watched change goes at most this many intervals without a read: the
+/// bound on how late a change that shows early is reported (4 min at 10 s, longer than the
+/// documented CDC window's first read at 3 min + one spacing, so that one costs no early read).
+pub const EARLY_GAP_INTERVALS: u32 = 24;
+/// How many recent measurements the reporting margin is the longest of.
+const MARGIN_SAMPLES: usize = 16;
 
 impl PollSettings {
-    /// When watcher `since` (its PATCH accepted) wants its next read, its last one at `last`.
+    /// How much later than one interval (or the budget's round) a change may be reported after
+    /// it shows: a fifth of the interval (2 s at 10 s), the allowance of the lag bound.
+    pub fn slack(&self) -> Duration {
+        self.interval / 5
+    }
+
+    /// How far apart reads inside a window go: `cadence` (the interval, or the budget's round
+    /// when that is longer) plus the slack, less `margin` (the time from a read being sent to
+    /// its thread being told), so that a change is reported within cadence + slack of showing.
+    /// Never closer than `cadence`: a slow report is not made up for by reading more often.
+    pub fn spacing(&self, cadence: Duration, margin: Duration) -> Duration {
+        (cadence + self.slack()).saturating_sub(margin).max(cadence)
+    }
+
+    /// When watcher `since` (its PATCH accepted) wants its next read, its last one at `last`,
+    /// reads inside the window `spacing` apart ([`Self::spacing`]).
     ///
-    /// Before the window, half the window's start apart (at least one interval); inside, one
-    /// interval, from one interval after its start; after it (one interval of grace), half the
-    /// time since the window ended, between one and six intervals.
-    pub fn next_read(&self, window: Window, since: Instant, last: Option<Instant>) -> Instant {
+    /// Before the window, at most [`EARLY_GAP_INTERVALS`] intervals apart, and none when the
+    /// first read inside it comes sooner; inside, `spacing` apart from one spacing after its
+    /// start; after it (one spacing of grace), half the time since the window ended, between
+    /// one spacing and six intervals.
+    pub fn next_read(
+        &self,
+        window: Window,
+        since: Instant,
+        last: Option<Instant>,
+        spacing: Duration,
+    ) -> Instant {
         let t = last.unwrap_or(since).max(since);
         let elapsed = t - since;
-        let interval = self.interval;
         if elapsed < window.from {
-            let sparse = (window.from / 2).max(interval);
-            // The dense reads start one interval into the window: a change that shows at its
-            // start is still seen within one interval, and no read is spent on the instant
-            // before any change usually shows.
-            return if t + sparse < since + window.from {
-                t + sparse
-            } else {
-                since + window.from + interval
-            };
+            // The dense reads start one spacing into the window: a change that shows at its
+            // start is still reported within the lag bound, and no read is spent on the
+            // instant before any change usually shows.
+            let first_inside = since + window.from + spacing;
+            let early = t + self.interval.saturating_mul(EARLY_GAP_INTERVALS);
+            return early.min(first_inside);
         }
-        if elapsed < window.to + interval {
-            return t + interval;
+        if elapsed < window.to + spacing {
+            return t + spacing;
         }
         let backoff = ((elapsed - window.to) / 2)
-            .clamp(interval, interval.saturating_mul(MAX_BACKOFF_INTERVALS));
+            .min(self.interval.saturating_mul(MAX_BACKOFF_INTERVALS))
+            .max(spacing);
         t + backoff
     }
 
@@ -179,6 +204,8 @@ struct PollersInner {
     store: Option<Store>,
     streams: DashMap<Key, Stream>,
     learned: Mutex<Learned>,
+    /// The latest times from a call being sent to its thread being told ([`Pollers::note_reported`]).
+    reported: Mutex<VecDeque<Duration>>,
     /// The one task reading `GET …/services` for every watched service runs.
     list_running: AtomicBool,
     list_wake: Notify,
@@ -240,6 +267,7 @@ impl Pollers {
                 store,
                 streams: DashMap::new(),
                 learned: Mutex::default(),
+                reported: Mutex::default(),
                 list_running: AtomicBool::new(false),
                 list_wake: Notify::new(),
                 watchers: AtomicU64::new(0),
@@ -305,9 +333,46 @@ impl Pollers {
     pub async fn relearn(&self) {
         self.inner.relearn().await;
     }
+
+    /// How long it took from a call being sent (a confirming read, an accepted PATCH) to its
+    /// thread being told: what reads inside a window leave for reporting ([`Self::margin`]).
+    pub fn note_reported(&self, took: Duration) {
+        let mut reported = self.inner.lock_reported();
+        reported.push_back(took);
+        while reported.len() > MARGIN_SAMPLES {
+            reported.pop_front();
+        }
+    }
+
+    /// The reporting margin: the longest of the latest measured times from a call being sent
+    /// to its thread being told; half the slack until one is measured.
+    pub fn margin(&self) -> Duration {
+        self.inner.margin()
+    }
+
+    /// How far apart reads inside a window go now ([`PollSettings::spacing`]).
+    pub fn spacing(&self) -> Duration {
+        self.inner.spacing(self.inner.cadence())
+    }
 }
 
 impl PollersInner {
+    fn lock_reported(&self) -> std::sync::MutexGuard<'_, VecDeque<Duration>> {
+        self.reported.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn margin(&self) -> Duration {
+        self.lock_reported()
+            .iter()
+            .max()
+            .copied()
+            .unwrap_or(self.settings.slack() / 2)
+    }
+
+    fn spacing(&self, cadence: Duration) -> Duration {
+        self.settings.spacing(cadence, self.margin())
+    }
+
     fn window(&self, resource: Resource) -> (Window, WindowSource) {
         let learned = self.learned.lock().unwrap_or_else(|p| p.into_inner());
         match learned.windows.get(&resource) {
@@ -356,16 +421,16 @@ impl PollersInner {
         learned.windows = windows;
     }
 
-    /// When a stream wants its next read: the soonest any of its watchers wants one, at a
-    /// cadence the budget can sustain for everything watched ([`Self::cadence`]).
-    fn next_read(&self, s: &Stream, window: Window, cadence: Duration) -> Option<Instant> {
-        let plan = PollSettings {
-            interval: cadence,
-            ..self.settings
-        };
+    /// When a stream wants its next read: the soonest any of its watchers wants one, reads
+    /// inside the window `spacing` apart ([`Self::spacing`] of a cadence the budget can
+    /// sustain for everything watched, [`Self::cadence`]).
+    fn next_read(&self, s: &Stream, window: Window, spacing: Duration) -> Option<Instant> {
         s.watchers
             .values()
-            .map(|since| plan.next_read(window, *since, s.last_read))
+            .map(|since| {
+                self.settings
+                    .next_read(window, *since, s.last_read, spacing)
+            })
             .min()
     }
 
@@ -441,9 +506,9 @@ async fn cdc_loop(inner: Arc<PollersInner>, key: Key, wake: Arc<Notify>) {
     inner.relearn_if_stale().await;
     loop {
         let window = inner.window(Resource::Cdc).0;
-        let cadence = inner.cadence();
+        let spacing = inner.spacing(inner.cadence());
         let due = match inner.streams.get(&key) {
-            Some(s) => inner.next_read(&s, window, cadence),
+            Some(s) => inner.next_read(&s, window, spacing),
             None => return,
         };
         let Some(due) = due else { return };
@@ -474,12 +539,12 @@ async fn list_loop(inner: Arc<PollersInner>) {
     inner.relearn_if_stale().await;
     loop {
         let window = inner.window(Resource::Service).0;
-        let cadence = inner.cadence();
+        let spacing = inner.spacing(inner.cadence());
         let due = inner
             .streams
             .iter()
             .filter(|s| s.key().1 == Resource::Service)
-            .filter_map(|s| inner.next_read(&s, window, cadence))
+            .filter_map(|s| inner.next_read(&s, window, spacing))
             .min();
         let Some(due) = due else {
             inner.list_running.store(false, Ordering::Release);
@@ -561,16 +626,17 @@ mod tests {
         }
     }
 
-    /// The reads one watcher makes from its PATCH (at 0) until `until`, in seconds.
-    fn plan(window: Window, until: u64) -> Vec<u64> {
+    /// The reads one watcher makes from its PATCH (at 0) until `until`, in milliseconds,
+    /// reads inside the window `spacing` apart.
+    fn plan(window: Window, spacing: Duration, until: u64) -> Vec<u64> {
         let s = settings();
         let since = Instant::now();
         let mut last = None;
         let mut reads = Vec::new();
         loop {
-            let next = s.next_read(window, since, last);
-            let at = (next - since).as_secs();
-            if at > until {
+            let next = s.next_read(window, since, last, spacing);
+            let at = u64::try_from((next - since).as_millis()).unwrap();
+            if at > until * 1000 {
                 return reads;
             }
             reads.push(at);
@@ -578,29 +644,62 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn cdc_reads_are_sparse_before_the_window_dense_in_it_and_back_off_after() {
-        let reads = plan(settings().cdc, 600);
-        let (before, rest): (Vec<u64>, Vec<u64>) = reads.iter().partition(|t| **t < 180);
-        // One read at 90 s catches a change that came early, within 90 s.
-        assert_eq!(before, vec![90]);
-        // Every 10 s from one interval into the window to one interval past its end.
-        let inside: Vec<u64> = rest.iter().copied().filter(|t| *t <= 310).collect();
-        assert_eq!(inside, (19..=31).map(|i| i * 10).collect::<Vec<_>>());
-        // Then further apart, never more than six intervals.
-        let after: Vec<u64> = rest.iter().copied().filter(|t| *t > 310).collect();
-        let gaps: Vec<u64> = after.windows(2).map(|p| p[1] - p[0]).collect();
-        assert!(gaps.iter().all(|g| (10..=60).contains(g)), "{after:?}");
-        assert!(gaps.windows(2).all(|g| g[0] <= g[1]), "{after:?}");
-        assert_eq!(gaps.last(), Some(&60), "{after:?}");
-        // 13 reads in the first 5 minutes, where polling every 10 s from the PATCH made 30.
-        assert_eq!(reads.iter().filter(|t| **t <= 300).count(), 13);
+    #[test]
+    fn reads_inside_a_window_leave_the_slack_less_the_reporting_margin() {
+        let s = settings();
+        let secs = Duration::from_secs;
+        let ms = Duration::from_millis;
+        // Lag bound: one interval (or the budget's round) + 2 s; 1 s of it for reporting.
+        assert_eq!(s.slack(), secs(2));
+        assert_eq!(s.spacing(secs(10), secs(1)), secs(11));
+        assert_eq!(s.spacing(secs(10), ms(300)), ms(11_700));
+        // 10 CDC services: the budget's round of 12.5 s is the cadence.
+        assert_eq!(s.spacing(ms(12_500), ms(500)), secs(14));
+        // A report slower than the slack is not made up for by reading more often.
+        assert_eq!(s.spacing(secs(10), secs(5)), secs(10));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_window_from_zero_polls_every_interval_from_the_start() {
-        let reads = plan(settings().service, 120);
-        assert_eq!(reads, (1..=12).map(|i| i * 10).collect::<Vec<_>>());
+    async fn cdc_reads_start_one_spacing_into_the_window_and_back_off_after_it() {
+        let spacing = Duration::from_secs(11);
+        let reads = plan(settings().cdc, spacing, 600);
+        // No read before the window: its first read, at 191 s, comes within the 4 minutes a
+        // watched change may go unread before it (an early change is reported by then).
+        assert_eq!(reads.first(), Some(&191_000), "{reads:?}");
+        // 11 s apart from one spacing into the window to one spacing past its end.
+        let inside: Vec<u64> = reads.iter().copied().filter(|t| *t <= 311_000).collect();
+        assert_eq!(
+            inside,
+            (0..=10).map(|i| 191_000 + i * 11_000).collect::<Vec<_>>()
+        );
+        // Then further apart, never more than six intervals.
+        let after: Vec<u64> = reads.iter().copied().filter(|t| *t > 311_000).collect();
+        let gaps: Vec<u64> = after.windows(2).map(|p| p[1] - p[0]).collect();
+        assert!(
+            gaps.iter().all(|g| (11_000..=60_000).contains(g)),
+            "{after:?}"
+        );
+        assert!(gaps.windows(2).all(|g| g[0] <= g[1]), "{after:?}");
+        assert_eq!(gaps.last(), Some(&60_000), "{after:?}");
+        // 10 reads in the first 5 minutes (a change drawn uniformly in the window takes 6 on
+        // average), where polling every 10 s from the PATCH made 30.
+        assert_eq!(reads.iter().filter(|t| **t <= 300_000).count(), 10);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_that_opens_late_still_reads_every_four_minutes_before_it() {
+        let late = Window {
+            from: Duration::from_secs(600),
+            to: Duration::from_secs(900),
+        };
+        let reads = plan(late, Duration::from_secs(11), 611);
+        assert_eq!(reads, vec![240_000, 480_000, 611_000]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_window_from_zero_reads_from_one_spacing_after_the_patch() {
+        let reads = plan(settings().service, Duration::from_secs(11), 121);
+        assert_eq!(reads, (1..=11).map(|i| i * 11_000).collect::<Vec<_>>());
     }
 
     #[test]

@@ -316,7 +316,9 @@ impl Engine {
             origin: ctx.op.origin.clone(),
             service: ctx.op.service.clone(),
         };
-        self.say_in_thread(surface.as_ref(), &to, ctx.thread.as_ref(), line)
+        // Unrecorded or not, a reminder line is said once: nothing to add.
+        let _ = self
+            .say_in_thread(surface.as_ref(), &to, ctx.thread.as_ref(), line)
             .await;
     }
 

@@ -70,7 +70,8 @@ pub async fn run(
             path.display()
         );
     }
-    let store = args.database.connect().await?;
+    // Reads only: the busy timeout does not matter here.
+    let store = args.database.connect(&Default::default()).await?;
     let entries = store
         .audit_since(since, args.service.as_deref(), LIMIT)
         .await?;

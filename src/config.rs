@@ -140,6 +140,10 @@ pub struct StoreConfig {
     /// How long an instance may act on an operation or reminder without renewing its lease.
     #[serde(with = "humantime_serde")]
     pub lease_ttl: Duration,
+    /// SQLite: how long a write waits for another process's write lock before it fails (and
+    /// the bot says the store is unavailable).
+    #[serde(with = "humantime_serde")]
+    pub sqlite_busy_timeout: Duration,
 }
 
 impl Default for StoreConfig {
@@ -147,6 +151,7 @@ impl Default for StoreConfig {
         Self {
             instance_id: String::new(),
             lease_ttl: Duration::from_secs(30),
+            sqlite_busy_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -74,12 +74,14 @@ impl Locale {
         }
         match self {
             Self::EnUs => {
-                files!("en-US": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl")
+                files!("en-US": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl", "store.ftl")
             }
             Self::ZhCn => {
-                files!("zh-CN": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl")
+                files!("zh-CN": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl", "store.ftl")
             }
-            Self::Ru => files!("ru": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl"),
+            Self::Ru => {
+                files!("ru": "clickscale.ftl", "cost.ftl", "schedule.ftl", "delivery.ftl", "store.ftl")
+            }
         }
     }
 

@@ -23,14 +23,15 @@
 //!   Polls are planned where changes land (windows learned from the store) and batched: one
 //!   list read confirms every watched replica / idle change.
 //!   Supersession (by the settings a change sets), joining and in-flight lists come from the
-//!   store, so every instance sees the same. Thread lines go through the store's outbox
-//!   (`ops::delivery`): posted in order, once, later if the chat fails; refused ones go to the
-//!   requester privately, then to the audit log. [`ops::episodes`]: scale-up episodes
-//!   (duration, extra cost) from audit entries, a pure function; [`ops::digest`]: the
+//!   store, so every instance sees the same. Thread lines (reminders' too) go through the
+//!   store's outbox (`ops::delivery`): posted in order, once, later if the chat fails; refused
+//!   ones go to the requester privately, then to the audit log. [`ops::episodes`]: scale-up
+//!   episodes (duration, extra cost) from audit entries, a pure function; [`ops::digest`]: the
 //!   weekly digest built on them, posted once a week by one instance (a row per week in
 //!   the store decides which).
 //! - [`store`]: durable operations, reminders, audit log, the outbox of thread lines, the
-//!   weekly digests posted, and leases in SQLite (default) or PostgreSQL (several instances), through sqlx; migrations in
+//!   weekly digests posted, and leases in SQLite (default) or PostgreSQL (several instances),
+//!   through sqlx; migrations in
 //!   top-level `migrations/`.
 //! - [`discord`]: poise framework, Data/Context types, checks, `on_error`, thread notifier,
 //!   buttons, and the bot-token REST client (`discord::rest`) that waits out 429s and

@@ -6,10 +6,10 @@ mod support;
 
 use std::{str::FromStr as _, time::Duration};
 
-use clickscale::{ops::OperationId, store::AuditAction};
+use clickscale::{ops::OperationId, sim::SimConfig, store::AuditAction};
 use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
 use support::{
-    bot::{fast_sim, is_status, World, WAIT},
+    bot::{allow_all, fast_sim, is_status, World, WAIT},
     db::TestDb,
     discord::{FakeDiscord, Fault, LimitScope, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
 };
@@ -311,6 +311,138 @@ async fn what_could_not_be_posted_waits_in_the_outbox_for_a_later_pass() {
     assert_told_once_in_order(&w, &status, &lines);
     assert_eq!(w.fake.pending_faults(), 0);
     w.fake.assert_clean();
+    w.stop().await;
+}
+
+/// Issue 14: a reminder post that failed was only logged, and a reminder's thread lines went
+/// straight to the chat. Now a reminder post tried again carries the same nonce (its first
+/// try was created although its answer came too late: it shows once), and an answer's line
+/// ("Snoozed …") that Discord refused for now waits in the outbox and arrives once, later.
+#[tokio::test]
+async fn reminder_posts_and_their_lines_survive_rest_faults_once() {
+    // 100x: the snapshots of ingest-cdc's pipes end within 3 s.
+    let sim = SimConfig {
+        time_scale: 100.0,
+        cdc_converge_after: Duration::from_secs(10),
+        rate_limit: 10_000,
+        ..SimConfig::default()
+    };
+    let w = World::start_with(sim, |c| {
+        c.discord.attempts = 2;
+        c.discord.request_timeout = Duration::from_millis(500);
+        // The outbox's background pass runs every lease_ttl / 3.
+        c.store.lease_ttl = Duration::from_secs(3);
+        c.oncall.role = Some("555".into());
+        c.oncall.tick = Duration::from_millis(50);
+        // The reminder is due this long after the change settles: time to inject its faults.
+        c.oncall.snapshot_check_interval = Duration::from_secs(2);
+        c.oncall.answer_within = Duration::from_secs(600);
+        c.policy.rules.push(allow_all("900"));
+    })
+    .await;
+    w.fake
+        .slash("cdc-scale")
+        .option_str("service", "ingest-cdc")
+        .option_int("cores", 8)
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    let status = w.status_with_buttons().await;
+    w.fake
+        .click(&status.id, &format!("clickscale:confirm:{}", status.id))
+        .user("500", "ann")
+        .roles(&["900"])
+        .send()
+        .await;
+    w.thread_line(&status.id, "After the snapshot").await;
+    // The reminder's post: created but answered too late, then a 502. Both tries are spent,
+    // so the step fails and runs again.
+    w.fake.inject(
+        "POST",
+        "/channels/{thread}/messages",
+        Fault::LateAnswer(Duration::from_millis(1500)),
+        1,
+    );
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", Fault::Status(502), 1);
+    let reminder = w
+        .fake
+        .wait_for_message_in(
+            &status.id,
+            |m| !m.components.is_empty(),
+            Duration::from_secs(20),
+        )
+        .await;
+    // The step runs again once both tries failed: a third POST of the reminder.
+    let tries = || {
+        w.fake
+            .calls()
+            .iter()
+            .filter(|c| {
+                c.is("POST", "/channels/*/messages")
+                    && c.body()["content"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("has finished"))
+            })
+            .count()
+    };
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tries() < 3 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the reminder was not tried again"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(w.fake.pending_faults(), 0, "both faults were hit");
+    let snooze = reminder
+        .custom_ids()
+        .into_iter()
+        .find(|id| id.ends_with(":snooze1h"))
+        .expect("a snooze button");
+    // The line that answers the click: refused for now on both tries.
+    w.fake
+        .inject("POST", "/channels/{thread}/messages", Fault::Status(502), 2);
+    let click = w
+        .fake
+        .click(&reminder.id, &snooze)
+        .user("700", "olga")
+        .roles(&["555"])
+        .send()
+        .await;
+    let reply = w.private_answer(&click).await;
+    assert!(reply.contains("Snoozed"), "{reply}");
+    w.fake
+        .wait_for_message_in(
+            &status.id,
+            |m| is_status(m) && m.content.contains("Snoozed for"),
+            WAIT,
+        )
+        .await;
+    // Give a doubled post time to show before counting.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The bot's own posts (the answer to the click shows in the thread too, privately).
+    let lines: Vec<_> = w
+        .fake
+        .thread_messages(&status.id)
+        .into_iter()
+        .filter(is_status)
+        .collect();
+    let posts = lines
+        .iter()
+        .filter(|m| m.content.contains("has finished"))
+        .count();
+    let snoozed = lines
+        .iter()
+        .filter(|m| m.content.contains("Snoozed"))
+        .count();
+    assert_eq!(
+        (posts, snoozed),
+        (1, 1),
+        "one reminder, one answer: {:#?}",
+        lines.iter().map(|m| &m.content).collect::<Vec<_>>()
+    );
     w.stop().await;
 }
 

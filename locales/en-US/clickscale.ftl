@@ -346,7 +346,6 @@ followup-never-without-reason = `revert:never` needs `reason:` (it is recorded i
 followup-reason-without-never = `reason:` goes with `revert:never`; leave it out otherwise.
 followup-after-snapshot-not-up = `revert:after-snapshot` only applies when CDC scales up; this change does not. Use `revert:<duration>` or leave it out.
 followup-not-supported = /{ $command } does not take `revert:` or `for:`.
-store-unavailable = The bot could not record this request (its database is unavailable), so nothing was sent. Try again in a minute.
 
 resumed-confirm = ↻ clickscale restarted; picking this up again: waiting for the confirmation.
 resumed-apply = ↻ clickscale restarted; picking this up again: sending the change again (it sets absolute values, so repeating it is safe).
@@ -479,7 +478,6 @@ unanswered = No answer from the API to the change ({ $error }). It may or may no
 unanswered-resent = The API answered the change when I sent it again (it sets absolute values, so repeating it is safe).
 detail-unknown = ❔ Outcome unknown: the API never answered the change, and after { $waited } it reports { $seen }, not the target. Check { $place }, or run `/scaling-status`, before asking again.
 already-in-flight = The same change is already in flight as { $id } (asked by { $actor }); nothing was sent again. Its follow-ups go to its thread.
-store-lost-before-send = The bot could not record who owns this change (its database is unavailable), so nothing was sent.
 attention-no-auto = Not scaling down automatically: { $pipes }. A failed or degraded pipe needs a person to decide; please look at the pipes, then answer here.
 reminder-replaced = ↪ superseded by a newer post below
 reminder-automatic = ⚙ settled automatically (nobody answered)

@@ -305,7 +305,6 @@ followup-never-without-reason = `revert:never` 需要 `reason:`（会记入审�
 followup-reason-without-never = `reason:` 只与 `revert:never` 一起使用；否则请去掉。
 followup-after-snapshot-not-up = `revert:after-snapshot` 只适用于 CDC 扩容；此次变更不是扩容。请使用 `revert:<时长>` 或不填。
 followup-not-supported = /{ $command } 不接受 `revert:` 或 `for:`。
-store-unavailable = 机器人无法记录此请求（数据库不可用），因此未发送任何内容。请一分钟后重试。
 
 resumed-confirm = ↻ clickscale 已重启；继续处理：等待确认。
 resumed-apply = ↻ clickscale 已重启；继续处理：重新发送变更（变更设置的是绝对值，重复发送是安全的）。
@@ -429,7 +428,6 @@ unanswered = API 没有回应此变更（{ $error }）。它可能已到达 Clic
 unanswered-resent = 再次发送后 API 回应了此变更（变更设置的是绝对值，重复发送是安全的）。
 detail-unknown = ❔ 结果未知：API 始终没有回应此变更，{ $waited } 后它报告的是 { $seen }，而不是目标值。再次请求前，请查看{ $place }，或运行 `/scaling-status`。
 already-in-flight = 相同的变更已作为 { $id } 在进行中（由 { $actor } 发起）；未再次发送任何内容。后续消息会发到它的子区。
-store-lost-before-send = 机器人无法记录此变更的归属（数据库不可用），因此未发送任何内容。
 attention-no-auto = 不会自动缩容：{ $pipes }。管道失败或降级时需要人工决定；请先检查管道，然后在这里回复。
 reminder-replaced = ↪ 已被下方更新的消息取代
 reminder-automatic = ⚙ 已自动处理（无人回应）

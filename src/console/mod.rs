@@ -170,7 +170,7 @@ pub async fn run(config: Config, args: ConsoleArgs) -> anyhow::Result<ExitCode> 
     let cloud = CloudClient::new(config.cloud_settings()?)
         .context("building the ClickHouse Cloud API client")?;
     let store_choice = args.store_choice(std::env::var("CLICKSCALE_DATABASE_URL").ok());
-    let store = crate::store::Store::connect(store_choice.url()).await?;
+    let store = crate::store::Store::connect_with(store_choice.url(), &config.store).await?;
     let engine = Engine::new(cloud, config, store.clone())?;
     let http = match args.http {
         Some(addr) => {

@@ -74,7 +74,7 @@ pub async fn run(mut config: Config, args: RunArgs) -> anyhow::Result<()> {
     args.apply(&mut config);
     let cloud =
         CloudClient::new(config.cloud_settings()?).context("building the Cloud API client")?;
-    let store = args.database.connect().await?;
+    let store = args.database.connect(&config.store).await?;
     let engine = Engine::new(cloud, config.clone(), store.clone())?;
     let bot = start(config, engine.clone()).await?;
     let http = match args.http {

@@ -409,7 +409,9 @@ impl ChatSurface for DiscordSurface {
             .post(
                 &thread.0,
                 &message
-                    .nonce(serenity::all::Nonce::String(fresh_nonce()))
+                    .nonce(serenity::all::Nonce::String(
+                        post.nonce.chars().take(25).collect(),
+                    ))
                     .enforce_nonce(true),
                 "posting a reminder",
             )

@@ -34,6 +34,14 @@ pub(super) struct Addressee {
     pub service: ServiceRef,
 }
 
+/// Whether a line went through the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Said {
+    Recorded,
+    /// The store did not answer: posted without being queued.
+    Unrecorded,
+}
+
 /// The nonce of an outbox line (Discord takes up to 25 characters).
 fn line_nonce(id: i64) -> String {
     format!("cs-l{id}")
@@ -42,16 +50,18 @@ fn line_nonce(id: i64) -> String {
 impl Engine {
     /// Say `line` in `thread`, after everything queued there before it. Without a thread
     /// (the status message or the thread could not be opened) the requester is told privately.
+    /// Returns [`Said::Unrecorded`] when the store did not answer and the line was posted
+    /// straight away (or handed to a fallback) instead of queued.
     pub(super) async fn say_in_thread(
         &self,
         surface: &dyn ChatSurface,
         to: &Addressee,
         thread: Option<&ThreadRef>,
         line: &str,
-    ) {
+    ) -> Said {
         let Some(thread) = thread else {
             self.undelivered(surface, to, None, line, None).await;
-            return;
+            return Said::Recorded;
         };
         match self.store().queue_line(to.id, thread, line).await {
             Ok(_) => {
@@ -59,6 +69,7 @@ impl Engine {
                 if !self.inner().backlog.contains(&thread.0) {
                     self.flush_thread(surface, thread).await;
                 }
+                Said::Recorded
             }
             Err(e) => {
                 // Without the store the line cannot wait; post it now rather than lose it.
@@ -71,6 +82,7 @@ impl Engine {
                     tracing::warn!(error = format!("{e:#}"), "could not post in the thread");
                     self.undelivered(surface, to, Some(thread), line, why).await;
                 }
+                Said::Unrecorded
             }
         }
     }

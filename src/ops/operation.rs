@@ -5,14 +5,20 @@
 //! resumed watch keeps its deadline), and the outcome together with the notice still to post
 //! (an outbox: exactly one caller takes it, so the final message is posted once).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::{sync::watch, time::Instant};
 
 use super::{
-    delivery::Addressee,
+    delivery::{Addressee, Said},
     engine::{instant_of, Engine, Outcome, Phase, Supersession},
     followup::FollowUp,
     notices,
@@ -63,6 +69,8 @@ pub(super) struct Operation {
     status: Option<MessageRef>,
     thread: Option<ThreadRef>,
     phase: Arc<watch::Sender<Phase>>,
+    /// The thread was told that the store does not answer (once per run).
+    store_down_said: AtomicBool,
 }
 
 impl Operation {
@@ -81,6 +89,7 @@ impl Operation {
             status: None,
             thread: None,
             phase,
+            store_down_said: AtomicBool::new(false),
         }
     }
 
@@ -594,7 +603,23 @@ impl Operation {
     /// Send the change. The PATCH sets absolute values, so sending it again after a restart
     /// in the middle of this step is harmless.
     async fn apply(&self) -> Result<(Instant, Delivery), Outcome> {
-        self.set_phase(Phase::Applying).await;
+        // Nothing goes to the API that the store does not know is going: a restart must
+        // find this operation in Applying (and send the change again), never before it.
+        if let Err(e) = self
+            .engine
+            .store()
+            .update_operation_phase(self.id, Phase::Applying)
+            .await
+        {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "could not record the phase before the PATCH"
+            );
+            return Err(Outcome::Failed {
+                message: text::store_lost_before_send(self.lang()),
+            });
+        }
+        self.phase.send_replace(Phase::Applying);
         let sent_at = Instant::now();
         let system = notices::system_actor();
         let request_id = match self.send_patch().await {
@@ -847,8 +872,14 @@ impl Operation {
         );
         entry.after = outcome.seen().and_then(|c| serde_json::to_value(c).ok());
         entry.detail = Some(outcome.label().to_owned());
-        self.engine.record(entry).await;
         let store = self.engine.store();
+        let mut audit = store.audit(&entry).await.err().map(|e| {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "could not record the outcome in the audit log yet"
+            );
+            entry
+        });
         let stored = serde_json::to_value(&notice).ok();
         match store
             .settle_operation(self.id, outcome.kind(), None, stored.as_ref())
@@ -866,9 +897,15 @@ impl Operation {
             }
             Ok(false) => tracing::warn!("already settled elsewhere; not posting the outcome again"),
             Err(e) => {
-                // The store is gone: say it anyway, the user must not be left waiting.
-                tracing::error!(error = format!("{e:#}"), "could not record the outcome");
-                let _ = show(
+                // The store does not answer: say it anyway (the user must not be left
+                // waiting), then record it once the store is back. Until then the operation
+                // stays in flight here, so this instance does not resume it as unsettled.
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "could not record the outcome; recording it once the store is back"
+                );
+                self.store_down_after_send().await;
+                let left = show(
                     &self.engine,
                     self.surface.as_ref(),
                     self.id,
@@ -878,9 +915,55 @@ impl Operation {
                     &format!("cs-{}-end", self.id.0),
                 )
                 .await;
+                self.settle_when_back(&outcome, left, &mut audit).await;
             }
         }
+        if let Some(entry) = audit {
+            self.engine.record(entry).await;
+        }
         outcome
+    }
+
+    /// Keep trying to record the outcome (and its audit entry) until the store answers or
+    /// the engine stops. `left` is what of the notice could not be shown yet: it is stored
+    /// for the background pass, the rest is not posted again.
+    async fn settle_when_back(
+        &self,
+        outcome: &Outcome,
+        left: Option<Notice>,
+        audit: &mut Option<crate::store::AuditEntry>,
+    ) {
+        let store = self.engine.store();
+        let stored = left.as_ref().and_then(|n| serde_json::to_value(n).ok());
+        let stop = self.engine.inner().stop.clone();
+        let mut wait = Duration::from_millis(250);
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                _ = tokio::time::sleep(wait) => {}
+            }
+            wait = (wait * 2).min(Duration::from_secs(5));
+            if let Some(entry) = audit.as_ref() {
+                if store.audit(entry).await.is_ok() {
+                    *audit = None;
+                }
+            }
+            match store
+                .settle_operation(self.id, outcome.kind(), None, stored.as_ref())
+                .await
+            {
+                Ok(settled) => {
+                    tracing::info!(settled, "the store is back; the outcome is recorded");
+                    if settled && stored.is_none() {
+                        self.say(&text::store_back(self.lang())).await;
+                    }
+                    return;
+                }
+                Err(e) => {
+                    tracing::debug!(error = format!("{e:#}"), "the store still does not answer")
+                }
+            }
+        }
     }
 
     /// After a confirmed change: schedule its reminder; returns the line that tells the thread.
@@ -929,8 +1012,37 @@ impl Operation {
             origin: self.p.origin.clone(),
             service: self.p.service.clone(),
         };
-        self.engine
+        let said = self
+            .engine
             .say_in_thread(self.surface.as_ref(), &to, self.thread.as_ref(), line)
+            .await;
+        if said == Said::Unrecorded {
+            self.store_down_after_send().await;
+        }
+    }
+
+    /// Once the change may have reached the API, say (once) that the store does not answer
+    /// and that the watch goes on. Before that, a store fault stops the operation with "nothing
+    /// was sent" instead.
+    async fn store_down_after_send(&self) {
+        if *self.phase.borrow() < Phase::Applying
+            || self.store_down_said.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        let to = Addressee {
+            id: self.id,
+            origin: self.p.origin.clone(),
+            service: self.p.service.clone(),
+        };
+        let _ = self
+            .engine
+            .say_in_thread(
+                self.surface.as_ref(),
+                &to,
+                self.thread.as_ref(),
+                &text::store_down_after_send(self.lang()),
+            )
             .await;
     }
 }

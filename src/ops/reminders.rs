@@ -14,12 +14,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
+    delivery::Addressee,
     engine::{Engine, PlanInput},
     followup::{self, FollowUp},
     notices,
     notices::Closing,
     request::{CommandKind, OperationId, Prepared, Rejection},
-    surface::{Actor, ButtonStyle, MessageRef, NoticeButton, ReminderPost, ThreadRef},
+    surface::{
+        Actor, ButtonStyle, MessageRef, NoticeButton, ReminderPost, ThreadRef, Undeliverable,
+    },
     text,
 };
 use crate::{
@@ -107,6 +110,10 @@ struct Payload {
     /// Pipes needing attention stopped an automatic scale-down, and the thread was told.
     #[serde(default)]
     attention_said: bool,
+    /// Posts that went out so far: with the reminder id, the nonce of the next one, so a post
+    /// tried again (after a failure, or a crash before this count was recorded) shows once.
+    #[serde(default)]
+    posts: u32,
 }
 
 fn payload(r: &Reminder) -> anyhow::Result<Payload> {
@@ -179,6 +186,7 @@ pub(super) async fn schedule(
         posted_at: None,
         trouble_said: false,
         attention_said: false,
+        posts: 0,
     };
     store
         .insert_reminder(&NewReminder {
@@ -297,13 +305,21 @@ impl Engine {
         Ok(Context { op, thread })
     }
 
-    async fn say_in(&self, thread: Option<&ThreadRef>, line: &str) {
-        let (Some(t), Some(surface)) = (thread, self.inner().background.get()) else {
+    /// Say `line` in the operation's thread through the outbox, like the operation's own
+    /// lines: after what is queued there, once, later if the chat fails now.
+    async fn say_in(&self, ctx: &Context, line: &str) {
+        let Some(surface) = self.inner().background.get().cloned() else {
             return;
         };
-        if let Err(e) = surface.post_in_thread(t, line).await {
-            tracing::warn!(error = %e, "could not post in the thread");
-        }
+        let to = Addressee {
+            id: ctx.op.id,
+            origin: ctx.op.origin.clone(),
+            service: ctx.op.service.clone(),
+        };
+        // Unrecorded or not, a reminder line is said once: nothing to add.
+        let _ = self
+            .say_in_thread(surface.as_ref(), &to, ctx.thread.as_ref(), line)
+            .await;
     }
 
     /// One step of a due reminder (see the module doc for the levels).
@@ -322,7 +338,7 @@ impl Engine {
                     if !p.trouble_said {
                         p.trouble_said = true;
                         let message = e.user_message_in(loc);
-                        self.say_in(ctx.thread.as_ref(), &notices::check_failed(loc, &message))
+                        self.say_in(&ctx, &notices::check_failed(loc, &message))
                             .await;
                     }
                     r.due_at = after(oncall.snapshot_check_interval);
@@ -356,7 +372,7 @@ impl Engine {
                         self.close(&mut r, &p, ReminderState::Done, loc, Closing::Automatic)
                             .await;
                         self.say_in(
-                            ctx.thread.as_ref(),
+                            &ctx,
                             &notices::already_back(loc, &notices::describe_target(loc, &p.restore)),
                         )
                         .await;
@@ -411,7 +427,7 @@ impl Engine {
                             match self.restore(&ctx, &p, &system).await {
                                 Ok(Some(op)) => {
                                     self.say_in(
-                                        ctx.thread.as_ref(),
+                                        &ctx,
                                         &notices::auto_scaling_down(
                                             loc,
                                             &notices::describe_target(loc, &p.restore),
@@ -422,11 +438,8 @@ impl Engine {
                                 }
                                 Ok(None) => {}
                                 Err(e) => {
-                                    self.say_in(
-                                        ctx.thread.as_ref(),
-                                        &format!("❌ {}", e.user_message(loc)),
-                                    )
-                                    .await
+                                    self.say_in(&ctx, &format!("❌ {}", e.user_message(loc)))
+                                        .await
                                 }
                             }
                             self.audit_reminder(
@@ -442,11 +455,8 @@ impl Engine {
                         }
                         Ok(PipeCheck { loading, .. }) => {
                             // A resync started: back to watching the pipes.
-                            self.say_in(
-                                ctx.thread.as_ref(),
-                                &notices::still_loading(loc, &loading),
-                            )
-                            .await;
+                            self.say_in(&ctx, &notices::still_loading(loc, &loading))
+                                .await;
                             self.close_post(&mut p, loc, Closing::Automatic).await;
                             r.level = 0;
                             r.state = ReminderState::Pending;
@@ -454,7 +464,7 @@ impl Engine {
                         }
                         Err(e) => {
                             let message = e.user_message_in(loc);
-                            self.say_in(ctx.thread.as_ref(), &notices::check_failed(loc, &message))
+                            self.say_in(&ctx, &notices::check_failed(loc, &message))
                                 .await;
                             r.due_at = after(oncall.snapshot_check_interval);
                         }
@@ -512,7 +522,7 @@ impl Engine {
                 match self.restore(&ctx, &p, &system).await {
                     Ok(Some(op)) => {
                         self.say_in(
-                            ctx.thread.as_ref(),
+                            &ctx,
                             &notices::reverting(
                                 loc,
                                 &notices::describe_target(loc, &p.restore),
@@ -523,13 +533,13 @@ impl Engine {
                     }
                     Ok(None) => {
                         self.say_in(
-                            ctx.thread.as_ref(),
+                            &ctx,
                             &notices::already_back(loc, &notices::describe_target(loc, &p.restore)),
                         )
                         .await
                     }
                     Err(e) => {
-                        self.say_in(ctx.thread.as_ref(), &format!("❌ {}", e.user_message(loc)))
+                        self.say_in(&ctx, &format!("❌ {}", e.user_message(loc)))
                             .await
                     }
                 }
@@ -631,11 +641,26 @@ impl Engine {
             .get()
             .context("no chat surface for reminders")?
             .clone();
-        let thread = ctx
-            .thread
-            .as_ref()
-            .context("the operation has no thread to remind in")?;
         let loc = ctx.op.origin.lang();
+        let to = Addressee {
+            id: ctx.op.id,
+            origin: ctx.op.origin.clone(),
+            service: ctx.op.service.clone(),
+        };
+        let Some(thread) = ctx.thread.as_ref() else {
+            // No thread to remind in: the requester hears it privately (or the audit log).
+            self.undelivered(surface.as_ref(), &to, None, &text, None)
+                .await;
+            p.posts = p.posts.saturating_add(1);
+            p.posted_at.get_or_insert_with(Utc::now);
+            return Ok(());
+        };
+        // After the lines said before it in this thread: if they cannot go yet, neither does
+        // the reminder; the step runs again later (nothing was recorded as posted).
+        anyhow::ensure!(
+            self.flush_thread(surface.as_ref(), thread).await,
+            "earlier lines of the thread are still waiting to be posted"
+        );
         self.close_post(p, loc, Closing::Replaced).await;
         let b = |answer, id: &str, style| button(r.id, answer, &t!(loc, id), style);
         let buttons = match r.kind {
@@ -662,10 +687,28 @@ impl Engine {
             text,
             mention_roles: roles,
             buttons,
+            nonce: format!("cs-r{}-{}", r.id.0, p.posts),
         };
-        let message = surface.post_reminder(thread, &post).await?;
-        p.post = Some(message);
-        p.post_text = Some(post.text.clone());
+        match surface.post_reminder(thread, &post).await {
+            Ok(message) => {
+                p.post = Some(message);
+                p.post_text = Some(post.text.clone());
+            }
+            Err(e) => match Undeliverable::of(&e) {
+                // The thread refuses posts for good: the requester hears it another way (no
+                // buttons there; the reminder escalates on schedule, and can be answered with
+                // the console or a later post).
+                Some(why) => {
+                    tracing::warn!(reminder = %r.id, error = format!("{e:#}"), "the thread refuses the reminder; telling the requester another way");
+                    self.undelivered(surface.as_ref(), &to, Some(thread), &post.text, Some(why))
+                        .await;
+                }
+                // For now (rate limited past the retries, 5xx, no answer): the step fails
+                // and runs again, with the same nonce.
+                None => return Err(e.context("posting the reminder")),
+            },
+        }
+        p.posts = p.posts.saturating_add(1);
         p.posted_at.get_or_insert_with(Utc::now);
         self.audit_reminder(
             ctx,
@@ -1012,7 +1055,7 @@ impl Engine {
                 )
                 .await;
                 let (line, reply) = said(&|l| notices::kept(l, &actor.name, &reason));
-                self.say_in(ctx.thread.as_ref(), &line).await;
+                self.say_in(&ctx, &line).await;
                 return Ok(reply);
             }
             (Answer::Snooze(span), ReminderKind::AfterSnapshot) => {
@@ -1056,7 +1099,7 @@ impl Engine {
                         r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
                         store.update_reminder(&r).await.map_err(internal)?;
                         let (line, reply) = said(&|l| notices::still_loading(l, &loading));
-                        self.say_in(ctx.thread.as_ref(), &line).await;
+                        self.say_in(&ctx, &line).await;
                         return Err(reply);
                     }
                 }
@@ -1082,7 +1125,7 @@ impl Engine {
                     Closing::Answered,
                 )
                 .await;
-                self.say_in(ctx.thread.as_ref(), &line).await;
+                self.say_in(&ctx, &line).await;
                 return Ok(reply);
             }
             (Answer::Snooze(_), ReminderKind::TimedRevert) => {
@@ -1094,7 +1137,7 @@ impl Engine {
         };
         r.payload = serde_json::to_value(&p).map_err(|e| internal(e.into()))?;
         store.update_reminder(&r).await.map_err(internal)?;
-        self.say_in(ctx.thread.as_ref(), &thread_line).await;
+        self.say_in(&ctx, &thread_line).await;
         Ok(reply)
     }
 }

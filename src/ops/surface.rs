@@ -98,6 +98,9 @@ pub struct ReminderPost {
     pub text: String,
     pub mention_roles: Vec<String>,
     pub buttons: Vec<NoticeButton>,
+    /// The same for every try of one post (Discord's message nonce, up to 25 characters):
+    /// a post sent again after a failure or a crash shows once.
+    pub nonce: String,
 }
 
 /// Decides whether a clicker may press a button; `Err` carries the reason shown to them

@@ -340,6 +340,14 @@ pub fn store_lost_before_send(loc: Locale) -> String {
     t!(loc, "store-lost-before-send")
 }
 
+pub fn store_down_after_send(loc: Locale) -> String {
+    t!(loc, "store-down-after-send")
+}
+
+pub fn store_back(loc: Locale) -> String {
+    t!(loc, "store-back")
+}
+
 /// The status stage of a change waiting for its idle service.
 pub fn stage_wake(loc: Locale) -> String {
     t!(loc, "stage-wake")

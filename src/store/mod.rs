@@ -67,14 +67,11 @@ pub struct DatabaseArgs {
 }
 
 impl DatabaseArgs {
-    /// Open the store (applying migrations).
-    pub async fn connect(&self) -> anyhow::Result<Store> {
-        Store::connect(&self.url).await
+    /// Open the store (applying migrations) with the `[store]` settings.
+    pub async fn connect(&self, settings: &crate::config::StoreConfig) -> anyhow::Result<Store> {
+        Store::connect_with(&self.url, settings).await
     }
 }
-
-/// How long an SQLite connection waits for another writer before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Which database a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,8 +105,16 @@ impl Store {
     /// Open the database at `url` (`sqlite://path`, `postgres://…` or `postgresql://…`) and
     /// apply pending migrations. An SQLite file is created if missing and put in WAL mode.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        Self::connect_with(url, &crate::config::StoreConfig::default()).await
+    }
+
+    /// [`Store::connect`] with the `[store]` settings (the SQLite busy timeout).
+    pub async fn connect_with(
+        url: &str,
+        settings: &crate::config::StoreConfig,
+    ) -> anyhow::Result<Store> {
         let db = if url.starts_with("sqlite:") {
-            Db::Sqlite(open_sqlite(url).await?)
+            Db::Sqlite(open_sqlite(url, settings.sqlite_busy_timeout).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Db::Postgres(open_postgres(url).await?)
         } else {
@@ -142,7 +147,7 @@ impl Store {
     }
 }
 
-async fn open_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
+async fn open_sqlite(url: &str, busy_timeout: Duration) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .context("invalid SQLite database URL")?
         .create_if_missing(true)
@@ -150,7 +155,7 @@ async fn open_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
         // power loss too, at a cost that does not matter for a few writes per operation.
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .busy_timeout(busy_timeout)
         .foreign_keys(true);
     let path = options.get_filename().display().to_string();
     let mut pool = SqlitePoolOptions::new().max_connections(4);

@@ -76,7 +76,9 @@ impl World {
         });
         tweak(&mut config);
         let cloud = CloudClient::new(config.cloud_settings().unwrap()).unwrap();
-        let store = clickscale::store::Store::connect(store_url).await.unwrap();
+        let store = clickscale::store::Store::connect_with(store_url, &config.store)
+            .await
+            .unwrap();
         let engine = Engine::new(cloud, config.clone(), store).unwrap();
         let mut bot = discord::start(config, engine.clone()).await.unwrap();
         bot.ready().await.unwrap();

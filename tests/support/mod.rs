@@ -9,5 +9,6 @@ pub mod cloud;
 pub mod console;
 pub mod db;
 pub mod discord;
+pub mod pg_server;
 pub mod proxy;
 pub mod recorder;

@@ -132,16 +132,27 @@ async fn a_restart_keeps_waiting_for_the_wake_then_carries_on() {
     second.wait_for("[1] Wake and continue");
     second.send("Wake and continue");
     second.wait_for("asked to wake the service");
-    second.kill();
-    assert_eq!(
-        sim.world()
+    // The line is said when the click is recorded, just before the `awake` call: kill only
+    // once the simulator has it, so this step is the "wake went out" case every time.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let state = sim
+            .world()
             .lock()
             .await
             .get_service(ids::ETL_IDLE)
             .unwrap()
-            .state,
-        Some(ServiceState::Awaking)
-    );
+            .state;
+        if state == Some(ServiceState::Awaking) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the service never started waking: {state:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    second.kill();
 
     let third = Live::start(&sim.base_url(), &db, &[]);
     let (code, text) = third.finish();

@@ -492,6 +492,62 @@ async fn a_failed_pipe_stops_the_automatic_scale_down_and_escalates_instead() {
     assert_eq!(refusals, 1, "{text}");
 }
 
+/// A ClickPipe the bot cannot understand (skipped from the listing) may be a DB pipe still
+/// loading: no automatic scale-down, the reminder names it (escaped) and asks a person.
+#[tokio::test]
+async fn a_pipe_the_bot_cannot_understand_stops_the_automatic_scale_down() {
+    let w = world(|c| {
+        c.oncall.answer_within = Duration::from_millis(300);
+        c.oncall.escalation_role = Some("role-leads".into());
+        c.oncall.auto_scale_down_after = Some(Duration::from_millis(300));
+    })
+    .await;
+    w.run("ingest-cdc", cdc(8), RevertInput::default()).await;
+    w.reminder_posted(1).await;
+    // A newer API shape: `state` as an object. The id carries a backtick and a line break,
+    // which must not reach chat raw.
+    w.sim.world().lock().await.add_raw_pipe(
+        ids::INGEST_CDC,
+        serde_json::json!({
+            "id": "p-odd`\n<@&1>", "serviceId": ids::INGEST_CDC, "name": "pg_new",
+            "state": {"phase": "Snapshot"}, "source": {"postgres": {}}
+        }),
+    );
+    w.surface
+        .wait_for("the refusal to scale down automatically", WAIT, |r| {
+            r.reminders()
+                .iter()
+                .any(|(_, p)| p.text.contains("Not scaling down automatically"))
+        })
+        .await;
+    let posts = w.surface.reminders();
+    let refusal = &posts
+        .iter()
+        .find(|(_, p)| p.text.contains("Not scaling down automatically"))
+        .unwrap()
+        .1;
+    // Named by its id, escaped: no line break, no backtick closing the code span, no mention.
+    assert!(
+        refusal.text.contains(
+            r#"Not scaling down automatically: `"p-odd\n<&1>"` is in not understood by the bot (see the log)."#
+        ),
+        "{}",
+        refusal.text
+    );
+    assert!(!refusal.text.contains("<@&1>"), "{}", refusal.text);
+    assert_eq!(refusal.mention_roles, ["role-leads"]);
+    let until = tokio::time::Instant::now() + Duration::from_millis(1000);
+    while tokio::time::Instant::now() < until {
+        assert_eq!(w.cdc().await, CdcScaling::from_cores(8));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        !w.surface.text().contains("scaling back to"),
+        "{}",
+        w.surface.text()
+    );
+}
+
 #[tokio::test]
 async fn never_needs_a_reason_and_schedules_nothing() {
     let w = world(|_| {}).await;

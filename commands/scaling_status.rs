@@ -364,6 +364,14 @@ mod tests {
         })
     }
 
+    fn svc() -> ServiceRef {
+        ServiceRef {
+            id: "s".into(),
+            name: "svc".into(),
+            customer_facing: false,
+        }
+    }
+
     #[test]
     fn changes_waiting_for_a_wake_say_so() {
         use crate::{
@@ -374,11 +382,7 @@ mod tests {
         let op = |id, phase| InFlight {
             id: crate::ops::OperationId(id),
             kind: CommandKind::CdcScale,
-            service: ServiceRef {
-                id: "s".into(),
-                name: "svc".into(),
-                customer_facing: false,
-            },
+            service: svc(),
             plan: plan(
                 &Current::Cdc(CdcScaling::from_cores(2)),
                 &Target::Cdc(CdcScaling::from_cores(4)),
@@ -389,11 +393,7 @@ mod tests {
             phase,
         };
         let report = Report {
-            service: ServiceRef {
-                id: "s".into(),
-                name: "svc".into(),
-                customer_facing: false,
-            },
+            service: svc(),
             config: Err(not_found()),
             cdc: Err(not_found()),
             pipes: Err(not_found()),
@@ -435,11 +435,7 @@ mod tests {
             reason: "invalid type".into(),
         };
         let report = Report {
-            service: ServiceRef {
-                id: "s".into(),
-                name: "svc".into(),
-                customer_facing: false,
-            },
+            service: svc(),
             config: Err(not_found()),
             cdc: Err(not_found()),
             pipes: Ok(Listing {

@@ -13,7 +13,7 @@ use crate::{
     i18n::{self, Locale},
     ops::{
         episodes::{self, Episode, Resource},
-        text, Engine, InFlight, Rejection, ServiceRef,
+        text, Engine, InFlight, Phase, Rejection, ServiceRef,
     },
     store::{Reminder, ReminderKind},
     t,
@@ -208,6 +208,16 @@ impl super::ServiceReport for Report {
                     summary = op.plan.summary(loc),
                     ago = text::duration(loc, op.started.elapsed())
                 ));
+                // A change on an idle service waits for someone to wake it, or for the wake.
+                let waits = match op.phase {
+                    Phase::AwaitingWake => Some("scaling-in-flight-awaiting-wake"),
+                    Phase::Waking => Some("scaling-in-flight-waking"),
+                    _ => None,
+                };
+                if let Some(id) = waits {
+                    out.push(' ');
+                    out.push_str(&t!(loc, id));
+                }
             }
         }
         for r in &self.reminders {
@@ -354,6 +364,69 @@ mod tests {
         })
     }
 
+    fn svc() -> ServiceRef {
+        ServiceRef {
+            id: "s".into(),
+            name: "svc".into(),
+            customer_facing: false,
+        }
+    }
+
+    #[test]
+    fn changes_waiting_for_a_wake_say_so() {
+        use crate::{
+            cloud::model::CdcScaling,
+            ops::{CommandKind, Phase},
+            scaling::{plan, Current, RiskPolicy, Target},
+        };
+        let op = |id, phase| InFlight {
+            id: crate::ops::OperationId(id),
+            kind: CommandKind::CdcScale,
+            service: svc(),
+            plan: plan(
+                &Current::Cdc(CdcScaling::from_cores(2)),
+                &Target::Cdc(CdcScaling::from_cores(4)),
+                &RiskPolicy::default(),
+            ),
+            actor: "ann".into(),
+            started: tokio::time::Instant::now(),
+            phase,
+        };
+        let report = Report {
+            service: svc(),
+            config: Err(not_found()),
+            cdc: Err(not_found()),
+            pipes: Err(not_found()),
+            in_flight: vec![
+                op(1, Phase::AwaitingWake),
+                op(2, Phase::Waking),
+                op(3, Phase::Watching),
+            ],
+            reminders: Vec::new(),
+            scaled_up: Vec::new(),
+        };
+        let text = report.render(Locale::EnUs);
+        let line = |n: &str| {
+            text.lines()
+                .find(|l| l.starts_with(&format!("- {n} ")))
+                .unwrap_or_else(|| panic!("no {n}:\n{text}"))
+                .to_owned()
+        };
+        assert!(
+            line("#1")
+                .ends_with("— waits for a wake: press **Wake and continue** on its status message"),
+            "{text}"
+        );
+        assert!(
+            line("#2").ends_with("— waking the service, then it carries on"),
+            "{text}"
+        );
+        assert!(line("#3").ends_with("ago)"), "{text}");
+        let ru = report.render(Locale::Ru);
+        assert!(ru.contains("ждёт пробуждения сервиса"), "{ru}");
+        assert!(ru.contains("сервис пробуждается"), "{ru}");
+    }
+
     #[test]
     fn skipped_pipes_get_one_note_for_the_listing() {
         let skipped = |index| SkippedEntry {
@@ -362,11 +435,7 @@ mod tests {
             reason: "invalid type".into(),
         };
         let report = Report {
-            service: ServiceRef {
-                id: "s".into(),
-                name: "svc".into(),
-                customer_facing: false,
-            },
+            service: svc(),
             config: Err(not_found()),
             cdc: Err(not_found()),
             pipes: Ok(Listing {

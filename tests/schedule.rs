@@ -307,3 +307,31 @@ async fn the_bot_adds_and_clears_an_entry_with_a_confirmation_in_the_thread() {
     assert!(entries(&w.sim, ids::ANALYTICS_PROD).await.is_empty());
     w.stop().await;
 }
+
+/// An organization without the scheduled-scaling feature: the API's refusal reaches the
+/// thread, and nothing changes.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organization_without_schedules_is_told_in_the_thread() {
+    let mut fixture = Fixture::default();
+    fixture.organization.scheduled_scaling = false;
+    let sim = sim::spawn(
+        SimConfig {
+            rate_limit: 10_000,
+            ..SimConfig::default()
+        },
+        fixture,
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
+    console.send("/scaling-schedule service:analytics-prod action:set name:peak days:mon-fri start-hour:8 end-hour:18 count:5");
+    console.wait_for("❌ Failed.");
+    let (code, text) = console.finish();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("Scheduled autoscaling is not enabled for this organization"),
+        "{text}"
+    );
+    assert_eq!(schedule_posts(&sim), 1);
+}

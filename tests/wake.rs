@@ -316,3 +316,33 @@ async fn scaling_schedule_says_when_the_organization_lacks_the_feature() {
         "{text}"
     );
 }
+
+/// `/scaling-status` lists a change that waits for a wake, and says so (the words for a
+/// service that is waking are checked in `commands/scaling_status.rs`: this console waits
+/// for the wake before it reads the next line).
+#[tokio::test(flavor = "multi_thread")]
+async fn scaling_status_names_changes_waiting_for_a_wake() {
+    let sim = simulator(Duration::from_secs(3)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
+    console.send("/cdc-scale service:etl-idle cores:4 revert:never reason:\"wake test\"");
+    console.wait_for("[1] Wake and continue");
+    console.send("/scaling-status service:etl-idle");
+    console.wait_for("waits for a wake: press Wake and continue on its status message");
+    console.send("Wake and continue");
+    console.wait_for("asked to wake the service");
+    let (code, text) = console.finish();
+    assert_eq!(code, 0, "{text}");
+    let waiting = text
+        .lines()
+        .find(|l| l.contains("waits for a wake"))
+        .unwrap();
+    assert!(
+        waiting.starts_with("- #1 `/cdc-scale` by ann: CDC compute: 4 cores / 16 GB"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✅ Confirmed: the API now reports 4 cores / 16 GB"),
+        "{text}"
+    );
+}

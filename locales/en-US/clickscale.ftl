@@ -256,7 +256,6 @@ scaling-idle-on-timeout = on, { $minutes } min timeout
 scaling-idle-on = on
 scaling-idle-off = off
 scaling-idling = Idling: { $idle }
-scaling-schedule-active = A scaling schedule entry is active now, so the effective values may differ from these.
 
 ## Discord: buttons and errors
 

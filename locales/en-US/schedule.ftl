@@ -14,6 +14,8 @@ resumed-waking = ↻ clickscale restarted; picking this up again: waiting until 
 outcome-applies-on-wake = ✅ Recorded; it applies when the service wakes.
 detail-applies-on-wake = ✅ The API shows the change ({ $seen }, { $took } after the request). The service is idle, so it takes effect when the service wakes (at its next query, or a wake from the Cloud console).
 console-summary-applies-on-wake = { $n } applying when the service wakes
+scaling-in-flight-awaiting-wake = — waits for a wake: press **{ button-wake }** on its status message
+scaling-in-flight-waking = — waking the service, then it carries on
 
 ## Cloud API operations used for schedules.
 cloud-op-get-scaling-schedule = get the scaling schedule

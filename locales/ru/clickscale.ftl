@@ -257,7 +257,6 @@ scaling-idle-on-timeout = включён, тайм-аут { $minutes } мин
 scaling-idle-on = включён
 scaling-idle-off = выключен
 scaling-idling = Простой: { $idle }
-scaling-schedule-active = Сейчас действует запись расписания масштабирования, поэтому фактические значения могут отличаться от этих.
 
 ## Discord: кнопки и ошибки
 

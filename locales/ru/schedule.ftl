@@ -14,6 +14,8 @@ resumed-waking = ↻ clickscale перезапущен; продолжаю: жд
 outcome-applies-on-wake = ✅ Записано; применится, когда сервис проснётся.
 detail-applies-on-wake = ✅ API показывает изменение ({ $seen }, через { $took } после запроса). Сервис простаивает, поэтому оно вступит в силу, когда сервис проснётся (при следующем запросе или после пробуждения из консоли Cloud).
 console-summary-applies-on-wake = применится после пробуждения: { $n }
+scaling-in-flight-awaiting-wake = — ждёт пробуждения сервиса: нажмите **{ button-wake }** на его сообщении о статусе
+scaling-in-flight-waking = — сервис пробуждается, затем изменение продолжится
 
 ## Cloud API operations used for schedules.
 cloud-op-get-scaling-schedule = получить расписание масштабирования

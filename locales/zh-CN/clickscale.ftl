@@ -227,7 +227,6 @@ scaling-idle-on-timeout = 开启，超时 { $minutes } 分钟
 scaling-idle-on = 开启
 scaling-idle-off = 关闭
 scaling-idling = 自动空闲：{ $idle }
-scaling-schedule-active = 当前有扩缩容计划条目生效，实际生效的值可能与这些不同。
 
 ## Discord：按钮与错误
 

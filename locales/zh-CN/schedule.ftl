@@ -14,6 +14,8 @@ resumed-waking = ↻ clickscale 已重启，继续处理：等待服务运行。
 outcome-applies-on-wake = ✅ 已记录；服务唤醒后生效。
 detail-applies-on-wake = ✅ API 已显示此变更（{ $seen }，请求后 { $took }）。服务处于空闲状态，因此将在服务唤醒时生效（下一次查询时，或从 Cloud 控制台唤醒时）。
 console-summary-applies-on-wake = 唤醒后生效 { $n }
+scaling-in-flight-awaiting-wake = — 等待唤醒：在其状态消息上按 **{ button-wake }**
+scaling-in-flight-waking = — 正在唤醒服务，随后继续
 
 ## Cloud API operations used for schedules.
 cloud-op-get-scaling-schedule = 获取扩缩容计划

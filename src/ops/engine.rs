@@ -187,6 +187,8 @@ pub struct InFlight {
     pub plan: Plan,
     pub actor: String,
     pub started: Instant,
+    /// Where it is, as the store says (`/scaling-status` names a wait for a wake).
+    pub phase: Phase,
 }
 
 /// The engine's knobs, taken from [`Config`].
@@ -774,6 +776,7 @@ impl Engine {
                 plan: prepared.plan.clone(),
                 actor: prepared.actor.name.clone(),
                 started,
+                phase: Phase::Starting,
             },
         );
         self.inner
@@ -1149,6 +1152,7 @@ impl Engine {
                     service: r.service,
                     actor: r.actor.name,
                     started: instant_of(r.created_at),
+                    phase: r.phase,
                 })
             })
             .collect())

@@ -245,6 +245,8 @@ pub fn still_loading(loc: Locale, pipes: &[(String, String)]) -> String {
 }
 
 /// "`pg_orders` is in Snapshot, `pg_events` is in Resync", for a list of (name, state).
+/// Names and states come from the API (a state the bot does not know is shown as the API
+/// spelled it): nothing in them may close the inline code or mention anyone.
 fn pipes_in_states(loc: Locale, pipes: &[(String, String)]) -> String {
     let items: Vec<String> = pipes
         .iter()
@@ -252,8 +254,8 @@ fn pipes_in_states(loc: Locale, pipes: &[(String, String)]) -> String {
             t!(
                 loc,
                 "pipe-loading",
-                name = name.as_str(),
-                state = state.as_str()
+                name = super::text::code_safe(name, 80),
+                state = super::text::code_safe(state, 40)
             )
         })
         .collect();

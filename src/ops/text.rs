@@ -101,6 +101,16 @@ fn describe_service(loc: Locale, kind: CommandKind, s: &Service) -> String {
     }
 }
 
+/// Text from the API (names, ids, unknown states) as it may appear in chat: without control
+/// characters, backticks (which would end an inline code span) or `@` (mentions), at most
+/// `max` characters.
+pub fn code_safe(text: &str, max: usize) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() && *c != '`' && *c != '@')
+        .take(max)
+        .collect()
+}
+
 /// Why a change needs a second look, for the summary and the confirmation prompt.
 pub fn risk(loc: Locale, risk: &Risk) -> String {
     risk.render(loc)

@@ -352,7 +352,7 @@ async fn route(
                         return Err(forbidden("control-plane:service:manage-clickpipes"));
                     }
                     match tail {
-                        [] => Ok(envelope(200, world.list_pipes(id)?)),
+                        [] => Ok(envelope(200, world.list_pipes_served(id)?)),
                         [pipe] => Ok(envelope(200, world.get_pipe(id, pipe)?)),
                         _ => Err(not_found()),
                     }

@@ -180,6 +180,9 @@ pub struct World {
     utc_origin: DateTime<Utc>,
     services: Vec<SimService>,
     pipes: Vec<SimPipe>,
+    /// Entries served as they are after a service's ClickPipes (tests: a pipe a newer API
+    /// shape would send, which the client cannot decode), as (service id, JSON).
+    raw_pipes: Vec<(String, Value)>,
 }
 
 impl World {
@@ -222,6 +225,7 @@ impl World {
             fixture,
             config,
             started: Instant::now(),
+            raw_pipes: Vec::new(),
             services,
             pipes,
         }
@@ -579,6 +583,29 @@ impl World {
             .filter(|p| p.fixture.service_id == id)
             .map(|p| render_pipe(p, elapsed))
             .collect())
+    }
+
+    /// `GET …/clickpipes` as served: the modelled pipes, then the raw entries added with
+    /// [`World::add_raw_pipe`].
+    pub fn list_pipes_served(&mut self, id: &str) -> Result<Vec<Value>, SimError> {
+        let mut out: Vec<Value> = self
+            .list_pipes(id)?
+            .iter()
+            .map(|p| serde_json::to_value(p).unwrap_or(Value::Null))
+            .collect();
+        out.extend(
+            self.raw_pipes
+                .iter()
+                .filter(|(s, _)| s == id)
+                .map(|(_, v)| v.clone()),
+        );
+        Ok(out)
+    }
+
+    /// Serve `raw` as one more ClickPipe of `service_id` (tests: an entry the bot cannot
+    /// understand).
+    pub fn add_raw_pipe(&mut self, service_id: &str, raw: Value) {
+        self.raw_pipes.push((service_id.to_owned(), raw));
     }
 
     pub fn get_pipe(&mut self, id: &str, pipe_id: &str) -> Result<ClickPipe, SimError> {

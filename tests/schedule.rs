@@ -217,6 +217,32 @@ async fn every_schedule_change_is_in_the_audit_log() {
     );
 }
 
+/// The POST replaces the whole schedule, so a change must know the entries it keeps even when
+/// the service read does not carry `scalingSchedule`: it asks the schedule's own GET.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_read_without_the_schedule_field_keeps_the_other_entries() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let mut console = Live::start(&sim.base_url(), &db, &[]);
+    console.send("/scaling-schedule service:analytics-prod action:set name:peak days:mon-fri start-hour:8 end-hour:18 count:5");
+    console.wait_for("✅ Confirmed");
+    sim.world()
+        .lock()
+        .await
+        .config_mut()
+        .faults
+        .schedule_left_out_of_service_reads = true;
+    console.send("/scaling-schedule service:analytics-prod action:set name:weekend days:sat,sun start-hour:0 end-hour:24 count:4");
+    console.wait_for("analytics-prod #2: The API accepted the change");
+    console.kill();
+    assert_eq!(
+        entries(&sim, ids::ANALYTICS_PROD).await,
+        ["peak", "weekend"],
+        "the entry the service read left out was sent back"
+    );
+}
+
 #[tokio::test]
 async fn the_bot_adds_and_clears_an_entry_with_a_confirmation_in_the_thread() {
     let w = World::start(|_| {}).await;
@@ -308,10 +334,10 @@ async fn the_bot_adds_and_clears_an_entry_with_a_confirmation_in_the_thread() {
     w.stop().await;
 }
 
-/// An organization without the scheduled-scaling feature: the API's refusal reaches the
-/// thread, and nothing changes.
+/// An organization without the scheduled-scaling feature: the API's refusal reaches the user
+/// before any POST (the schedule read answers it), and nothing changes.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_organization_without_schedules_is_told_in_the_thread() {
+async fn an_organization_without_schedules_is_told_before_anything_is_sent() {
     let mut fixture = Fixture::default();
     fixture.organization.scheduled_scaling = false;
     let sim = sim::spawn(
@@ -326,12 +352,13 @@ async fn an_organization_without_schedules_is_told_in_the_thread() {
     let dir = tempfile::tempdir().unwrap();
     let mut console = Live::start(&sim.base_url(), &database_in(dir.path()), &[]);
     console.send("/scaling-schedule service:analytics-prod action:set name:peak days:mon-fri start-hour:8 end-hour:18 count:5");
-    console.wait_for("❌ Failed.");
+    // The change reads the schedule it would replace first; that read answers the API's 400.
+    console.wait_for("Nothing was sent.");
     let (code, text) = console.finish();
-    assert_eq!(code, 1, "{text}");
+    assert_ne!(code, 0, "{text}");
     assert!(
         text.contains("Scheduled autoscaling is not enabled for this organization"),
         "{text}"
     );
-    assert_eq!(schedule_posts(&sim), 1);
+    assert_eq!(schedule_posts(&sim), 0);
 }

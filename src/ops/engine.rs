@@ -566,6 +566,15 @@ impl Engine {
         let service = self.resolve_service(&sub.service).await?;
         self.authorize(kind, &service, &sub.actor, &sub.origin.channel)?;
         let current = match self.read_current(&service.id, kind.resource()).await {
+            // A schedule change sends the whole schedule back (the API's POST replaces it),
+            // so the entries it keeps must be known: a service read that does not carry the
+            // field is completed from the schedule's own GET rather than taken as "none".
+            Ok(Current::Service(mut s))
+                if kind == CommandKind::ScalingSchedule && s.scaling_schedule.is_none() =>
+            {
+                s.scaling_schedule = self.inner.cloud.get_scaling_schedule(&service.id).await?;
+                Current::Service(s)
+            }
             Ok(current) => current,
             // ClickPipes calls answer 424 while the service is idle. A change whose target the
             // input alone decides can wait for it: planned against the service as it is

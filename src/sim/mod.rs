@@ -29,6 +29,10 @@ pub struct Faults {
     pub drop_rate: f64,
     /// The next N requests fail with these statuses, in order (deterministic, for tests).
     pub fail_next: Vec<u16>,
+    /// Service reads (`GET …/services`, `GET …/services/{id}`) leave out the beta
+    /// `scalingSchedule` field, as an API whose `Service` schema lacks it would; the schedule's
+    /// own `GET …/scalingSchedule` still answers.
+    pub schedule_left_out_of_service_reads: bool,
 }
 
 impl Faults {

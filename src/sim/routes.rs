@@ -295,8 +295,20 @@ async fn route(
             }
             match (method.clone(), rest) {
                 (Method::GET, []) => Ok(envelope(200, organization())),
-                (Method::GET, ["services"]) => Ok(envelope(200, world.list_services(filters)?)),
-                (Method::GET, ["services", id]) => Ok(envelope(200, world.get_service(id)?)),
+                (Method::GET, ["services"]) => {
+                    let mut services = world.list_services(filters)?;
+                    if world.config().faults.schedule_left_out_of_service_reads {
+                        services.iter_mut().for_each(|s| s.scaling_schedule = None);
+                    }
+                    Ok(envelope(200, services))
+                }
+                (Method::GET, ["services", id]) => {
+                    let mut service = world.get_service(id)?;
+                    if world.config().faults.schedule_left_out_of_service_reads {
+                        service.scaling_schedule = None;
+                    }
+                    Ok(envelope(200, service))
+                }
                 (Method::PATCH, ["services", id, "replicaScaling"]) => {
                     manage_scaling()?;
                     let body = json_body(body)?;

@@ -427,25 +427,8 @@ pub(super) fn spawn_loop(engine: &Engine) {
     if engine.config().digest.channel.is_none() {
         return;
     }
-    let weak = Arc::downgrade(engine.inner_arc());
-    let stop = engine.inner().stop.clone();
-    let every = engine.config().oncall.tick;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            let Some(engine) = Engine::from_weak(&weak) else {
-                return;
-            };
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                _ = engine.post_digest_if_due() => {}
-            }
-        }
+    engine.spawn_periodic(engine.config().oncall.tick, |engine| async move {
+        engine.post_digest_if_due().await;
     });
 }
 

@@ -364,13 +364,38 @@ impl Engine {
         &self.inner
     }
 
-    pub(super) fn inner_arc(&self) -> &Arc<Inner> {
-        &self.inner
-    }
-
     /// The engine, while anything else still holds it (background loops must not keep it alive).
     pub(super) fn from_weak(weak: &std::sync::Weak<Inner>) -> Option<Engine> {
         weak.upgrade().map(|inner| Engine { inner })
+    }
+
+    /// Run `round` every `every` until the engine stops or is dropped. A stop ends a round
+    /// where it is (what a round owns is leased in the store, as after a crash) rather than
+    /// run it against a closing store; the loop holds the engine only during a round.
+    pub(super) fn spawn_periodic<F, Fut>(&self, every: Duration, round: F)
+    where
+        F: Fn(Engine) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send,
+    {
+        let weak = Arc::downgrade(&self.inner);
+        let stop = self.inner.stop.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                let Some(engine) = Engine::from_weak(&weak) else {
+                    return;
+                };
+                tokio::select! {
+                    _ = stop.cancelled() => return,
+                    () = round(engine) => {}
+                }
+            }
+        });
     }
 
     pub fn store(&self) -> &Store {

@@ -7,7 +7,7 @@
 //! process picks up where the last one stopped. Button ids carry the reminder id, so a click
 //! is answered from the store, whichever instance receives it.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
@@ -203,27 +203,8 @@ pub(super) async fn schedule(
 
 /// Start the loop that acts on due reminders; it stops with the engine.
 pub(super) fn spawn_loop(engine: &Engine) {
-    let weak = Arc::downgrade(engine.inner_arc());
-    let stop = engine.inner().stop.clone();
-    let every = engine.config().oncall.tick;
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                _ = tick.tick() => {}
-            }
-            let Some(engine) = Engine::from_weak(&weak) else {
-                return;
-            };
-            // A stop ends the round where it is (the reminder's lease and state are in the
-            // store, as after a crash) rather than run it against a closing store.
-            tokio::select! {
-                _ = stop.cancelled() => return,
-                () = engine.run_due_reminders() => {}
-            }
-        }
+    engine.spawn_periodic(engine.config().oncall.tick, |engine| async move {
+        engine.run_due_reminders().await;
     });
 }
 

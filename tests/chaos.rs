@@ -31,12 +31,17 @@ const COMMANDS: &[&str] = &[
     "/cdc-scale service:ingest-cdc cores:3",
     "/cdc-scale service:ingest-cdc cores:5",
     "/cdc-scale service:ingest-cdc cores:2",
+    "/cdc-scale service:ingest-cdc cores:4",
+    "/cdc-scale service:ingest-cdc cores:6",
+    "/cdc-scale service:ingest-cdc cores:2",
     "/replicas service:analytics-staging count:3",
     "/replicas service:analytics-staging count:4",
     "/idle service:analytics-staging enabled:false",
     "/idle service:analytics-staging enabled:true",
     "/replicas service:analytics-prod count:4",
     "/replicas service:analytics-prod count:2",
+    "Confirm",
+    "Confirm",
     "Confirm",
 ];
 
@@ -87,6 +92,10 @@ fn start(base: &str, db: &str, name: &str) -> Live {
         ("CLICKSCALE_TIMINGS__WATCH_DEADLINE", "20s"),
         ("CLICKSCALE_TIMINGS__CDC_EXPECTED_MAX", "3s"),
         ("CLICKSCALE_TIMINGS__SERVICE_EXPECTED_MAX", "2s"),
+        // CDC scale-ups go out without a confirmation, so most of them confirm and bring a
+        // reminder; capacity going down still asks (and mostly expires: "Confirm" is typed
+        // into a random instance).
+        ("CLICKSCALE_RISK__COST_UP_CONFIRM_FACTOR", "100"),
     ];
     Live::start_with(base, db, &[], &env)
 }
@@ -154,7 +163,7 @@ async fn chaos(run_for: Duration, operations: usize, seed: u64) -> Figures {
         live[who]
             .as_mut()
             .unwrap()
-            .send(COMMANDS[rng.random_range(0..COMMANDS.len() - 1)]);
+            .send(COMMANDS[rng.random_range(0..COMMANDS.len() - 3)]);
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
     // The survivors settle everything: no open operation, no unposted notice.
@@ -215,6 +224,19 @@ async fn chaos(run_for: Duration, operations: usize, seed: u64) -> Figures {
                 .push(line.trim().to_owned());
         }
     }
+    // From the store: reminders scheduled, and by state (Done: closed on its own, e.g. the
+    // service was back already when the snapshots finished).
+    let mut reminder_states: BTreeMap<String, usize> = BTreeMap::new();
+    let mut reminders_scheduled = 0;
+    for id in ops.values().map(|o| o.id) {
+        for r in store.reminders_of(id).await.unwrap() {
+            reminders_scheduled += 1;
+            *reminder_states
+                .entry(format!("{:?}/level {}", r.state, r.level))
+                .or_default() += 1;
+        }
+    }
+    eprintln!("chaos: {reminders_scheduled} reminders scheduled, by state {reminder_states:?}");
     let mut figures = Figures {
         operations: ops.len(),
         kills,

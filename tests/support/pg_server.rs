@@ -39,6 +39,18 @@ fn is_root() -> bool {
 }
 
 impl PgServer {
+    /// Whether a server can be started here; says why not (on stderr) when it cannot.
+    pub fn available() -> bool {
+        let found = pg_bin().is_some();
+        if !found {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: PostgreSQL binaries not found under /usr/lib/postgresql; test skipped"
+            );
+        }
+        found
+    }
+
     /// Start one, or `None` (with a note on stderr) when PostgreSQL is not installed.
     pub fn start() -> Option<Self> {
         let Some(bin) = pg_bin() else {

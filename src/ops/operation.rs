@@ -904,7 +904,7 @@ impl Operation {
                     error = format!("{e:#}"),
                     "could not record the outcome; recording it once the store is back"
                 );
-                self.store_down_after_send().await;
+                self.store_down_after_send(text::StoreDown::AtOutcome).await;
                 let left = show(
                     &self.engine,
                     self.surface.as_ref(),
@@ -1017,14 +1017,14 @@ impl Operation {
             .say_in_thread(self.surface.as_ref(), &to, self.thread.as_ref(), line)
             .await;
         if said == Said::Unrecorded {
-            self.store_down_after_send().await;
+            self.store_down_after_send(text::StoreDown::Watching).await;
         }
     }
 
     /// Once the change may have reached the API, say (once) that the store does not answer
     /// and that the watch goes on. Before that, a store fault stops the operation with "nothing
     /// was sent" instead.
-    async fn store_down_after_send(&self) {
+    async fn store_down_after_send(&self, when: text::StoreDown) {
         if *self.phase.borrow() < Phase::Applying
             || self.store_down_said.swap(true, Ordering::SeqCst)
         {
@@ -1041,7 +1041,7 @@ impl Operation {
                 self.surface.as_ref(),
                 &to,
                 self.thread.as_ref(),
-                &text::store_down_after_send(self.lang()),
+                &text::store_down_after_send(self.lang(), when),
             )
             .await;
     }

@@ -350,8 +350,20 @@ pub fn store_lost_before_send(loc: Locale) -> String {
     t!(loc, "store-lost-before-send")
 }
 
-pub fn store_down_after_send(loc: Locale) -> String {
-    t!(loc, "store-down-after-send")
+/// The store stopped answering after the change may have reached the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreDown {
+    /// While the watch goes on: it keeps going and posts as usual.
+    Watching,
+    /// At the outcome, which is posted now and recorded later.
+    AtOutcome,
+}
+
+pub fn store_down_after_send(loc: Locale, when: StoreDown) -> String {
+    match when {
+        StoreDown::Watching => t!(loc, "store-down-after-send"),
+        StoreDown::AtOutcome => t!(loc, "store-down-at-outcome"),
+    }
 }
 
 pub fn store_back(loc: Locale) -> String {

@@ -4,13 +4,13 @@
 
 mod support;
 
-use std::{str::FromStr as _, time::Duration};
+use std::time::Duration;
 
 use clickscale::{ops::OperationId, sim::SimConfig, store::AuditAction};
-use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+use sqlx::Connection as _;
 use support::{
     bot::{allow_all, fast_sim, is_status, World, WAIT},
-    db::TestDb,
+    db::{lock_sqlite, TestDb},
     discord::{FakeDiscord, Fault, LimitScope, PERM_SEND_MESSAGES, PERM_VIEW_CHANNEL},
 };
 
@@ -27,15 +27,7 @@ async fn a_locked_store_does_not_delay_the_deferral() {
     let w = World::start_on(fake, &db.url, fast_sim(), |_| {}).await;
 
     // Another process holds the write lock for 5 s.
-    let mut locker = SqliteConnectOptions::from_str(&db.url)
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut locker)
-        .await
-        .unwrap();
+    let mut locker = lock_sqlite(&db.url).await;
     let unlock = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_secs(5)).await;
         sqlx::query("COMMIT").execute(&mut locker).await.unwrap();

@@ -6,17 +6,17 @@
 
 mod support;
 
-use std::{str::FromStr as _, time::Duration};
+use std::time::Duration;
 
 use clickscale::{
     ops::{OperationId, OutcomeKind},
     sim::SimConfig,
     store::Store,
 };
-use sqlx::{sqlite::SqliteConnectOptions, ConnectOptions as _, Connection as _};
+use sqlx::Connection as _;
 use support::{
     bot::{fast_sim, is_status, World, WAIT},
-    db::TestDb,
+    db::{lock_sqlite, TestDb},
     discord::FakeDiscord,
     pg_server::PgServer,
 };
@@ -74,7 +74,7 @@ async fn sqlite_busy_past_its_timeout_refuses_plainly_then_works_again() {
         c.store.sqlite_busy_timeout = Duration::from_secs(1);
     })
     .await;
-    let mut locker = lock(&db.url).await;
+    let mut locker = lock_sqlite(&db.url).await;
     let ix = w
         .fake
         .slash("replicas")
@@ -139,7 +139,7 @@ async fn sqlite_busy_mid_watch_keeps_watching_and_records_when_back() {
     })
     .await;
     let thread = start_watched_change(&w).await;
-    let mut locker = lock(&db.url).await;
+    let mut locker = lock_sqlite(&db.url).await;
     public_line(&w, &thread, "database does not answer").await;
     public_line(&w, &thread, "✅ Confirmed").await;
     // Locked for longer than the lease, so an unsettled row would be adopted again.
@@ -160,20 +160,6 @@ async fn sqlite_busy_mid_watch_keeps_watching_and_records_when_back() {
     store.close().await;
     w.stop().await;
     db.finish().await;
-}
-
-/// Another process holding SQLite's write lock (as `sqlite3` in a shell would).
-async fn lock(url: &str) -> sqlx::SqliteConnection {
-    let mut locker = SqliteConnectOptions::from_str(url)
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
-    sqlx::query("BEGIN EXCLUSIVE")
-        .execute(&mut locker)
-        .await
-        .unwrap();
-    locker
 }
 
 /// PostgreSQL restarted (fast shutdown, connections cut) while a change is watched: no panic,

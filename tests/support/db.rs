@@ -88,3 +88,20 @@ fn with_database(url: &str, database: &str) -> String {
         .map_or(base.len(), |i| authority + i);
     format!("{}/{database}{query}", &base[..path])
 }
+
+/// Another process holding SQLite's write lock (as `sqlite3` in a shell would), until the
+/// returned connection commits or closes.
+pub async fn lock_sqlite(url: &str) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions as _;
+    use std::str::FromStr as _;
+    let mut locker = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut locker)
+        .await
+        .unwrap();
+    locker
+}

@@ -31,6 +31,21 @@ fn pg_bin() -> Option<PathBuf> {
     found.pop()
 }
 
+/// Not found: a skip with a note, except under the full test command (scripts/test.sh sets
+/// `CLICKSCALE_TEST_POSTGRES_URL` after installing PostgreSQL), where a skip would hide that
+/// the PostgreSQL fault tests did not run.
+fn not_found() {
+    assert!(
+        std::env::var_os("CLICKSCALE_TEST_POSTGRES_URL").is_none(),
+        "PostgreSQL binaries not found under /usr/lib/postgresql although \
+         CLICKSCALE_TEST_POSTGRES_URL is set: the PostgreSQL fault tests would not run"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: PostgreSQL binaries not found under /usr/lib/postgresql; test skipped"
+    );
+}
+
 fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -43,10 +58,7 @@ impl PgServer {
     pub fn available() -> bool {
         let found = pg_bin().is_some();
         if !found {
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: PostgreSQL binaries not found under /usr/lib/postgresql; test skipped"
-            );
+            not_found();
         }
         found
     }
@@ -54,10 +66,7 @@ impl PgServer {
     /// Start one, or `None` (with a note on stderr) when PostgreSQL is not installed.
     pub fn start() -> Option<Self> {
         let Some(bin) = pg_bin() else {
-            let _ = writeln!(
-                std::io::stderr(),
-                "note: PostgreSQL binaries not found under /usr/lib/postgresql; test skipped"
-            );
+            not_found();
             return None;
         };
         let dir = tempfile::tempdir().expect("temp dir");

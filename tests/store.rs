@@ -677,6 +677,39 @@ async fn audit_filters_by_time_and_service(db: &TestDb) {
         "limit"
     );
 
+    // Only the actions asked for, in time order, with the same service and limit rules.
+    let summary = [AuditAction::Kept, AuditAction::Reminder];
+    let of = store
+        .audit_since_of(t0(), None, &summary, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        of.iter().map(|r| r.entry.action).collect::<Vec<_>>(),
+        summary.iter().rev().copied().collect::<Vec<_>>()
+    );
+    let prod_of = store
+        .audit_since_of(t0(), Some("prod"), &AuditAction::ALL, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        prod_of.iter().map(|r| r.entry.action).collect::<Vec<_>>(),
+        [AuditAction::Requested, AuditAction::Kept]
+    );
+    assert_eq!(
+        store
+            .audit_since_of(t0(), None, &AuditAction::ALL, 2)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "limit"
+    );
+    assert!(store
+        .audit_since_of(t0(), None, &[], 100)
+        .await
+        .unwrap()
+        .is_empty());
+
     let exported = serde_json::to_value(&since[0]).unwrap();
     assert_eq!(exported["action"], "api_call");
     assert_eq!(exported["request_id"], "req-1");

@@ -352,7 +352,7 @@ impl Engine {
         let from = to - WEEK;
         let records = self
             .store()
-            .audit_since(from - episodes::LOOKBACK, None, 100_000)
+            .audit_since_of(from - episodes::LOOKBACK, None, &ACTIONS, 100_000)
             .await?;
         Ok(Digest::from_audit(
             &records,
@@ -420,6 +420,18 @@ impl Engine {
         }
     }
 }
+
+/// The audit actions the digest reads: the episodes' and every answer to a reminder.
+const ACTIONS: [AuditAction; 8] = [
+    AuditAction::Outcome,
+    AuditAction::Kept,
+    AuditAction::Reminder,
+    AuditAction::Escalated,
+    AuditAction::Acknowledged,
+    AuditAction::Snoozed,
+    AuditAction::Extended,
+    AuditAction::Reverted,
+];
 
 /// Start the loop that posts the weekly digest when it is due; it stops with the engine, and
 /// does nothing when `[digest] channel` is unset.

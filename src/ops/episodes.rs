@@ -225,12 +225,20 @@ pub fn describe(loc: crate::i18n::Locale, ep: &Episode) -> String {
 /// How far back the surfaces look for scale-ups still running.
 pub const LOOKBACK: chrono::Duration = chrono::Duration::days(31);
 
+/// The audit actions [`episodes`] reads; every other entry passes it by.
+pub const ACTIONS: [AuditAction; 4] = [
+    AuditAction::Outcome,
+    AuditAction::Kept,
+    AuditAction::Reminder,
+    AuditAction::Escalated,
+];
+
 /// The episodes on `service` (or all) in the audit log of the last [`LOOKBACK`].
 pub async fn recent(engine: &super::Engine, service: Option<&str>) -> anyhow::Result<Vec<Episode>> {
     let now = Utc::now();
     let records = engine
         .store()
-        .audit_since(now - LOOKBACK, service, 100_000)
+        .audit_since_of(now - LOOKBACK, service, &ACTIONS, 100_000)
         .await?;
     Ok(episodes(
         &records,

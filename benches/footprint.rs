@@ -437,7 +437,7 @@ async fn watches_child(sim_url: &str) {
     );
     println!();
     println!(
-        "{:.1} KiB per watch; {polls} GETs in {} s from {streams} streams (one per service per interval), \
+        "{:.1} KiB per watch; {polls} GETs in {} s from {streams} streams (one stream per service, reads inside a window one spacing apart), \
          through the key's read scheduler; CPU (user + system) {:.0} ms in those {} s: {:.0} µs per watched \
          operation per poll interval ({:.2} % of one core for all {WATCHES})",
         per_watch,

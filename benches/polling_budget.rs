@@ -398,6 +398,16 @@ impl Bench {
                 None => figures.not_confirmed += 1,
             }
         }
+        if std::env::var_os("LAGS").is_some() {
+            // The reporting margin the engine measured (the longest recent time from a call
+            // sent to its thread told), in simulated seconds.
+            eprintln!(
+                "{} {n} services: reporting margin {:.2} s, in-window spacing {:.2} s",
+                change.label(),
+                self.sim_secs(engine.pollers().margin()),
+                self.sim_secs(engine.pollers().spacing())
+            );
+        }
         let outcomes = engine.outcome_counts();
         assert_eq!(
             outcomes

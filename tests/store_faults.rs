@@ -1,6 +1,6 @@
 //! The bot's own store failing (issue 14): SQLite busy for longer than its busy timeout
-//! before a change and in the middle of its watch, PostgreSQL restarted in the middle of a
-//! watch. The real bot against the fake Discord and the simulator, over 127.0.0.1. In each:
+//! before a change and in the middle of its watch, SQLite read-only, PostgreSQL restarted in
+//! the middle of a watch. The real bot against the fake Discord and the simulator, over 127.0.0.1. In each:
 //! no panic, nothing sent to the API that is not recorded, the user told plainly, and the work
 //! goes on (and is recorded) once the store is back.
 
@@ -64,6 +64,72 @@ fn count(lines: &[String], needle: &str) -> usize {
     lines.iter().filter(|l| l.contains(needle)).count()
 }
 
+/// The private answer to `ix` once it has text: the edited deferral or its last follow-up.
+async fn refusal(w: &World, ix: &support::discord::InteractionRef) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = w
+            .fake
+            .original_message(ix)
+            .map(|m| m.content)
+            .filter(|c| !c.is_empty())
+            .or_else(|| w.fake.followups_for(ix).last().map(|m| m.content.clone()));
+        if let Some(answer) = answer {
+            return answer;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no answer");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `/replicas service:prod count:4`, as every refusal test sends it.
+async fn replicas_change(w: &World) -> support::discord::InteractionRef {
+    w.fake
+        .slash("replicas")
+        .option_str("service", "prod")
+        .option_int("count", 4)
+        .send()
+        .await
+}
+
+/// SQLite read-only (what SQLite falls back to when the OS write-protects the file, here by
+/// `mode=ro` since root ignores file modes): the bot starts, a change is refused plainly with
+/// no PATCH and nothing half-recorded, and once the database is writable again (the bot
+/// restarted on it) the same request runs.
+#[tokio::test]
+async fn sqlite_read_only_refuses_plainly_then_works_when_writable() {
+    let db = TestDb::sqlite();
+    db.open().await.close().await;
+    let read_only = format!("{}?mode=ro", db.url);
+    let w = World::start_on(FakeDiscord::start().await, &read_only, fast_sim(), |_| {}).await;
+    let ix = replicas_change(&w).await;
+    let private = refusal(&w, &ix).await;
+    assert!(
+        private.contains("its database is unavailable") && private.contains("nothing was sent"),
+        "{private}"
+    );
+    assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+    let channel = w.fake.channel_id().to_owned();
+    assert!(
+        w.fake.messages_in(&channel).iter().all(|m| !is_status(m)),
+        "no status message for a change that was never recorded"
+    );
+    w.stop().await;
+
+    let store = db.open().await;
+    assert!(store.recent_operations(None, 10).await.unwrap().is_empty());
+    store.close().await;
+    let w = World::start_on(FakeDiscord::start().await, &db.url, fast_sim(), |_| {}).await;
+    let ix = replicas_change(&w).await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.starts_with("Started #1"), "{private}");
+    let status = w.status_message("/replicas").await;
+    public_line(&w, &status.id, "✅").await;
+    assert_eq!(w.patches(), 1);
+    w.stop().await;
+    db.finish().await;
+}
+
 /// SQLite locked by another process for longer than the busy timeout: the request is
 /// refused plainly ("nothing was sent"), no PATCH goes out, and the same request works once
 /// the lock is gone.
@@ -75,27 +141,8 @@ async fn sqlite_busy_past_its_timeout_refuses_plainly_then_works_again() {
     })
     .await;
     let mut locker = lock_sqlite(&db.url).await;
-    let ix = w
-        .fake
-        .slash("replicas")
-        .option_str("service", "prod")
-        .option_int("count", 4)
-        .send()
-        .await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    let private = loop {
-        let answer = w
-            .fake
-            .original_message(&ix)
-            .map(|m| m.content)
-            .filter(|c| !c.is_empty())
-            .or_else(|| w.fake.followups_for(&ix).last().map(|m| m.content.clone()));
-        if let Some(answer) = answer {
-            break answer;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no answer");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let ix = replicas_change(&w).await;
+    let private = refusal(&w, &ix).await;
     assert!(
         private.contains("its database is unavailable") && private.contains("nothing was sent"),
         "{private}"
@@ -104,13 +151,7 @@ async fn sqlite_busy_past_its_timeout_refuses_plainly_then_works_again() {
     sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     locker.close().await.unwrap();
 
-    let ix = w
-        .fake
-        .slash("replicas")
-        .option_str("service", "prod")
-        .option_int("count", 4)
-        .send()
-        .await;
+    let ix = replicas_change(&w).await;
     let private = w.private_answer(&ix).await;
     assert!(private.starts_with("Started #"), "{private}");
     let status = w.status_message("/replicas").await;
@@ -195,13 +236,7 @@ async fn postgres_restarted_mid_watch_keeps_watching_and_records() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Work resumes: a new request is recorded and runs.
-    let ix = w
-        .fake
-        .slash("replicas")
-        .option_str("service", "prod")
-        .option_int("count", 4)
-        .send()
-        .await;
+    let ix = replicas_change(&w).await;
     assert!(w.private_answer(&ix).await.starts_with("Started #2"));
     let status = w.status_message("/replicas").await;
     public_line(&w, &status.id, "✅").await;

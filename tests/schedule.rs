@@ -243,6 +243,46 @@ async fn a_service_read_without_the_schedule_field_keeps_the_other_entries() {
     );
 }
 
+/// The watch is confirmed from what the API reports, and when the service list leaves
+/// `scalingSchedule` out it asks the schedule's own GET: before, the missing field read as "no
+/// entries", so a set was never confirmed (the console waited out the watch) and a clear was
+/// "confirmed" from a field the API never sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_is_confirmed_from_the_schedules_own_read_when_the_list_leaves_it_out() {
+    let sim = simulator().await;
+    sim.world()
+        .lock()
+        .await
+        .config_mut()
+        .faults
+        .schedule_left_out_of_service_reads = true;
+    let dir = tempfile::tempdir().unwrap();
+    let db = database_in(dir.path());
+    let mut console = Live::start(&sim.base_url(), &db, &[]);
+    console.send("/scaling-schedule service:analytics-prod action:set name:peak days:mon-fri start-hour:8 end-hour:18 count:5");
+    console.wait_for("analytics-prod #1: ✅ Confirmed");
+    assert_eq!(entries(&sim, ids::ANALYTICS_PROD).await, ["peak"]);
+    let schedule_reads = |sim: &SimHandle| {
+        sim.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.ends_with("/scalingSchedule"))
+            .count()
+    };
+    let before_clear = schedule_reads(&sim);
+    assert!(before_clear >= 2, "the plan's read and the watch's read");
+    console.send("/scaling-schedule service:analytics-prod action:clear");
+    // Less capacity during a window: it asks first.
+    console.wait_for("[1] Confirm  [2] Cancel");
+    console.send("Confirm");
+    console.wait_for("analytics-prod #2: ✅ Confirmed");
+    assert!(entries(&sim, ids::ANALYTICS_PROD).await.is_empty());
+    assert!(
+        schedule_reads(&sim) >= before_clear + 2,
+        "the clear was confirmed from the schedule's own read, not from the missing field"
+    );
+    console.kill();
+}
+
 #[tokio::test]
 async fn the_bot_adds_and_clears_an_entry_with_a_confirmation_in_the_thread() {
     let w = World::start(|_| {}).await;

@@ -702,6 +702,29 @@ impl Operation {
         }
     }
 
+    /// A schedule change is judged on the schedule the API reports, and the batched service
+    /// list may leave `scalingSchedule` out: then the schedule's own GET says what it holds
+    /// (404: no entries). A missing field read as "no entries" would confirm a clear the API
+    /// never showed, and never confirm a set.
+    async fn with_schedule(&self, current: Current) -> Result<Current, super::watch::PollError> {
+        match current {
+            Current::Service(mut s)
+                if matches!(self.p.target, Target::Schedule(_)) && s.scaling_schedule.is_none() =>
+            {
+                let schedule = self
+                    .engine
+                    .inner()
+                    .background_cloud
+                    .get_scaling_schedule(&self.p.service.id)
+                    .await
+                    .map_err(super::watch::poll_error)?;
+                s.scaling_schedule = Some(schedule.unwrap_or_default());
+                Ok(Current::Service(s))
+            }
+            current => Ok(current),
+        }
+    }
+
     /// The PATCH itself, returning the API's `requestId`. Absolute values: safe to repeat.
     async fn send_patch(&self) -> Result<Option<String>, crate::cloud::CloudError> {
         let cloud = self.engine.cloud();
@@ -790,7 +813,11 @@ impl Operation {
                         budget_said = true;
                         self.say(&notices::budget_slower(self.lang(), obs.watched, self.engine.cloud().rate_limit(), round)).await;
                     }
-                    match obs.result {
+                    let result = match obs.result {
+                        Ok(current) => self.with_schedule(current).await,
+                        Err(e) => Err(e),
+                    };
+                    match result {
                         Ok(current) => {
                             // The store has the last word: a superseded operation never
                             // confirms, whichever instance superseded it.

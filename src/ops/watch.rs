@@ -486,7 +486,7 @@ impl PollersInner {
     }
 }
 
-fn poll_error(e: CloudError) -> PollError {
+pub(super) fn poll_error(e: CloudError) -> PollError {
     PollError {
         permanent: e.is_permanent(),
         error: Arc::new(e),

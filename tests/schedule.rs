@@ -217,6 +217,16 @@ async fn every_schedule_change_is_in_the_audit_log() {
     );
 }
 
+/// From now on the simulator's service reads (list and single) carry no `scalingSchedule`.
+async fn leave_schedule_out_of_service_reads(sim: &SimHandle) {
+    sim.world()
+        .lock()
+        .await
+        .config_mut()
+        .faults
+        .schedule_left_out_of_service_reads = true;
+}
+
 /// The POST replaces the whole schedule, so a change must know the entries it keeps even when
 /// the service read does not carry `scalingSchedule`: it asks the schedule's own GET.
 #[tokio::test(flavor = "multi_thread")]
@@ -227,12 +237,7 @@ async fn a_service_read_without_the_schedule_field_keeps_the_other_entries() {
     let mut console = Live::start(&sim.base_url(), &db, &[]);
     console.send("/scaling-schedule service:analytics-prod action:set name:peak days:mon-fri start-hour:8 end-hour:18 count:5");
     console.wait_for("✅ Confirmed");
-    sim.world()
-        .lock()
-        .await
-        .config_mut()
-        .faults
-        .schedule_left_out_of_service_reads = true;
+    leave_schedule_out_of_service_reads(&sim).await;
     console.send("/scaling-schedule service:analytics-prod action:set name:weekend days:sat,sun start-hour:0 end-hour:24 count:4");
     console.wait_for("analytics-prod #2: The API accepted the change");
     console.kill();
@@ -250,12 +255,7 @@ async fn a_service_read_without_the_schedule_field_keeps_the_other_entries() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_change_is_confirmed_from_the_schedules_own_read_when_the_list_leaves_it_out() {
     let sim = simulator().await;
-    sim.world()
-        .lock()
-        .await
-        .config_mut()
-        .faults
-        .schedule_left_out_of_service_reads = true;
+    leave_schedule_out_of_service_reads(&sim).await;
     let dir = tempfile::tempdir().unwrap();
     let db = database_in(dir.path());
     let mut console = Live::start(&sim.base_url(), &db, &[]);

@@ -92,6 +92,17 @@ async fn replicas_change(w: &World) -> support::discord::InteractionRef {
         .await
 }
 
+/// The store is back: the first change of the run starts, is confirmed in its thread, and is
+/// the only PATCH the API received.
+async fn replicas_change_runs(w: &World) {
+    let ix = replicas_change(w).await;
+    let private = w.private_answer(&ix).await;
+    assert!(private.starts_with("Started #1"), "{private}");
+    let status = w.status_message("/replicas").await;
+    public_line(w, &status.id, "✅").await;
+    assert_eq!(w.patches(), 1);
+}
+
 /// SQLite read-only (what SQLite falls back to when the OS write-protects the file, here by
 /// `mode=ro` since root ignores file modes): the bot starts, a change is refused plainly with
 /// no PATCH and nothing half-recorded, and once the database is writable again (the bot
@@ -120,12 +131,7 @@ async fn sqlite_read_only_refuses_plainly_then_works_when_writable() {
     assert!(store.recent_operations(None, 10).await.unwrap().is_empty());
     store.close().await;
     let w = World::start_on(FakeDiscord::start().await, &db.url, fast_sim(), |_| {}).await;
-    let ix = replicas_change(&w).await;
-    let private = w.private_answer(&ix).await;
-    assert!(private.starts_with("Started #1"), "{private}");
-    let status = w.status_message("/replicas").await;
-    public_line(&w, &status.id, "✅").await;
-    assert_eq!(w.patches(), 1);
+    replicas_change_runs(&w).await;
     w.stop().await;
     db.finish().await;
 }
@@ -151,12 +157,7 @@ async fn sqlite_busy_past_its_timeout_refuses_plainly_then_works_again() {
     sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     locker.close().await.unwrap();
 
-    let ix = replicas_change(&w).await;
-    let private = w.private_answer(&ix).await;
-    assert!(private.starts_with("Started #"), "{private}");
-    let status = w.status_message("/replicas").await;
-    public_line(&w, &status.id, "✅").await;
-    assert_eq!(w.patches(), 1);
+    replicas_change_runs(&w).await;
     w.stop().await;
     db.finish().await;
 }

@@ -259,20 +259,12 @@ impl Store {
         service: Option<&str>,
         limit: u32,
     ) -> anyhow::Result<Vec<AuditRecord>> {
-        let sql = "SELECT * FROM audit WHERE recorded_at >= $1 \
-                   AND ($2 IS NULL OR service_id = $2 OR service_name = $2) \
-                   ORDER BY recorded_at, id LIMIT $3";
-        let rows: Vec<AuditRow> = on_db!(self, p => sqlx::query_as(sql)
-            .bind(stamp(since))
-            .bind(service)
-            .bind(i64::from(limit))
-            .fetch_all(p)
-            .await)
-        .context("reading the audit log")?;
-        rows.into_iter().map(AuditRecord::try_from).collect()
+        self.audit_since_of(since, service, &AuditAction::ALL, limit)
+            .await
     }
 
-    /// [`Self::audit_since`], only entries of these `actions`: what a summary over weeks needs
+    /// Entries at or after `since`, oldest first, at most `limit`, optionally on one service
+    /// (by id or name), only of these `actions`: what a summary over weeks needs
     /// (episodes, the digest), without every request, confirmation and API call of the period
     /// in memory (`/scaling-history` over 10,000 stored operations peaked at 130 MiB reading
     /// them all).

@@ -92,6 +92,17 @@ async fn replicas_change(w: &World) -> support::discord::InteractionRef {
         .await
 }
 
+/// The store cannot record: the change is refused plainly and nothing reaches the API.
+async fn replicas_change_is_refused(w: &World) {
+    let ix = replicas_change(w).await;
+    let private = refusal(w, &ix).await;
+    assert!(
+        private.contains("its database is unavailable") && private.contains("nothing was sent"),
+        "{private}"
+    );
+    assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+}
+
 /// The store is back: the first change of the run starts, is confirmed in its thread, and is
 /// the only PATCH the API received.
 async fn replicas_change_runs(w: &World) {
@@ -113,13 +124,7 @@ async fn sqlite_read_only_refuses_plainly_then_works_when_writable() {
     db.open().await.close().await;
     let read_only = format!("{}?mode=ro", db.url);
     let w = World::start_on(FakeDiscord::start().await, &read_only, fast_sim(), |_| {}).await;
-    let ix = replicas_change(&w).await;
-    let private = refusal(&w, &ix).await;
-    assert!(
-        private.contains("its database is unavailable") && private.contains("nothing was sent"),
-        "{private}"
-    );
-    assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+    replicas_change_is_refused(&w).await;
     let channel = w.fake.channel_id().to_owned();
     assert!(
         w.fake.messages_in(&channel).iter().all(|m| !is_status(m)),
@@ -147,13 +152,7 @@ async fn sqlite_busy_past_its_timeout_refuses_plainly_then_works_again() {
     })
     .await;
     let mut locker = lock_sqlite(&db.url).await;
-    let ix = replicas_change(&w).await;
-    let private = refusal(&w, &ix).await;
-    assert!(
-        private.contains("its database is unavailable") && private.contains("nothing was sent"),
-        "{private}"
-    );
-    assert_eq!(w.patches(), 0, "nothing sent that is not recorded");
+    replicas_change_is_refused(&w).await;
     sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     locker.close().await.unwrap();
 

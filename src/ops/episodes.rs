@@ -78,16 +78,43 @@ pub fn episodes(
 ) -> Vec<Episode> {
     let mut sorted: Vec<&AuditRecord> = records.iter().collect();
     sorted.sort_by_key(|r| (r.entry.at, r.id));
-    let mut done: Vec<Episode> = Vec::new();
-    // Open episodes, with the instant their extra per hour last changed.
-    let mut open: Vec<(Episode, DateTime<Utc>)> = Vec::new();
-    let span = |from: DateTime<Utc>, to: DateTime<Utc>| {
-        clock.span((to - from).to_std().unwrap_or_default())
-    };
+    let mut folding = Episodes::new(rates, clock);
     for r in sorted {
+        folding.push(r);
+    }
+    folding.finish(now)
+}
+
+/// [`episodes`] one entry at a time, in time order: a long audit log is folded as it is read
+/// and never held whole (10,000 priced changes held at once took tens of MiB).
+#[derive(Debug)]
+pub struct Episodes<'a> {
+    rates: &'a Rates,
+    clock: &'a FollowUpClock,
+    done: Vec<Episode>,
+    /// Open episodes, with the instant their extra per hour last changed.
+    open: Vec<(Episode, DateTime<Utc>)>,
+}
+
+impl<'a> Episodes<'a> {
+    pub fn new(rates: &'a Rates, clock: &'a FollowUpClock) -> Self {
+        Self {
+            rates,
+            clock,
+            done: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+
+    /// The next entry, not older than the one before it.
+    pub fn push(&mut self, r: &AuditRecord) {
+        let rates = self.rates;
+        let span = spans(self.clock);
+        let open = &mut self.open;
+        let done = &mut self.done;
         let e = &r.entry;
         let Some(service_id) = e.service_id.clone() else {
-            continue;
+            return;
         };
         let in_episode = |ep: &Episode| {
             ep.service_id == service_id
@@ -103,7 +130,7 @@ pub fn episodes(
                         reason: e.detail.clone(),
                     });
                 }
-                continue;
+                return;
             }
             AuditAction::Reminder | AuditAction::Escalated => {
                 if let Some((ep, _)) = open.iter_mut().find(|(ep, _)| {
@@ -115,27 +142,27 @@ pub fn episodes(
                         ep.escalations += 1;
                     }
                 }
-                continue;
+                return;
             }
             AuditAction::Outcome if e.detail.as_deref() == Some("confirmed") => {}
-            _ => continue,
+            _ => return,
         }
         let (Some(operation), Some(before), Some(after)) = (e.operation, &e.before, &e.after)
         else {
-            continue;
+            return;
         };
         let (Ok(before), Ok(after)) = (
             serde_json::from_value::<Current>(before.clone()),
             serde_json::from_value::<Current>(after.clone()),
         ) else {
-            continue;
+            return;
         };
         let resource = match after {
             Current::Cdc(_) => Resource::Cdc,
             Current::Service(_) => Resource::Service,
         };
         let (Ok(Some(old)), Ok(Some(new))) = (rates.hourly(&before), rates.hourly(&after)) else {
-            continue;
+            return;
         };
         let slot = open
             .iter()
@@ -178,13 +205,24 @@ pub fn episodes(
             }
         }
     }
-    for (mut ep, since) in open {
-        ep.extra_cost += ep.extra_per_hour.over(span(since, now));
-        ep.duration = span(ep.started, now);
-        done.push(ep);
+
+    /// The episodes, oldest first; those still open are priced up to `now`.
+    pub fn finish(self, now: DateTime<Utc>) -> Vec<Episode> {
+        let span = spans(self.clock);
+        let mut done = self.done;
+        for (mut ep, since) in self.open {
+            ep.extra_cost += ep.extra_per_hour.over(span(since, now));
+            ep.duration = span(ep.started, now);
+            done.push(ep);
+        }
+        done.sort_by_key(|ep| (ep.started, ep.operation));
+        done
     }
-    done.sort_by_key(|ep| (ep.started, ep.operation));
-    done
+}
+
+/// The time between two instants on the follow-up clock.
+fn spans(clock: &FollowUpClock) -> impl Fn(DateTime<Utc>, DateTime<Utc>) -> Duration + '_ {
+    |from, to| clock.span((to - from).to_std().unwrap_or_default())
 }
 
 /// One episode as a line in `loc`: what was scaled up, since when, for how long, and what it
@@ -236,16 +274,14 @@ pub const ACTIONS: [AuditAction; 4] = [
 /// The episodes on `service` (or all) in the audit log of the last [`LOOKBACK`].
 pub async fn recent(engine: &super::Engine, service: Option<&str>) -> anyhow::Result<Vec<Episode>> {
     let now = Utc::now();
-    let records = engine
+    let mut folding = Episodes::new(&engine.settings().rates, &engine.config().oncall.clock);
+    engine
         .store()
-        .audit_since_of(now - LOOKBACK, service, &ACTIONS, 100_000)
+        .fold_audit_since_of(now - LOOKBACK, service, &ACTIONS, 100_000, |r| {
+            folding.push(&r);
+        })
         .await?;
-    Ok(episodes(
-        &records,
-        &engine.settings().rates,
-        now,
-        &engine.config().oncall.clock,
-    ))
+    Ok(folding.finish(now))
 }
 
 #[cfg(test)]
